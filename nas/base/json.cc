@@ -1,0 +1,113 @@
+#include "nas/base/json.h"
+
+#include "absl/strings/str_join.h"
+#include "nas/base/file.h"
+
+namespace nas {
+
+std::string JsonTypeName(const Json& j) {
+  switch (j.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::object: return "object";
+    case Json::value_t::array: return "array";
+    case Json::value_t::string: return "string";
+    case Json::value_t::boolean: return "boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "integer";
+    case Json::value_t::number_float: return "number";
+    default: return "value";
+  }
+}
+
+std::string JsonChildPath(const std::string& path, absl::string_view member) {
+  return absl::StrCat(path.empty() ? "$" : path, ".", member);
+}
+
+std::string JsonIndexPath(const std::string& path, size_t index) {
+  return absl::StrCat(path.empty() ? "$" : path, "[", index, "]");
+}
+
+absl::StatusOr<Json> ParseJson(absl::string_view text, absl::string_view source) {
+  Json j = Json::parse(text.begin(), text.end(), /*cb=*/nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    // Parse again with exceptions to get nlohmann's position message.
+    try {
+      (void)Json::parse(text.begin(), text.end());
+    } catch (const Json::parse_error& e) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ": malformed JSON at byte ", e.byte, ": ", e.what()));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(source, ": malformed JSON"));
+  }
+  return j;
+}
+
+absl::StatusOr<Json> ReadJsonFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ParseJson(*text, path);
+}
+
+absl::Status WriteJsonFile(const std::string& path, const Json& j) {
+  return WriteFileAtomically(path, j.dump(2) + "\n");
+}
+
+namespace json_internal {
+
+absl::Status TypeError(const Json& j, const std::string& path, absl::string_view expected) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": expected ", expected, ", got ", JsonTypeName(j),
+                   j.is_primitive() ? absl::StrCat(" ", j.dump()) : ""));
+}
+
+absl::Status GetInteger(const Json& j, const std::string& path, int64_t min, int64_t max,
+                        int64_t* out) {
+  int64_t v;
+  if (j.is_number_integer()) {
+    if (j.is_number_unsigned() && j.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", j.dump(), " is out of range"));
+    }
+    v = j.get<int64_t>();
+  } else if (j.is_number_float() && j.get<double>() == static_cast<double>(
+                                                        static_cast<int64_t>(j.get<double>()))) {
+    v = static_cast<int64_t>(j.get<double>());  // 3.0 is accepted as 3
+  } else {
+    return TypeError(j, path, "integer");
+  }
+  if (v < min || v > max) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", v, " is out of range [", min,
+                                                   ", ", max, "]"));
+  }
+  *out = v;
+  return absl::OkStatus();
+}
+
+}  // namespace json_internal
+
+JsonObjectReader::JsonObjectReader(const Json& object, std::string path)
+    : object_(object), path_(path.empty() ? "$" : std::move(path)) {
+  if (!object_.is_object()) status_ = json_internal::TypeError(object_, path_, "object");
+}
+
+const Json* JsonObjectReader::Find(const std::string& name) {
+  asked_.insert(name);
+  if (!object_.is_object()) return nullptr;
+  auto it = object_.find(name);
+  if (it == object_.end()) return nullptr;
+  seen_.insert(name);
+  return &*it;
+}
+
+absl::Status JsonObjectReader::Finish() {
+  if (!status_.ok()) return status_;
+  std::vector<std::string> unknown;
+  for (auto it = object_.begin(); it != object_.end(); ++it) {
+    if (!seen_.count(it.key())) unknown.push_back(JsonChildPath(path_, it.key()));
+  }
+  if (unknown.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown member", unknown.size() > 1 ? "s " : " ", absl::StrJoin(unknown, ", "),
+      "; known members: ", asked_.empty() ? "(none)" : absl::StrJoin(asked_, ", ")));
+}
+
+}  // namespace nas
