@@ -86,7 +86,8 @@ class JsonObjectReader {
     return *this;
   }
 
-  // The member itself (marked as read), or nullptr.
+  // The member itself (marked as read; valid while the reader lives), or
+  // nullptr.
   const Json* Member(const std::string& name) { return Find(name); }
 
   // OK, or the first error, or an error naming every unknown member and
@@ -98,7 +99,7 @@ class JsonObjectReader {
  private:
   const Json* Find(const std::string& name);
 
-  const Json& object_;
+  const Json object_;  // a copy: callers often pass temporaries
   std::string path_;
   std::set<std::string> seen_;   // present and read
   std::set<std::string> asked_;  // every name asked for: the known members

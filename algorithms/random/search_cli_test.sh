@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The search binary as a user runs it: help, outputs, determinism, bad input.
+set -euo pipefail
+bin="$(dirname "$0")/search"
+[[ -x "${bin}" ]] || bin="${TEST_SRCDIR}/oneshot_nas/algorithms/random/search"
+out="${TEST_TMPDIR}/cli"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"${bin}" --help > "${out}.help"
+grep -q -- "-num_samples" "${out}.help" || fail "--help does not list --num_samples"
+grep -q -- "-space_options" "${out}.help" || fail "--help does not list --space_options"
+grep -q "caffe2" "${out}.help" && fail "--help lists LibTorch's internal flags"
+
+"${bin}" --num_samples=3 --seed=4 --output_dir="${out}/a" > /dev/null
+"${bin}" --num_samples=3 --seed=4 --output_dir="${out}/b" > /dev/null
+for f in search_space.json config.json arch_000.json arch_002.json; do
+  [[ -s "${out}/a/${f}" ]] || fail "missing ${f}"
+done
+cmp -s "${out}/a/arch_002.json" "${out}/b/arch_002.json" || fail "same seed, different architecture"
+grep -q '"op0"' "${out}/a/arch_000.json" || fail "architecture lacks key op0"
+
+# Config file with a flag override.
+echo '{"num_samples": 2, "seed": 4}' > "${out}/config.json"
+"${bin}" --config="${out}/config.json" --output_dir="${out}/c" > /dev/null
+[[ -s "${out}/c/arch_001.json" && ! -e "${out}/c/arch_002.json" ]] || fail "config not applied"
+
+# Bad input: one line on stderr, non-zero exit, no stack trace.
+expect_error() {
+  local pattern="$1"; shift
+  local rc=0
+  "${bin}" "$@" > /dev/null 2> "${out}.err" || rc=$?
+  (( rc != 0 )) || fail "$* exited 0"
+  [[ $(wc -l < "${out}.err") -eq 1 ]] || { cat "${out}.err"; fail "$*: not one line"; }
+  grep -q -- "${pattern}" "${out}.err" || { cat "${out}.err"; fail "$*: no '${pattern}'"; }
+}
+expect_error "unknown search space 'nope'; registered: small_cnn" --space=nope --output_dir="${out}/d"
+expect_error "malformed JSON" --space_options='{"layers":' --output_dir="${out}/d"
+expect_error "unknown member small_cnn options.layer" --space_options='{"layer": 2}' --output_dir="${out}/d"
+expect_error "num_samples must be >= 1" --num_samples=0 --output_dir="${out}/d"
+expect_error "cannot open" --config="${out}/missing.json"
+echo '{"num_sample": 2}' > "${out}/bad.json"
+expect_error "unknown member config.num_sample" --config="${out}/bad.json"
+echo "PASS"
