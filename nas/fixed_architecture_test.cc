@@ -183,5 +183,39 @@ TEST_F(FixedArchitectureTest, FixedCheckpointsReloadAndFixedModelsClone) {
   EXPECT_TRUE(torch::equal(copy->forward(features), fixed->forward(features)));
 }
 
+// NNI's SPOS example names its choices LayerChoice1, LayerChoice2, ... and
+// writes bool one-hot lists; a model that names its keys the same loads them.
+struct NniKeysImpl : torch::nn::Module {
+  NniKeysImpl() {
+    for (int i = 1; i <= 3; ++i) {
+      std::string key = "LayerChoice" + std::to_string(i);
+      choices.push_back(register_module(
+          "block" + std::to_string(i),
+          LayerChoice(std::vector<torch::nn::AnyModule>{torch::nn::AnyModule(torch::nn::Linear(4, 4)),
+                                                        torch::nn::AnyModule(torch::nn::Linear(4, 4))},
+                      LayerChoiceOptions().key(key))));
+    }
+  }
+  at::Tensor forward(at::Tensor x) {
+    for (auto& c : choices) x = c(x);
+    return x;
+  }
+  std::vector<LayerChoice> choices;
+};
+
+TEST_F(FixedArchitectureTest, NniSposStyleFileLoadsIntoAMatchingModel) {
+  std::string path = Tmp("nni_spos.json");
+  ASSERT_TRUE(WriteFileAtomically(path, R"({"LayerChoice1": [false, true],
+      "LayerChoice2": [true, false], "LayerChoice3": [false, true]})").ok());
+  auto model = std::make_shared<NniKeysImpl>();
+  auto arch = ReadArchitecture(path);
+  ASSERT_TRUE(arch.ok()) << arch.status().message();
+  ASSERT_TRUE(ApplyFixedArchitecture(*model, *arch).ok());
+  EXPECT_THAT(model->named_parameters().keys(), ::testing::Contains("block1.1.weight"));
+  EXPECT_THAT(model->named_parameters().keys(), ::testing::Contains("block2.0.weight"));
+  EXPECT_EQ(model->named_parameters().size(), 6u);
+  EXPECT_EQ(model->forward(torch::ones({1, 4})).sizes(), (std::vector<int64_t>{1, 4}));
+}
+
 }  // namespace
 }  // namespace nas

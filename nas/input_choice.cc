@@ -64,6 +64,13 @@ ChoiceOutput InputChoiceImpl::forward_with_mask(std::vector<at::Tensor> inputs) 
   return mutator()->on_forward_input_choice(*this, run);
 }
 
+std::shared_ptr<torch::nn::Module> InputChoiceImpl::clone(
+    const c10::optional<torch::Device>& device) const {
+  auto copy = std::make_shared<InputChoiceImpl>(*this);
+  copy->clear_binding();
+  return copy;
+}
+
 void InputChoiceImpl::pretty_print(std::ostream& stream) const {
   stream << "nas::InputChoice(key=" << (key().empty() ? explicit_key() : key())
          << ", n_candidates=" << n_candidates();

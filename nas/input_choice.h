@@ -65,6 +65,9 @@ class InputChoiceImpl : public torch::nn::Cloneable<InputChoiceImpl>, public Mut
   const InputChoiceOptions& options() const { return options_; }
 
   void reset() override {}
+  // A copy with the same options and fixed decision, bound to no mutator.
+  std::shared_ptr<torch::nn::Module> clone(
+      const c10::optional<torch::Device>& device = c10::nullopt) const override;
   void pretty_print(std::ostream& stream) const override;
 
  private:

@@ -207,6 +207,10 @@ TEST_F(MutablesTest, CloneCopiesCandidatesAndIsUnbound) {
   EXPECT_EQ(copy->names(), net->choice->names());
   EXPECT_EQ(copy->mutator(), nullptr);
   EXPECT_NE(copy->candidate(0).ptr().get(), net->choice->candidate(0).ptr().get());
+  auto input_copy = std::dynamic_pointer_cast<InputChoiceImpl>(net->input->clone());
+  ASSERT_NE(input_copy, nullptr);
+  EXPECT_EQ(input_copy->mutator(), nullptr);
+  EXPECT_EQ(input_copy->choose_from(), net->input->choose_from());
   // A whole model with parameters clones deeply.
   torch::nn::Sequential seq(LayerChoice(std::vector<torch::nn::AnyModule>{
       torch::nn::AnyModule(torch::nn::Linear(3, 3))}));
