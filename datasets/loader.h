@@ -36,6 +36,7 @@
 
 #include "datasets/image_dataset.h"
 #include "datasets/transforms.h"
+#include "nas/batch_source.h"
 
 namespace nas::datasets {
 
@@ -49,32 +50,28 @@ struct LoaderOptions {
   TORCH_ARG(TransformOptions, transforms) = {};
 };
 
-struct Batch {
-  at::Tensor data;    // float {B, C, H, W}
-  at::Tensor target;  // int64 {B}
-  int64_t epoch = 0;
-  int64_t index = 0;  // batch index within the epoch
-};
+// data: float {B, C, H, W}; target: int64 {B}.
+using Batch = nas::Batch;
 
-class DataLoader {
+class DataLoader : public nas::BatchSource {
  public:
   // Throws c10::Error for a batch size < 1 or an empty dataset.
   DataLoader(ImageDataset data, LoaderOptions options);
-  ~DataLoader();
+  ~DataLoader() override;
 
   DataLoader(const DataLoader&) = delete;
   DataLoader& operator=(const DataLoader&) = delete;
 
-  int64_t batches_per_epoch() const;
+  int64_t batches_per_epoch() const override;
   const ImageDataset& dataset() const { return data_; }
 
   // Begins epoch `epoch` at batch `start_batch` (resume); stops any epoch in
   // progress.
-  void start_epoch(int64_t epoch, int64_t start_batch = 0);
+  void start_epoch(int64_t epoch, int64_t start_batch = 0) override;
 
   // The next batch of the current epoch, or nullopt at its end. A worker's
   // failure is rethrown here.
-  std::optional<Batch> next();
+  std::optional<Batch> next() override;
 
  private:
   Batch make_batch(int64_t index) const;

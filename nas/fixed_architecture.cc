@@ -107,12 +107,34 @@ void apply_fixed_architecture(const std::shared_ptr<torch::nn::Module>& model,
   TORCH_CHECK(status.ok(), std::string(status.message()));
 }
 
+void WriteWeights(torch::serialize::OutputArchive& archive, const torch::nn::Module& model) {
+  for (const auto& [name, tensor] : NamedTensors(model)) {
+    archive.write(EncodeName(name), tensor.detach().cpu());
+  }
+}
+
+absl::Status ReadWeights(torch::serialize::InputArchive& archive, torch::nn::Module& model,
+                         WeightLoad mode, const std::string& source_name) {
+  std::map<std::string, at::Tensor> sources;
+  absl::Status read = CatchExceptions([&] {
+    for (const auto& key : archive.keys()) {
+      at::Tensor t;
+      if (archive.try_read(key, t)) sources[DecodeName(key)] = t;
+    }
+    return absl::OkStatus();
+  });
+  if (!read.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source_name, ": unreadable weights: ",
+                                                   std::string(read.message()).substr(0, 200)));
+  }
+  std::map<std::string, at::Tensor> targets = NamedTensors(model);
+  return CopyInto(targets, sources, mode, source_name);
+}
+
 absl::Status SaveWeights(const torch::nn::Module& model, const std::string& path) {
   return CatchExceptions([&]() -> absl::Status {
     torch::serialize::OutputArchive archive;
-    for (const auto& [name, tensor] : NamedTensors(model)) {
-      archive.write(EncodeName(name), tensor.detach().cpu());
-    }
+    WriteWeights(archive, model);
     std::ostringstream out;
     archive.save_to(out);
     return WriteFileAtomically(path, out.str());
@@ -121,24 +143,17 @@ absl::Status SaveWeights(const torch::nn::Module& model, const std::string& path
 
 absl::Status LoadWeights(torch::nn::Module& model, const std::string& path, WeightLoad mode) {
   if (!FileExists(path)) return absl::NotFoundError(absl::StrCat("no weights file ", path));
-  std::map<std::string, at::Tensor> sources;
-  absl::Status read = CatchExceptions([&] {
-    torch::serialize::InputArchive archive;
+  torch::serialize::InputArchive archive;
+  absl::Status opened = CatchExceptions([&] {
     archive.load_from(path);
-    for (const auto& key : archive.keys()) {
-      at::Tensor t;
-      archive.read(key, t);
-      sources[DecodeName(key)] = t;
-    }
     return absl::OkStatus();
   });
-  if (!read.ok()) {
+  if (!opened.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, " is not a readable weights file (corrupt or truncated?): ",
-                     std::string(read.message()).substr(0, 200)));
+                     std::string(opened.message()).substr(0, 200)));
   }
-  std::map<std::string, at::Tensor> targets = NamedTensors(model);
-  return CopyInto(targets, sources, mode, path);
+  return ReadWeights(archive, model, mode, path);
 }
 
 absl::Status InheritWeights(torch::nn::Module& child, const torch::nn::Module& supernet) {

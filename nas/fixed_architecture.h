@@ -30,9 +30,15 @@
 #include "absl/status/status.h"
 #include "nas/architecture.h"
 
-namespace torch::nn {
+namespace torch {
+namespace nn {
 class Module;
 }
+namespace serialize {
+class InputArchive;
+class OutputArchive;
+}  // namespace serialize
+}  // namespace torch
 
 namespace nas {
 
@@ -69,6 +75,11 @@ absl::Status SaveWeights(const torch::nn::Module& model, const std::string& path
 // torch::load ignores extra keys and adopts mismatched shapes silently).
 absl::Status LoadWeights(torch::nn::Module& model, const std::string& path,
                          WeightLoad mode = WeightLoad::kExact);
+
+// The same, inside a larger archive (checkpoints use these).
+void WriteWeights(torch::serialize::OutputArchive& archive, const torch::nn::Module& model);
+absl::Status ReadWeights(torch::serialize::InputArchive& archive, torch::nn::Module& model,
+                         WeightLoad mode, const std::string& source_name);
 
 // Copies, by name, every parameter and buffer of `child` from `supernet`
 // (both in memory).

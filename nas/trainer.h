@@ -1,0 +1,204 @@
+// Trainer: the training loop every algorithm's trainer extends.
+//
+// What the base does (a subclass writes train_step() and, if it has one,
+// validate()):
+//   * epochs of numbered batches from a BatchSource, with callbacks at epoch
+//     AND batch boundaries (on_epoch_begin / on_batch_begin / on_batch_end /
+//     on_epoch_end, in that order; a callback's exception stops training with
+//     its message);
+//   * learning rates from stateless schedules (lr_schedule.h), set before
+//     every step;
+//   * periodic logging: a progress bar with rate and ETA on a terminal,
+//     otherwise one line every `log_every` steps; metrics as JSON lines
+//     (metrics.jsonl) and TensorBoard scalars (tensorboard/);
+//   * checkpoints that resume exactly: model, mutator state, optimizers, the
+//     global torch generator, epoch / step / batch position, plus whatever a
+//     subclass adds (save_extra/load_extra). Written atomically every
+//     `checkpoint_every` steps and at each epoch end; the newest
+//     `keep_checkpoints` are kept. --resume continues from the newest; a
+//     corrupt or mismatched checkpoint is an error naming it;
+//   * mixed precision: bf16 autocast on CPU (`precision = "bf16"`);
+//   * data parallelism over processes (distributed.h): gradients averaged
+//     over ranks in step(), the mutator's decisions broadcast from rank 0 in
+//     sync_decisions(), metrics averaged, only rank 0 writes files.
+//
+// A subclass's train_step typically reads:
+//
+//   Metrics train_step(const Batch& batch) override {
+//     mutator_->reset();
+//     sync_decisions(*mutator_);           // same path on every rank
+//     at::Tensor loss;
+//     {
+//       auto guard = autocast();
+//       loss = cross_entropy(model()->forward(batch.data), batch.target);
+//     }
+//     optimizer_.zero_grad();
+//     loss.backward();
+//     step(optimizer_, /*clip_norm=*/5.0);  // average grads over ranks, clip, step
+//     return {{"loss", loss.item<double>()}};
+//   }
+#ifndef NAS_TRAINER_H_
+#define NAS_TRAINER_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+#include "absl/status/status.h"
+#include "nas/base/json.h"
+#include "nas/batch_source.h"
+#include "nas/distributed.h"
+#include "nas/lr_schedule.h"
+
+namespace torch {
+namespace nn {
+class Module;
+}
+namespace optim {
+class Optimizer;
+}
+namespace serialize {
+class InputArchive;
+class OutputArchive;
+}  // namespace serialize
+}  // namespace torch
+
+namespace nas {
+
+class Mutator;
+class TensorBoardWriter;
+
+using Metrics = std::map<std::string, double>;
+
+enum class Precision { kFloat32, kBFloat16 };
+
+struct TrainerOptions {
+  int64_t epochs = 1;
+  // Stop after this many steps in total (0 = run all epochs).
+  int64_t max_steps = 0;
+  int64_t log_every = 50;
+  // "" = write nothing (no metrics, TensorBoard or checkpoints).
+  std::string output_dir;
+  // Steps between checkpoints (0 = at epoch ends only).
+  int64_t checkpoint_every = 0;
+  int keep_checkpoints = 3;
+  bool resume = false;
+  // "fp32" or "bf16" (CPU autocast).
+  std::string precision = "fp32";
+  // Progress bar on a terminal (otherwise log lines).
+  bool progress = true;
+};
+
+absl::Status TrainerOptionsFromJson(const Json& j, const std::string& path, TrainerOptions* out);
+Json TrainerOptionsToJson(const TrainerOptions& options);
+
+class Trainer;
+
+class Callback {
+ public:
+  virtual ~Callback() = default;
+  virtual void on_epoch_begin(Trainer& trainer, int64_t epoch) {}
+  virtual void on_batch_begin(Trainer& trainer, const Batch& batch) {}
+  virtual void on_batch_end(Trainer& trainer, const Batch& batch, const Metrics& metrics) {}
+  virtual void on_epoch_end(Trainer& trainer, int64_t epoch, const Metrics& metrics) {}
+};
+
+class Trainer {
+ public:
+  Trainer(TrainerOptions options, std::shared_ptr<torch::nn::Module> model, BatchSource* train,
+          Distributed* distributed = nullptr);
+  virtual ~Trainer();
+
+  // Trains (resuming when options.resume), then returns the last epoch's
+  // validation metrics in metrics() . Bad checkpoints, I/O failures and
+  // exceptions from steps or callbacks come back as a Status.
+  absl::Status fit();
+
+  void add_callback(std::shared_ptr<Callback> callback);
+
+  int64_t epoch() const { return epoch_; }
+  int64_t global_step() const { return global_step_; }
+  const TrainerOptions& options() const { return options_; }
+  const std::shared_ptr<torch::nn::Module>& model() const { return model_; }
+  const Metrics& last_validation() const { return last_validation_; }
+  bool is_main() const { return distributed_ == nullptr || distributed_->is_main(); }
+
+ protected:
+  virtual Metrics train_step(const Batch& batch) = 0;
+  // Runs after each epoch; metrics are logged with the "valid/" prefix.
+  virtual Metrics validate(int64_t epoch) { return {}; }
+  // Extra state of a subclass (a controller's baseline, ...).
+  virtual void save_extra(torch::serialize::OutputArchive& archive) const {}
+  virtual void load_extra(torch::serialize::InputArchive& archive) {}
+
+  // Registers an optimizer (saved in checkpoints) and its schedule (applied
+  // before every step; may be null).
+  void add_optimizer(const std::string& name, torch::optim::Optimizer* optimizer,
+                     std::shared_ptr<LrSchedule> schedule);
+  // The mutator whose state checkpoints keep (may stay unset).
+  void set_mutator(Mutator* mutator) { mutator_ = mutator; }
+
+  // Averages the defined gradients of `optimizer`'s parameters over ranks
+  // (parameters off the sampled path have none on any rank), clips their
+  // global norm when clip_norm > 0, and steps.
+  void step(torch::optim::Optimizer& optimizer, double clip_norm = 0);
+  // Rank 0's current decisions to every rank.
+  void sync_decisions(Mutator& mutator);
+
+  // Autocast for the forward pass per options().precision (no-op in fp32).
+  class AutocastGuard {
+   public:
+    explicit AutocastGuard(bool enabled);
+    ~AutocastGuard();
+   private:
+    bool enabled_;
+    bool previous_ = false;
+  };
+  AutocastGuard autocast() const { return AutocastGuard(precision_ == Precision::kBFloat16); }
+
+  Distributed* distributed() const { return distributed_; }
+  BatchSource* train_source() const { return train_; }
+
+ private:
+  struct OptimizerEntry {
+    std::string name;
+    torch::optim::Optimizer* optimizer;
+    std::shared_ptr<LrSchedule> schedule;
+  };
+
+  absl::Status run();
+  absl::Status setup_outputs();
+  absl::Status save_checkpoint(int64_t next_epoch, int64_t next_batch);
+  absl::Status restore_latest();
+  absl::Status restore(const std::string& path);
+  absl::Status log(const std::string& split, const Metrics& metrics);
+  void show_progress(int64_t batch_index, int64_t batches, const Metrics& metrics, bool final);
+  std::vector<std::string> checkpoint_files() const;
+
+  TrainerOptions options_;
+  Precision precision_ = Precision::kFloat32;
+  std::shared_ptr<torch::nn::Module> model_;
+  BatchSource* train_;
+  Distributed* distributed_;
+  Mutator* mutator_ = nullptr;
+  std::vector<OptimizerEntry> optimizers_;
+  std::vector<std::shared_ptr<Callback>> callbacks_;
+  std::unique_ptr<TensorBoardWriter> tensorboard_;
+
+  int64_t epoch_ = 0;
+  int64_t start_batch_ = 0;
+  int64_t global_step_ = 0;
+  Metrics running_sum_;
+  int64_t running_count_ = 0;
+  Metrics last_validation_;
+  double epoch_start_time_ = 0;
+  bool tty_ = false;
+};
+
+}  // namespace nas
+
+#endif  // NAS_TRAINER_H_
