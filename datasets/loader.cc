@@ -1,5 +1,7 @@
 #include "datasets/loader.h"
 
+#include <omp.h>
+
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <c10/util/Exception.h>
@@ -23,13 +25,19 @@ DataLoader::DataLoader(ImageDataset data, LoaderOptions options)
   TORCH_CHECK(data_.size() > 0, "the dataset is empty");
   TORCH_CHECK(options_.workers() >= 0 && options_.prefetch() >= 1,
               "workers must be >= 0 and prefetch >= 1");
+  TORCH_CHECK(options_.world_size() >= 1 && options_.rank() >= 0 &&
+                  options_.rank() < options_.world_size(),
+              "rank ", options_.rank(), " is outside world size ", options_.world_size());
+  TORCH_CHECK(batches_per_epoch() > 0, "the dataset (", data_.size(),
+              " examples) has no complete global batch of ",
+              options_.batch_size() * options_.world_size());
 }
 
 DataLoader::~DataLoader() { stop_workers(); }
 
 int64_t DataLoader::batches_per_epoch() const {
-  const int64_t n = data_.size(), b = options_.batch_size();
-  return options_.drop_last() ? n / b : (n + b - 1) / b;
+  const int64_t n = data_.size(), b = options_.batch_size() * options_.world_size();
+  return options_.drop_last() || options_.world_size() > 1 ? n / b : (n + b - 1) / b;
 }
 
 void DataLoader::stop_workers() {
@@ -63,7 +71,8 @@ void DataLoader::start_epoch(int64_t epoch, int64_t start_batch) {
 }
 
 Batch DataLoader::make_batch(int64_t index) const {
-  const int64_t begin = index * options_.batch_size();
+  const int64_t global = options_.batch_size() * options_.world_size();
+  const int64_t begin = index * global + options_.rank() * options_.batch_size();
   const int64_t size = std::min(options_.batch_size(), data_.size() - begin);
   at::Tensor idx = order_.narrow(0, begin, size);
   Batch batch;
@@ -78,6 +87,10 @@ Batch DataLoader::make_batch(int64_t index) const {
 }
 
 void DataLoader::worker_loop() {
+  // Workers run their tensor ops on their own thread only: OpenMP teams
+  // started from several threads at once made the training thread's
+  // reductions (and so a run's result) depend on timing.
+  omp_set_num_threads(1);
   while (true) {
     int64_t index;
     {

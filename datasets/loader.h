@@ -20,6 +20,11 @@
 // | workers    | 2       | background threads (0 = on the caller's thread)|
 // | prefetch   | 4       | batches prepared ahead of the consumer         |
 // | seed       | 0       | order and transform seed                       |
+// | rank       | 0       | this process's shard (data parallelism)        |
+// | world_size | 1       | shards; each global batch holds batch_size x   |
+// |            |         | world_size examples, rank r gets the r-th      |
+// |            |         | slice; an incomplete last global batch is      |
+// |            |         | dropped so every rank steps equally often      |
 #ifndef DATASETS_LOADER_H_
 #define DATASETS_LOADER_H_
 
@@ -48,6 +53,8 @@ struct LoaderOptions {
   TORCH_ARG(int, prefetch) = 4;
   TORCH_ARG(uint64_t, seed) = 0;
   TORCH_ARG(TransformOptions, transforms) = {};
+  TORCH_ARG(int, rank) = 0;
+  TORCH_ARG(int, world_size) = 1;
 };
 
 // data: float {B, C, H, W}; target: int64 {B}.

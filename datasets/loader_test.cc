@@ -159,6 +159,22 @@ TEST(LoaderTest, BatchesDoNotDependOnWorkersAndResumeExactly) {
   }
 }
 
+TEST(LoaderTest, RankShardsPartitionEachGlobalBatch) {
+  auto options = [](int rank) {
+    return LoaderOptions().batch_size(4).world_size(2).rank(rank).seed(3).workers(1);
+  };
+  DataLoader whole(Indexed(19), LoaderOptions().batch_size(8).seed(3).workers(0));
+  DataLoader r0(Indexed(19), options(0)), r1(Indexed(19), options(1));
+  auto w = Epoch(whole, 2), a = Epoch(r0, 2), b = Epoch(r1, 2);
+  ASSERT_EQ(a.size(), 2u);  // 19 examples: 2 full global batches of 8
+  ASSERT_EQ(b.size(), 2u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_TRUE(torch::equal(torch::cat({a[i].target, b[i].target}), w[i].target)) << i;
+  }
+  EXPECT_THAT([] { DataLoader l(Indexed(4), LoaderOptions().batch_size(4).world_size(2)); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("no complete global batch of 8")));
+}
+
 TEST(LoaderTest, DropLastAndNoShuffle) {
   DataLoader loader(Indexed(10), LoaderOptions().batch_size(4).drop_last(true).shuffle(false));
   auto batches = Epoch(loader, 0);

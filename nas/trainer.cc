@@ -131,6 +131,12 @@ void Trainer::step(torch::optim::Optimizer& optimizer, double clip_norm) {
   if (distributed_ != nullptr) distributed_->all_reduce_mean(grads);
   if (clip_norm > 0 && !params.empty()) torch::nn::utils::clip_grad_norm_(params, clip_norm);
   optimizer.step();
+  // No gradient survives a step: parameters off the next sampled path get
+  // no update at all (no momentum, no weight decay), and a resumed run,
+  // which starts without gradients, continues exactly.
+  for (auto& group : optimizer.param_groups()) {
+    for (auto& p : group.params()) p.mutable_grad().reset();
+  }
 }
 
 void Trainer::sync_decisions(Mutator& mutator) {

@@ -144,7 +144,9 @@ class Trainer {
 
   // Averages the defined gradients of `optimizer`'s parameters over ranks
   // (parameters off the sampled path have none on any rank), clips their
-  // global norm when clip_norm > 0, and steps.
+  // global norm when clip_norm > 0, steps, and then clears every gradient
+  // (undefined, not zero): parameters off the next path are left untouched
+  // by momentum and weight decay, and resumed runs continue exactly.
   void step(torch::optim::Optimizer& optimizer, double clip_norm = 0);
   // Rank 0's current decisions to every rank.
   void sync_decisions(Mutator& mutator);

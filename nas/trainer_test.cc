@@ -142,6 +142,20 @@ TEST(TrainerTest, CallbacksAtEpochAndBatchBoundaries) {
   EXPECT_EQ(trainer.global_step(), 4);
 }
 
+TEST(TrainerTest, StepLeavesNoGradientSoOffPathParametersStayUntouched) {
+  torch::manual_seed(0);
+  ToySource source(3);
+  TrainerOptions o;
+  o.progress = false;
+  Net net;
+  // A parameter the loss never reaches, with momentum state from a first step.
+  auto unused = net->register_parameter("unused", torch::ones({3}));
+  ToyTrainer trainer(o, net, &source);
+  ASSERT_TRUE(trainer.fit().ok());
+  for (const auto& p : net->parameters()) EXPECT_FALSE(p.grad().defined());
+  EXPECT_TRUE(torch::equal(unused, torch::ones({3})));
+}
+
 TEST(TrainerTest, ResumeAfterInterruptionEqualsUninterruptedBitForBit) {
   ToySource source(5);
   torch::manual_seed(1);
