@@ -32,7 +32,7 @@ absl::StatusOr<Json> ParseJson(absl::string_view text, absl::string_view source)
   if (j.is_discarded()) {
     // Parse again with exceptions to get nlohmann's position message.
     try {
-      (void)Json::parse(text.begin(), text.end());
+      Json unused = Json::parse(text.begin(), text.end());
     } catch (const Json::parse_error& e) {
       return absl::InvalidArgumentError(
           absl::StrCat(source, ": malformed JSON at byte ", e.byte, ": ", e.what()));
