@@ -1,8 +1,8 @@
 // A synthetic, learnable image dataset for tests and benchmarks: each of 10
-// classes has a fixed random template; an example is its class template plus
-// noise, as 1x28x28 uint8 (the shape of Fashion-MNIST). Deterministic in
-// (seed, split): the templates depend on the seed only, so train and test
-// share them.
+// classes is a sinusoidal grating with its own frequency and orientation; an
+// example has a random phase plus Gaussian noise, as 1x28x28 uint8 (the
+// shape of Fashion-MNIST). Deterministic in (seed, split); train and test
+// share the classes.
 //
 // Registered as "synthetic" (size: DatasetOptions::synthetic_size).
 #ifndef DATASETS_SYNTHETIC_H_

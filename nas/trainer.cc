@@ -11,6 +11,7 @@
 #include <ATen/ATen.h>
 #include <ATen/autocast_mode.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/cuda.h>
 #include <torch/nn/module.h>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/optimizer.h>
@@ -23,6 +24,7 @@
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
 #include "nas/fixed_architecture.h"
+#include "nas/loss_scaler.h"
 #include "nas/mutator.h"
 #include "nas/tensorboard.h"
 
@@ -61,6 +63,7 @@ absl::Status TrainerOptionsFromJson(const Json& j, const std::string& path, Trai
       .Optional("keep_checkpoints", &out->keep_checkpoints)
       .Optional("resume", &out->resume)
       .Optional("precision", &out->precision)
+      .Optional("device", &out->device)
       .Optional("progress", &out->progress);
   NAS_RETURN_IF_ERROR(r.Finish());
   if (out->epochs < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".epochs must be >= 1"));
@@ -71,9 +74,9 @@ absl::Status TrainerOptionsFromJson(const Json& j, const std::string& path, Trai
   if (out->keep_checkpoints < 1) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".keep_checkpoints must be >= 1"));
   }
-  if (out->precision != "fp32" && out->precision != "bf16") {
+  if (out->precision != "fp32" && out->precision != "bf16" && out->precision != "fp16") {
     return absl::InvalidArgumentError(absl::StrCat(path, ".precision: '", out->precision,
-                                                   "' is not one of fp32, bf16"));
+                                                   "' is not one of fp32, bf16, fp16"));
   }
   return absl::OkStatus();
 }
@@ -87,20 +90,38 @@ Json TrainerOptionsToJson(const TrainerOptions& o) {
           {"keep_checkpoints", o.keep_checkpoints},
           {"resume", o.resume},
           {"precision", o.precision},
+          {"device", o.device},
           {"progress", o.progress}};
 }
 
-Trainer::AutocastGuard::AutocastGuard(bool enabled) : enabled_(enabled) {
-  if (!enabled_) return;
-  previous_ = at::autocast::is_cpu_enabled();
-  at::autocast::set_cpu_enabled(true);
-  at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+Trainer::AutocastGuard::AutocastGuard(Precision precision) : precision_(precision) {
+  if (precision_ == Precision::kBFloat16) {
+    previous_ = at::autocast::is_cpu_enabled();
+    at::autocast::set_cpu_enabled(true);
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+  } else if (precision_ == Precision::kFloat16) {
+    previous_ = at::autocast::is_enabled();
+    at::autocast::set_enabled(true);  // CUDA autocast, fp16 by default
+  }
 }
 
 Trainer::AutocastGuard::~AutocastGuard() {
-  if (!enabled_) return;
-  at::autocast::set_cpu_enabled(previous_);
+  if (precision_ == Precision::kBFloat16) {
+    at::autocast::set_cpu_enabled(previous_);
+  } else if (precision_ == Precision::kFloat16) {
+    at::autocast::set_enabled(previous_);
+  } else {
+    return;
+  }
   if (!previous_) at::autocast::clear_cache();
+}
+
+void Trainer::backward(const at::Tensor& loss) {
+  if (scaler_ != nullptr) {
+    scaler_->scale(loss).backward();
+  } else {
+    loss.backward();
+  }
 }
 
 Trainer::Trainer(TrainerOptions options, std::shared_ptr<torch::nn::Module> model,
@@ -129,8 +150,12 @@ void Trainer::step(torch::optim::Optimizer& optimizer, double clip_norm) {
     }
   }
   if (distributed_ != nullptr) distributed_->all_reduce_mean(grads);
-  if (clip_norm > 0 && !params.empty()) torch::nn::utils::clip_grad_norm_(params, clip_norm);
-  optimizer.step();
+  bool finite = scaler_ == nullptr || scaler_->unscale(grads);
+  if (scaler_ != nullptr) scaler_->update(finite);
+  if (finite) {  // an fp16 overflow skips the step
+    if (clip_norm > 0 && !params.empty()) torch::nn::utils::clip_grad_norm_(params, clip_norm);
+    optimizer.step();
+  }
   // No gradient survives a step: parameters off the next sampled path get
   // no update at all (no momentum, no weight decay), and a resumed run,
   // which starts without gradients, continues exactly.
@@ -216,6 +241,10 @@ absl::Status Trainer::save_checkpoint(int64_t next_epoch, int64_t next_batch) {
   archive.write("running_names", c10::IValue(names));
   archive.write("running_sums", at::tensor(sums, at::kDouble));
   archive.write("running_count", c10::IValue(running_count_));
+  if (scaler_ != nullptr) {
+    archive.write("loss_scale", c10::IValue(scaler_->current_scale()));
+    archive.write("loss_scale_good_steps", c10::IValue(scaler_->good_steps()));
+  }
   torch::serialize::OutputArchive extra;
   save_extra(extra);
   archive.write("extra", extra);
@@ -285,6 +314,11 @@ absl::Status Trainer::restore(const std::string& path) {
     std::string name;
     for (int64_t i = 0; std::getline(lines, name); ++i) running_sum_[name] = sums[i].item<double>();
     running_count_ = count.toInt();
+    c10::IValue scale, good;
+    if (scaler_ != nullptr && archive.try_read("loss_scale", scale) &&
+        archive.try_read("loss_scale_good_steps", good)) {
+      scaler_->set_state(scale.toDouble(), good.toInt());
+    }
     archive.read("epoch", epoch);
     archive.read("batch", batch);
     archive.read("step", step);
@@ -364,7 +398,30 @@ absl::Status Trainer::fit() {
 absl::Status Trainer::run() {
   TrainerOptions checked = options_;
   NAS_RETURN_IF_ERROR(TrainerOptionsFromJson(TrainerOptionsToJson(options_), "trainer options", &checked));
-  precision_ = options_.precision == "bf16" ? Precision::kBFloat16 : Precision::kFloat32;
+  precision_ = options_.precision == "bf16"   ? Precision::kBFloat16
+               : options_.precision == "fp16" ? Precision::kFloat16
+                                              : Precision::kFloat32;
+  absl::Status device_ok = CatchExceptions([&] {
+    device_ = at::Device(options_.device);
+    return absl::OkStatus();
+  });
+  if (!device_ok.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("device '", options_.device, "' is not cpu, cuda or cuda:N"));
+  }
+  if (device_.is_cuda() && !torch::cuda::is_available()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "device '", options_.device,
+        "': CUDA is not available (no GPU, or a CPU-only LibTorch); use --device=cpu"));
+  }
+  if (precision_ == Precision::kFloat16 && !device_.is_cuda()) {
+    return absl::InvalidArgumentError("precision fp16 needs --device=cuda; on CPU use bf16");
+  }
+  if (precision_ == Precision::kBFloat16 && !device_.is_cpu()) {
+    return absl::InvalidArgumentError("precision bf16 is for CPU; on CUDA use fp16");
+  }
+  if (precision_ == Precision::kFloat16) scaler_ = std::make_unique<LossScaler>();
+  model_->to(device_);
   tty_ = options_.progress && isatty(STDERR_FILENO);
   NAS_RETURN_IF_ERROR(setup_outputs());
   if (options_.resume) {
@@ -385,6 +442,10 @@ absl::Status Trainer::run() {
     model_->train();
     Metrics shown;
     while (std::optional<Batch> batch = train_->next()) {
+      if (!device_.is_cpu()) {
+        batch->data = batch->data.to(device_, /*non_blocking=*/true);
+        batch->target = batch->target.to(device_, /*non_blocking=*/true);
+      }
       for (const auto& entry : optimizers_) {
         if (entry.schedule) {
           SetLearningRate(*entry.optimizer, entry.schedule->lr(epoch_, batch->index, per_epoch));

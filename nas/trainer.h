@@ -17,7 +17,9 @@
 //     `checkpoint_every` steps and at each epoch end; the newest
 //     `keep_checkpoints` are kept. --resume continues from the newest; a
 //     corrupt or mismatched checkpoint is an error naming it;
-//   * mixed precision: bf16 autocast on CPU (`precision = "bf16"`);
+//   * devices and mixed precision: `device` "cpu" (default) or "cuda[:N]";
+//     bf16 autocast on CPU (`precision = "bf16"`), fp16 autocast with
+//     dynamic loss scaling on CUDA (`precision = "fp16"`, loss_scaler.h);
 //   * data parallelism over processes (distributed.h): gradients averaged
 //     over ranks in step(), the mutator's decisions broadcast from rank 0 in
 //     sync_decisions(), metrics averaged, only rank 0 writes files.
@@ -33,7 +35,7 @@
 //       loss = cross_entropy(model()->forward(batch.data), batch.target);
 //     }
 //     optimizer_.zero_grad();
-//     loss.backward();
+//     backward(loss);                       // scaled in fp16
 //     step(optimizer_, /*clip_norm=*/5.0);  // average grads over ranks, clip, step
 //     return {{"loss", loss.item<double>()}};
 //   }
@@ -47,6 +49,7 @@
 #include <vector>
 
 #include <ATen/core/Tensor.h>
+#include <c10/core/Device.h>
 
 #include "absl/status/status.h"
 #include "nas/base/json.h"
@@ -69,12 +72,13 @@ class OutputArchive;
 
 namespace nas {
 
+class LossScaler;
 class Mutator;
 class TensorBoardWriter;
 
 using Metrics = std::map<std::string, double>;
 
-enum class Precision { kFloat32, kBFloat16 };
+enum class Precision { kFloat32, kBFloat16, kFloat16 };
 
 struct TrainerOptions {
   int64_t epochs = 1;
@@ -87,8 +91,10 @@ struct TrainerOptions {
   int64_t checkpoint_every = 0;
   int keep_checkpoints = 3;
   bool resume = false;
-  // "fp32" or "bf16" (CPU autocast).
+  // "fp32", "bf16" (CPU autocast) or "fp16" (CUDA autocast + loss scaling).
   std::string precision = "fp32";
+  // "cpu", "cuda" or "cuda:N"; the model and every batch are moved there.
+  std::string device = "cpu";
   // Progress bar on a terminal (otherwise log lines).
   bool progress = true;
 };
@@ -151,16 +157,20 @@ class Trainer {
   // Rank 0's current decisions to every rank.
   void sync_decisions(Mutator& mutator);
 
+  // loss.backward(), with the loss scaled in fp16.
+  void backward(const at::Tensor& loss);
+
   // Autocast for the forward pass per options().precision (no-op in fp32).
   class AutocastGuard {
    public:
-    explicit AutocastGuard(bool enabled);
+    explicit AutocastGuard(Precision precision);
     ~AutocastGuard();
    private:
-    bool enabled_;
+    Precision precision_;
     bool previous_ = false;
   };
-  AutocastGuard autocast() const { return AutocastGuard(precision_ == Precision::kBFloat16); }
+  AutocastGuard autocast() const { return AutocastGuard(precision_); }
+  const at::Device& device() const { return device_; }
 
   Distributed* distributed() const { return distributed_; }
   BatchSource* train_source() const { return train_; }
@@ -183,6 +193,8 @@ class Trainer {
 
   TrainerOptions options_;
   Precision precision_ = Precision::kFloat32;
+  at::Device device_ = at::Device(at::kCPU);
+  std::unique_ptr<LossScaler> scaler_;
   std::shared_ptr<torch::nn::Module> model_;
   BatchSource* train_;
   Distributed* distributed_;

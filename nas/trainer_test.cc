@@ -74,7 +74,7 @@ class ToyTrainer : public Trainer {
     last_dtype = logits.scalar_type();
     at::Tensor loss = torch::nn::functional::cross_entropy(logits.to(at::kFloat), batch.target);
     sgd_.zero_grad();
-    loss.backward();
+    backward(loss);
     step(sgd_, /*clip_norm=*/5.0);
     return {{"loss", loss.item<double>()}};
   }
@@ -292,7 +292,20 @@ TEST(TrainerTest, BadOptions) {
   TrainerOptions o;
   o.precision = "fp8";
   ToyTrainer trainer(o, Net(), &source);
-  EXPECT_THAT(std::string(trainer.fit().message()), HasSubstr("'fp8' is not one of fp32, bf16"));
+  EXPECT_THAT(std::string(trainer.fit().message()), HasSubstr("'fp8' is not one of fp32, bf16, fp16"));
+  auto fails_with = [&](TrainerOptions options, const std::string& message) {
+    ToyTrainer t(options, Net(), &source);
+    EXPECT_THAT(std::string(t.fit().message()), HasSubstr(message));
+  };
+  TrainerOptions fp16;
+  fp16.precision = "fp16";
+  fails_with(fp16, "precision fp16 needs --device=cuda; on CPU use bf16");
+  TrainerOptions cuda;
+  cuda.device = "cuda";
+  if (!torch::cuda::is_available()) fails_with(cuda, "CUDA is not available");
+  TrainerOptions bad_device;
+  bad_device.device = "tpu";
+  fails_with(bad_device, "device 'tpu' is not cpu, cuda or cuda:N");
   TrainerOptions parsed;
   EXPECT_THAT(std::string(TrainerOptionsFromJson(Json::parse(R"({"epoch": 3})"), "$.trainer", &parsed).message()),
               HasSubstr("unknown member $.trainer.epoch"));

@@ -101,7 +101,7 @@ class Job : public nas::Trainer {
     }
     at::Tensor loss = torch::nn::functional::cross_entropy(net_->forward(batch.data), batch.target);
     sgd_.zero_grad();
-    loss.backward();
+    backward(loss);
     step(sgd_);
     return {{"loss", loss.item<double>()}};
   }

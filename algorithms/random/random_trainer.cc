@@ -55,7 +55,7 @@ Metrics RandomTrainer::train_step(const Batch& batch) {
   }
   at::Tensor loss = torch::nn::functional::cross_entropy(logits.to(at::kFloat), batch.target);
   sgd_->zero_grad();
-  loss.backward();
+  backward(loss);
   step(*sgd_, options_.clip_norm);
   double accuracy = (logits.argmax(1) == batch.target).to(at::kFloat).mean().item<double>();
   return {{"loss", loss.item<double>()}, {"accuracy", accuracy}};

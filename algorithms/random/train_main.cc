@@ -23,7 +23,8 @@ DEFINE_double(lr, 0.05, "Initial learning rate (cosine decay to min_lr).");
 DEFINE_double(min_lr, 0.001, "Final learning rate.");
 DEFINE_double(momentum, 0.9, "SGD momentum.");
 DEFINE_double(weight_decay, 3e-4, "SGD weight decay.");
-DEFINE_string(precision, "fp32", "fp32 or bf16 (CPU autocast).");
+DEFINE_string(precision, "fp32", "fp32, bf16 (CPU autocast) or fp16 (CUDA autocast, loss scaling).");
+DEFINE_string(device, "cpu", "cpu, cuda or cuda:N.");
 DEFINE_int64(log_every, 50, "Steps between log lines and metric records.");
 DEFINE_int64(checkpoint_every, 0, "Steps between checkpoints (0 = at epoch ends).");
 DEFINE_int32(keep_checkpoints, 3, "Checkpoints kept.");
@@ -58,6 +59,7 @@ absl::Status Run() {
   if (use("epochs")) o.trainer.epochs = FLAGS_epochs;
   if (use("max_steps")) o.trainer.max_steps = FLAGS_max_steps;
   if (use("precision")) o.trainer.precision = FLAGS_precision;
+  if (use("device")) o.trainer.device = FLAGS_device;
   if (use("log_every")) o.trainer.log_every = FLAGS_log_every;
   if (use("checkpoint_every")) o.trainer.checkpoint_every = FLAGS_checkpoint_every;
   if (use("keep_checkpoints")) o.trainer.keep_checkpoints = FLAGS_keep_checkpoints;

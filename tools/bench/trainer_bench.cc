@@ -85,7 +85,7 @@ class BenchTrainer : public nas::Trainer {
     }
     at::Tensor loss = torch::nn::functional::cross_entropy(logits.to(at::kFloat), batch.target);
     sgd_.zero_grad();
-    loss.backward();
+    backward(loss);
     step(sgd_);
     return {{"loss", loss.item<double>()}};
   }

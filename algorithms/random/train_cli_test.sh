@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# :train as a user runs it: a short run's outputs, then bad input, each
+# ending with one line on stderr and a non-zero exit.
+set -euo pipefail
+bin="$(dirname "$0")/train"
+out="${TEST_TMPDIR}/train"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+small=(--dataset=synthetic --synthetic_size=256 --batch_size=32 --epochs=1
+       --space_options='{"channels": 4, "layers": 2}' --workers=1)
+
+"${bin}" --help | grep -q -- "-checkpoint_every" || fail "--help lacks --checkpoint_every"
+"${bin}" "${small[@]}" --output_dir="${out}/ok" 2> "${out}.log"
+for f in config.json metrics.jsonl supernet.pt arch.json; do
+  [[ -s "${out}/ok/${f}" ]] || fail "missing ${f}"
+done
+ls "${out}/ok/tensorboard" | grep -q events.out.tfevents || fail "no TensorBoard file"
+"${bin}" "${small[@]}" --precision=bf16 --output_dir="${out}/bf16" 2> /dev/null ||
+  fail "bf16 run failed"
+
+expect_error() {
+  local pattern="$1"; shift
+  local rc=0
+  "${bin}" "$@" > /dev/null 2> "${out}.err" || rc=$?
+  (( rc != 0 )) || fail "$* exited 0"
+  local lines
+  lines=$(grep -vc '^I[0-9]' "${out}.err" || true)
+  [[ "${lines}" -eq 1 ]] || { cat "${out}.err"; fail "$*: not one line"; }
+  grep -q -- "${pattern}" "${out}.err" || { cat "${out}.err"; fail "$*: no '${pattern}'"; }
+}
+expect_error "unknown dataset 'mnist'; registered: cifar10, fashion_mnist, synthetic" \
+    --dataset=mnist --output_dir="${out}/e1"
+expect_error "missing file ${out}/nowhere/train-images-idx3-ubyte.gz" \
+    --dataset=fashion_mnist --data_dir="${out}/nowhere" --output_dir="${out}/e2"
+expect_error "CIFAR-10 has no default location" --dataset=cifar10 --output_dir="${out}/e3"
+expect_error "expects \[3, 28, 28\]" "${small[@]}" --space_options='{"in_channels": 3}' \
+    --output_dir="${out}/e4"
+expect_error "'fp8' is not one of fp32, bf16, fp16" "${small[@]}" --precision=fp8 --output_dir="${out}/e5"
+expect_error "fp16 needs --device=cuda" "${small[@]}" --precision=fp16 --output_dir="${out}/e6"
+expect_error "CUDA is not available" "${small[@]}" --device=cuda --output_dir="${out}/e7"
+expect_error "already holds checkpoints" "${small[@]}" --output_dir="${out}/ok"
+expect_error "no checkpoint in" "${small[@]}" --resume --output_dir="${out}/e8"
+echo '{"trainer": {"epoch": 2}}' > "${out}/bad.json"
+expect_error "unknown member config.trainer.epoch" --config="${out}/bad.json"
+# A corrupt dataset file.
+mkdir -p "${out}/corrupt"
+printf 'not gzip at all' > "${out}/corrupt/train-images-idx3-ubyte.gz"
+printf 'x' > "${out}/corrupt/train-labels-idx1-ubyte.gz"
+expect_error "train-images-idx3-ubyte.gz" --dataset=fashion_mnist --data_dir="${out}/corrupt" \
+    --output_dir="${out}/e9"
+echo PASS
