@@ -226,7 +226,7 @@ absl::StatusOr<std::vector<ScalarEvent>> ReadScalarEvents(const std::string& pat
         if (vkey == ((1 << 3) | 2)) {
           ok = v.bytes(&scalar.tag);
         } else if (vkey == ((2 << 3) | 5)) {
-          float f;
+          float f = 0;
           ok = v.fixed(&f, 4);
           scalar.value = f;
         } else {
