@@ -31,16 +31,7 @@
 
 #include "nas/mutable.h"
 #include "nas/search_space.h"
-
-namespace torch {
-namespace nn {
-class Module;
-}
-namespace serialize {
-class InputArchive;
-class OutputArchive;
-}  // namespace serialize
-}  // namespace torch
+#include "nas/torch_fwd.h"
 
 namespace nas {
 

@@ -29,16 +29,7 @@
 
 #include "absl/status/status.h"
 #include "nas/architecture.h"
-
-namespace torch {
-namespace nn {
-class Module;
-}
-namespace serialize {
-class InputArchive;
-class OutputArchive;
-}  // namespace serialize
-}  // namespace torch
+#include "nas/torch_fwd.h"
 
 namespace nas {
 

@@ -17,10 +17,7 @@
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
 #include "nas/base/registry.h"
-
-namespace torch::nn {
-class Module;
-}
+#include "nas/torch_fwd.h"
 
 namespace nas {
 

@@ -10,10 +10,7 @@
 #include "absl/status/statusor.h"
 #include "nas/mutable.h"
 #include "nas/search_space.h"
-
-namespace torch::nn {
-class Module;
-}
+#include "nas/torch_fwd.h"
 
 namespace nas {
 

@@ -56,19 +56,7 @@
 #include "nas/batch_source.h"
 #include "nas/distributed.h"
 #include "nas/lr_schedule.h"
-
-namespace torch {
-namespace nn {
-class Module;
-}
-namespace optim {
-class Optimizer;
-}
-namespace serialize {
-class InputArchive;
-class OutputArchive;
-}  // namespace serialize
-}  // namespace torch
+#include "nas/torch_fwd.h"
 
 namespace nas {
 
