@@ -8,32 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
 #include "nas/parameters.h"
+#include "nas/uniform_sampling.h"
 
 namespace nas {
 namespace {
 
 int64_t Uniform(std::mt19937_64& rng, int64_t n) {
   return std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
-}
-
-// One uniformly random decision for `spec` (one candidate; n_chosen
-// distinct inputs; or a coin flip per input when n_chosen is unset).
-at::Tensor RandomMask(const ChoiceSpec& spec, std::mt19937_64& rng) {
-  at::Tensor mask = at::zeros({spec.size()}, at::kBool);
-  bool* on = mask.data_ptr<bool>();
-  if (spec.kind == MutableKind::kLayerChoice) {
-    on[Uniform(rng, spec.size())] = true;
-  } else if (!spec.n_chosen) {
-    for (int64_t i = 0; i < spec.size(); ++i) on[i] = (rng() & 1) != 0;
-  } else {
-    std::vector<int64_t> order(spec.size());
-    std::iota(order.begin(), order.end(), 0);
-    for (int64_t i = 0; i < *spec.n_chosen; ++i) {
-      std::swap(order[i], order[i + Uniform(rng, spec.size() - i)]);
-      on[order[i]] = true;
-    }
-  }
-  return mask;
 }
 
 }  // namespace
@@ -68,12 +49,6 @@ absl::Status EvolutionTuner::update_search_space(const SearchSpace& space) {
   proposed_.clear();
   proposed_count_ = 0;
   return absl::OkStatus();
-}
-
-Decisions EvolutionTuner::random_decisions() {
-  Decisions d;
-  for (const auto& spec : space_.choices()) d[spec.key] = RandomMask(spec, rng_);
-  return d;
 }
 
 Decisions EvolutionTuner::mutate(const Decisions& parent) {
@@ -122,7 +97,7 @@ absl::StatusOr<Json> EvolutionTuner::generate_parameters(int64_t parameter_id) {
   for (int attempt = 0; attempt < options_.dedup_attempts; ++attempt) {
     Decisions candidate;
     if (proposed_count_ < options_.population_size || population_.empty()) {
-      candidate = random_decisions();
+      candidate = SampleUniformDecisions(space_, rng_);
     } else {
       // Tournament: the best of S members drawn without replacement.
       std::vector<size_t> idx(population_.size());

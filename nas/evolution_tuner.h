@@ -58,7 +58,6 @@ class EvolutionTuner : public Tuner {
     double value;
   };
 
-  Decisions random_decisions();
   Decisions mutate(const Decisions& parent);
   absl::StatusOr<Json> to_parameters(const Decisions& decisions) const;
 

@@ -1,13 +1,9 @@
 // RandomMutator: uniform random architectures. The simplest complete
 // mutator, a debugging aid, and the template for new ones.
 //
-// | choice                       | sample                                    |
-// |------------------------------|-------------------------------------------|
-// | LayerChoice                  | one candidate, uniformly                  |
-// | InputChoice, n_chosen unset  | each input by an independent coin flip    |
-// | InputChoice, n_chosen = k    | k distinct inputs, uniformly              |
-//
-// sample_final() samples too (a random search exports a random
+// Decisions come from nas/uniform_sampling.h: one uniform candidate per
+// LayerChoice; InputChoices by coin flip when n_chosen is unset, else
+// n_chosen distinct inputs. sample_final() samples too (a random search exports a random
 // architecture). Seeded by its constructor; its generator state is saved
 // with save() so resumed runs continue the same sequence.
 #ifndef ALGORITHMS_RANDOM_RANDOM_MUTATOR_H_
@@ -37,9 +33,6 @@ class RandomMutator : public Mutator {
  private:
   std::mt19937_64 rng_;
 };
-
-// One uniformly random decision mask for `spec` (shared with the tuner).
-at::Tensor SampleUniform(const ChoiceSpec& spec, std::mt19937_64& rng);
 
 }  // namespace nas::random
 

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
+#include "nas/uniform_sampling.h"
 
 namespace nas::random {
 
@@ -70,11 +71,7 @@ Metrics RandomTrainer::validate(int64_t epoch) {
   double loss = 0, correct = 0, total = 0;
   valid_->start_epoch(0);
   while (auto batch = valid_->next()) {
-    Decisions decisions;
-    for (const auto& spec : mutator_->search_space().choices()) {
-      decisions[spec.key] = SampleUniform(spec, rng);
-    }
-    mutator_->set_decisions(decisions);
+    mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng));
     at::Tensor logits;
     {
       auto guard = autocast();

@@ -2,9 +2,9 @@
 
 #include <ATen/ATen.h>
 
-#include "algorithms/random/random_mutator.h"
 #include "nas/base/status.h"
 #include "nas/parameters.h"
+#include "nas/uniform_sampling.h"
 
 namespace nas::random {
 
@@ -38,8 +38,7 @@ absl::StatusOr<Json> RandomTuner::generate_parameters(int64_t parameter_id) {
   }
   Json params;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
-    Decisions decisions;
-    for (const auto& spec : space_.choices()) decisions[spec.key] = SampleUniform(spec, rng_);
+    Decisions decisions = SampleUniformDecisions(space_, rng_);
     NAS_ASSIGN_OR_RETURN(params, ParametersFromArchitecture(
                                      Architecture::from_decisions(decisions, space_), space_));
     if (!options_.dedup || !proposed_.count(params.dump())) break;
