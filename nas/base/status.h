@@ -27,6 +27,13 @@ namespace nas {
 // stays OK.
 absl::Status Annotate(const absl::Status& status, absl::string_view context);
 
+// The same for a StatusOr: the value passes through, an error is annotated.
+template <typename T>
+absl::StatusOr<T> Annotate(absl::StatusOr<T> value, absl::string_view context) {
+  if (value.ok()) return value;
+  return Annotate(value.status(), context);
+}
+
 // Runs `fn` and turns an exception escaping it into a Status: c10::Error
 // (TORCH_CHECK failures, shape mismatches) and std::invalid_argument become
 // InvalidArgument, anything else Internal. The message is the exception's
