@@ -1,0 +1,54 @@
+// A small SVG plot writer for reports and tools: line and scatter series on
+// linear axes with "nice" ticks, a legend, optional error bars. No
+// dependencies; the output opens in any browser.
+//
+//   nas::PlotOptions plot;
+//   plot.title = "evolution";
+//   plot.x_label = "generation";
+//   plot.y_label = "top-1 accuracy";
+//   nas::PlotSeries best{"best", generations, best_accuracy};
+//   NAS_RETURN_IF_ERROR(nas::WriteSvgPlot("search.svg", plot, {best}));
+#ifndef NAS_SVG_PLOT_H_
+#define NAS_SVG_PLOT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace nas {
+
+struct PlotSeries {
+  enum class Style { kLine, kPoints, kLinePoints };
+  PlotSeries() = default;
+  PlotSeries(std::string label, std::vector<double> x, std::vector<double> y, Style style = Style::kLine)
+      : label(std::move(label)), x(std::move(x)), y(std::move(y)), style(style) {}
+
+  std::string label;
+  std::vector<double> x;
+  std::vector<double> y;
+  Style style = Style::kLine;
+  std::vector<double> y_error;  // empty, or one half-height per point
+  std::string color;            // empty: the palette's next colour
+};
+
+struct PlotOptions {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  int width = 640;
+  int height = 400;
+};
+
+// The SVG document. Non-finite points are skipped; an empty plot still
+// renders (axes and a note).
+std::string RenderSvgPlot(const PlotOptions& options, const std::vector<PlotSeries>& series);
+
+// Validates (x and y of equal length, y_error empty or as long) and writes
+// atomically.
+absl::Status WriteSvgPlot(const std::string& path, const PlotOptions& options,
+                          const std::vector<PlotSeries>& series);
+
+}  // namespace nas
+
+#endif  // NAS_SVG_PLOT_H_
