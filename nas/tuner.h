@@ -9,7 +9,10 @@
 // Lifecycle: update_search_space() once before anything else (and again if
 // the space changes); then any interleaving of generate_parameters(id) and
 // receive_trial_result(id, ...) / trial_end(id, ...) for ids it generated.
-// A tuner that has nothing left to propose returns OutOfRange.
+// A tuner that has nothing left to propose returns OutOfRange; one that must
+// see outstanding results first (a generational algorithm at the end of a
+// generation) returns Unavailable, and the driver asks again after the next
+// result arrives.
 #ifndef NAS_TUNER_H_
 #define NAS_TUNER_H_
 

@@ -254,6 +254,13 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
       }
       int64_t id = next_id_;
       absl::StatusOr<Json> parameters = tuner_->generate_parameters(id);
+      if (absl::IsUnavailable(parameters.status())) {
+        if (threads.empty()) {
+          error = absl::InternalError(absl::StrCat("the tuner waits for results (", parameters.status().message(),
+                                                   ") but no trial is running"));
+        }
+        break;  // ask again once a running trial has finished
+      }
       if (absl::IsOutOfRange(parameters.status())) {
         LOG(INFO) << "the tuner has nothing left to propose: " << parameters.status().message();
         summary_.tuner_exhausted = true;

@@ -1,0 +1,134 @@
+#include "algorithms/spos/spos_mutator.h"
+
+#include <map>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "nas/testing/mutator_conformance.h"
+#include "nas/layer_choice.h"
+#include "nas/testing/toy_spaces.h"
+
+namespace nas::spos {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A stand-in for FLOPs: the sum of the chosen layer-choice indices.
+double IndexCost(const Decisions& decisions) {
+  double cost = 0;
+  for (const auto& [key, mask] : decisions) {
+    if (mask.dim() == 1 && mask.scalar_type() == at::kBool && mask.sum().item<int64_t>() == 1 &&
+        key.rfind("skip", 0) != 0) {
+      cost += mask.to(at::kLong).argmax().item<int64_t>();
+    }
+  }
+  return cost;
+}
+
+TEST(SposMutatorTest, UniformConformance) {
+  testing::ExpectMutatorConformance([](std::shared_ptr<torch::nn::Module> model, uint64_t seed) {
+    return std::make_unique<SposMutator>(model, SposSamplingOptions(), seed);
+  });
+}
+
+TEST(SposMutatorTest, FlopsBinsConformance) {
+  SposSamplingOptions options;
+  options.sampling = "flops_bins";
+  options.flops_min = 0;
+  options.flops_max = 4;
+  options.bins = 2;
+  testing::ExpectMutatorConformance([options](std::shared_ptr<torch::nn::Module> model, uint64_t seed) {
+    return std::make_unique<SposMutator>(model, options, seed, &IndexCost);
+  });
+}
+
+// 8 layer choices of 4 candidates: the cost (sum of indices) of a uniform
+// path is binomial-like around 12; bins over [0, 24] are hit evenly by the
+// authors' sampler, unlike uniform sampling which piles up in the middle.
+struct Chain : torch::nn::Module {
+  Chain() {
+    for (int i = 0; i < 8; ++i) {
+      std::vector<torch::nn::NamedAnyModule> ops;
+      for (const char* name : {"a", "b", "c", "d"}) ops.emplace_back(name, torch::nn::Identity());
+      choices.push_back(register_module("op" + std::to_string(i), nas::LayerChoice(ops)));
+    }
+  }
+  std::vector<nas::LayerChoice> choices;
+};
+
+std::map<int, int> BinHistogram(const SposSamplingOptions& options, int paths, int64_t* fallbacks) {
+  auto model = std::make_shared<Chain>();
+  SposMutator mutator(model, options, 3, &IndexCost);
+  std::map<int, int> histogram;
+  for (int i = 0; i < paths; ++i) {
+    double cost = IndexCost(mutator.sample_search());
+    histogram[std::min(static_cast<int>(cost / 6), 3)]++;
+  }
+  *fallbacks = mutator.fallbacks();
+  return histogram;
+}
+
+TEST(SposMutatorTest, FlopsBinsAreUniformOverBins) {
+  SposSamplingOptions options;
+  options.sampling = "flops_bins";
+  options.flops_min = 0;
+  options.flops_max = 24;
+  options.bins = 4;
+  options.max_tries = 2000;
+  int64_t fallbacks = 0;
+  std::map<int, int> bins = BinHistogram(options, 800, &fallbacks);
+  EXPECT_EQ(fallbacks, 0);
+  for (int b = 0; b < 4; ++b) EXPECT_NEAR(bins[b], 200, 50) << "bin " << b;
+  options.sampling = "uniform";
+  std::map<int, int> uniform = BinHistogram(options, 800, &fallbacks);
+  EXPECT_LT(uniform[0] + uniform[3], 100);  // the tails are rare for uniform paths
+}
+
+TEST(SposMutatorTest, FallsBackAfterMaxTries) {
+  SposSamplingOptions options;
+  options.sampling = "flops_bins";
+  options.flops_min = 100;  // unreachable: every path costs at most 24
+  options.flops_max = 200;
+  options.max_tries = 5;
+  int64_t fallbacks = 0;
+  BinHistogram(options, 10, &fallbacks);
+  EXPECT_EQ(fallbacks, 10);
+}
+
+TEST(SposMutatorTest, ResumesTheSameSequence) {
+  auto model = std::make_shared<Chain>();
+  SposMutator a(model, SposSamplingOptions(), 11);
+  a.sample_search();
+  torch::serialize::OutputArchive archive;
+  a.save(archive);
+  std::stringstream buffer;
+  archive.save_to(buffer);
+  auto other = std::make_shared<Chain>();
+  SposMutator b(other, SposSamplingOptions(), 99);
+  torch::serialize::InputArchive in;
+  in.load_from(buffer);
+  b.load(in);
+  EXPECT_EQ(b.paths(), 1);
+  Decisions da = a.sample_search(), db = b.sample_search();
+  for (const auto& [key, mask] : da) EXPECT_TRUE(mask.equal(db.at(key))) << key;
+}
+
+TEST(SposMutatorTest, RejectsBadOptions) {
+  auto error = [](const Json& j) {
+    SposSamplingOptions o;
+    return std::string(SposSamplingOptionsFromJson(j, "sampling", &o).message());
+  };
+  EXPECT_THAT(error({{"sampling", "flops"}}), HasSubstr("'flops' is not one of uniform, flops_bins"));
+  EXPECT_THAT(error({{"bins", 0}}), HasSubstr("bins must be >= 1"));
+  EXPECT_THAT(error({{"flops_max", 1}}), HasSubstr("flops_min"));
+  EXPECT_THAT(error({{"tries", 1}}), HasSubstr("tries"));
+  SposSamplingOptions bins;
+  bins.sampling = "flops_bins";
+  auto model = std::make_shared<Chain>();
+  EXPECT_THROW(SposMutator(model, bins, 0), c10::Error);  // no cost function
+}
+
+}  // namespace
+}  // namespace nas::spos
