@@ -1,0 +1,190 @@
+#include "algorithms/spos/config.h"
+
+#include "absl/strings/str_cat.h"
+#include "nas/base/file.h"
+#include "nas/base/status.h"
+
+namespace nas::spos {
+namespace {
+
+absl::Status DataFromJson(const Json& j, const std::string& path, DataOptions* o) {
+  JsonObjectReader r(j, path);
+  r.Optional("dataset", &o->dataset)
+      .Optional("data_dir", &o->data_dir)
+      .Optional("synthetic_size", &o->synthetic_size)
+      .Optional("train_fraction", &o->train_fraction)
+      .Optional("batch_size", &o->batch_size)
+      .Optional("workers", &o->workers);
+  NAS_RETURN_IF_ERROR(r.Finish());
+  if (!(o->train_fraction > 0 && o->train_fraction < 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ".train_fraction must be in (0, 1)"));
+  }
+  if (o->batch_size < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".batch_size must be >= 1"));
+  if (o->workers < 0) return absl::InvalidArgumentError(absl::StrCat(path, ".workers must be >= 0"));
+  return absl::OkStatus();
+}
+
+Json DataToJson(const DataOptions& o) {
+  return {{"dataset", o.dataset},       {"data_dir", o.data_dir},     {"synthetic_size", o.synthetic_size},
+          {"train_fraction", o.train_fraction}, {"batch_size", o.batch_size}, {"workers", o.workers}};
+}
+
+absl::Status SupernetFromJson(const Json& j, const std::string& path, SupernetJobOptions* o) {
+  JsonObjectReader r(j, path);
+  const Json* trainer = r.Member("trainer");
+  const Json* spos = r.Member("spos");
+  NAS_RETURN_IF_ERROR(r.Finish());
+  if (trainer) NAS_RETURN_IF_ERROR(TrainerOptionsFromJson(*trainer, JsonChildPath(path, "trainer"), &o->trainer));
+  if (spos) NAS_RETURN_IF_ERROR(SposTrainerOptionsFromJson(*spos, JsonChildPath(path, "spos"), &o->spos));
+  return absl::OkStatus();
+}
+
+absl::Status EvolutionFromJson(const Json& j, const std::string& path, EvolutionJobOptions* o) {
+  JsonObjectReader r(j, path);
+  const Json* tuner = r.Member("tuner");
+  const Json* evaluation = r.Member("evaluation");
+  r.Optional("flops_limit", &o->flops_limit);
+  NAS_RETURN_IF_ERROR(r.Finish());
+  if (tuner) {
+    Json merged = SposEvolutionOptionsToJson(o->tuner);
+    if (!tuner->is_object()) return absl::InvalidArgumentError(absl::StrCat(path, ".tuner: expected an object"));
+    for (auto it = tuner->begin(); it != tuner->end(); ++it) merged[it.key()] = it.value();
+    absl::StatusOr<SposEvolutionOptions> parsed = SposEvolutionOptionsFromJson(merged);
+    if (!parsed.ok()) return Annotate(parsed.status(), JsonChildPath(path, "tuner"));
+    o->tuner = *parsed;
+  }
+  if (evaluation) {
+    NAS_RETURN_IF_ERROR(
+        CandidateEvaluationOptionsFromJson(*evaluation, JsonChildPath(path, "evaluation"), &o->evaluation));
+  }
+  if (o->flops_limit < 0) return absl::InvalidArgumentError(absl::StrCat(path, ".flops_limit must be >= 0"));
+  return absl::OkStatus();
+}
+
+absl::Status RetrainFromJson(const Json& j, const std::string& path, RetrainJobOptions* o) {
+  JsonObjectReader r(j, path);
+  const Json* trainer = r.Member("trainer");
+  r.Optional("lr", &o->lr)
+      .Optional("momentum", &o->momentum)
+      .Optional("weight_decay", &o->weight_decay)
+      .Optional("label_smoothing", &o->label_smoothing);
+  NAS_RETURN_IF_ERROR(r.Finish());
+  if (trainer) NAS_RETURN_IF_ERROR(TrainerOptionsFromJson(*trainer, JsonChildPath(path, "trainer"), &o->trainer));
+  if (!(o->lr > 0) || o->momentum < 0 || o->weight_decay < 0 || !(o->label_smoothing >= 0 && o->label_smoothing < 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": need lr > 0, momentum >= 0, weight_decay >= 0, 0 <= label_smoothing < 1"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<SposConfig> SposPreset(const std::string& name) {
+  SposConfig c;
+  c.preset = name;
+  if (name == "fashion_mnist") {
+    NAS_ASSIGN_OR_RETURN(c.space, ShuffleNetPreset("fashion_mnist"));
+    c.data.dataset = "fashion_mnist";
+    c.data.batch_size = 128;
+    c.supernet.trainer.epochs = 3;
+    c.supernet.trainer.log_every = 100;
+    c.supernet.spos.lr = 0.2;  // the authors' 0.5 is for batch 1024
+    c.evolution.tuner.population_size = 20;
+    c.evolution.tuner.generations = 8;
+    c.evolution.tuner.top_k = 5;
+    c.evolution.tuner.mutations = 8;
+    c.evolution.tuner.crossovers = 8;
+    c.evolution.tuner.mutation_prob = 0.2;  // 6 genes, not 20
+    c.evolution.evaluation.recalibration_batches = 10;  // 1,280 images
+    c.evolution.evaluation.eval_batches = 10;           // 2,560 held-out images
+    c.retrain.trainer.epochs = 2;
+    c.retrain.trainer.max_steps = 600;  // about 1.3 epochs: 5 retrainings fit the budget
+    c.retrain.trainer.log_every = 100;
+    c.retrain.lr = 0.2;
+    c.reproduce.random_architectures = 4;
+    return c;
+  }
+  if (name == "paper") {
+    NAS_ASSIGN_OR_RETURN(c.space, ShuffleNetPreset("paper"));
+    c.data.dataset = "imagenet";
+    c.data.batch_size = 1024;
+    c.data.train_fraction = 0.98;  // the authors hold out 50k training images
+    c.supernet.trainer.epochs = 120;
+    c.supernet.trainer.max_steps = 150000;
+    c.supernet.trainer.checkpoint_every = 5000;
+    c.supernet.spos.lr = 0.5;
+    c.supernet.spos.sampling.sampling = "flops_bins";
+    c.evolution.flops_limit = 330e6;
+    c.evolution.evaluation.recalibration_batches = 200;
+    c.evolution.evaluation.eval_batches = 40;
+    c.retrain.trainer.epochs = 240;
+    c.retrain.lr = 0.5;
+    c.reproduce.random_architectures = 4;
+    return c;
+  }
+  return absl::NotFoundError(absl::StrCat("unknown SPOS preset '", name, "'; presets: fashion_mnist, paper"));
+}
+
+absl::StatusOr<SposConfig> SposConfigFromJson(const Json& j, const std::string& source) {
+  if (!j.is_object()) return absl::InvalidArgumentError(absl::StrCat(source, ": expected a JSON object"));
+  std::string preset = "fashion_mnist";
+  if (j.contains("preset")) NAS_RETURN_IF_ERROR(JsonGet(j["preset"], JsonChildPath(source, "preset"), &preset));
+  NAS_ASSIGN_OR_RETURN(SposConfig c, Annotate(SposPreset(preset), JsonChildPath(source, "preset")));
+  JsonObjectReader r(j, source);
+  std::string unused;
+  r.Optional("preset", &unused).Optional("seed", &c.seed);
+  const Json* space = r.Member("space");
+  const Json* data = r.Member("data");
+  const Json* supernet = r.Member("supernet");
+  const Json* evolution = r.Member("evolution");
+  const Json* retrain = r.Member("retrain");
+  const Json* reproduce = r.Member("reproduce");
+  NAS_RETURN_IF_ERROR(r.Finish());
+  if (space) {
+    Json merged = ShuffleNetSpaceOptionsToJson(c.space);
+    if (!space->is_object()) return absl::InvalidArgumentError(absl::StrCat(source, ".space: expected an object"));
+    if (space->contains("preset")) merged = Json::object();  // a space preset replaces the defaults
+    for (auto it = space->begin(); it != space->end(); ++it) merged[it.key()] = it.value();
+    NAS_ASSIGN_OR_RETURN(c.space, Annotate(ShuffleNetSpaceOptionsFromJson(merged), JsonChildPath(source, "space")));
+  }
+  if (data) NAS_RETURN_IF_ERROR(DataFromJson(*data, JsonChildPath(source, "data"), &c.data));
+  if (supernet) NAS_RETURN_IF_ERROR(SupernetFromJson(*supernet, JsonChildPath(source, "supernet"), &c.supernet));
+  if (evolution) NAS_RETURN_IF_ERROR(EvolutionFromJson(*evolution, JsonChildPath(source, "evolution"), &c.evolution));
+  if (retrain) NAS_RETURN_IF_ERROR(RetrainFromJson(*retrain, JsonChildPath(source, "retrain"), &c.retrain));
+  if (reproduce) {
+    JsonObjectReader rr(*reproduce, JsonChildPath(source, "reproduce"));
+    rr.Optional("random_architectures", &c.reproduce.random_architectures);
+    NAS_RETURN_IF_ERROR(rr.Finish());
+    if (c.reproduce.random_architectures < 1) {
+      return absl::InvalidArgumentError(absl::StrCat(source, ".reproduce.random_architectures must be >= 1"));
+    }
+  }
+  return c;
+}
+
+Json SposConfigToJson(const SposConfig& c) {
+  return {{"preset", c.preset},
+          {"space", ShuffleNetSpaceOptionsToJson(c.space)},
+          {"data", DataToJson(c.data)},
+          {"supernet", {{"trainer", TrainerOptionsToJson(c.supernet.trainer)},
+                        {"spos", SposTrainerOptionsToJson(c.supernet.spos)}}},
+          {"evolution", {{"tuner", SposEvolutionOptionsToJson(c.evolution.tuner)},
+                         {"evaluation", CandidateEvaluationOptionsToJson(c.evolution.evaluation)},
+                         {"flops_limit", c.evolution.flops_limit}}},
+          {"retrain", {{"trainer", TrainerOptionsToJson(c.retrain.trainer)},
+                       {"lr", c.retrain.lr},
+                       {"momentum", c.retrain.momentum},
+                       {"weight_decay", c.retrain.weight_decay},
+                       {"label_smoothing", c.retrain.label_smoothing}}},
+          {"reproduce", {{"random_architectures", c.reproduce.random_architectures}}},
+          {"seed", c.seed}};
+}
+
+absl::StatusOr<SposConfig> LoadSposConfig(const std::string& path, const std::string& preset) {
+  if (path.empty()) return SposPreset(preset.empty() ? "fashion_mnist" : preset);
+  NAS_ASSIGN_OR_RETURN(Json j, ReadJsonFile(path));
+  if (!preset.empty() && j.is_object() && !j.contains("preset")) j["preset"] = preset;
+  return SposConfigFromJson(j, path + ": $");
+}
+
+}  // namespace nas::spos

@@ -1,0 +1,161 @@
+#include "algorithms/spos/evolution_job.h"
+
+#include <chrono>
+#include <map>
+
+#include <torch/torch.h>
+
+#include "algorithms/spos/candidate_evaluator.h"
+#include "algorithms/spos/data.h"
+#include "algorithms/spos/path_cost.h"
+#include "algorithms/spos/spos_evolution_tuner.h"
+#include "nas/base/file.h"
+#include "nas/base/logging.h"
+#include "nas/base/status.h"
+#include "nas/evaluator.h"
+#include "nas/fixed_architecture.h"
+#include "nas/parameters.h"
+#include "nas/svg_plot.h"
+
+namespace nas::spos {
+
+GenerationStats GenerationStatsFromHistory(const std::vector<Json>& history) {
+  std::map<int, std::vector<double>> by_generation;
+  for (const Json& r : history) {
+    if (r.value("event", "") != "finished" || r.value("status", "") != "succeeded") continue;
+    int g = r.contains("metrics") && r["metrics"].contains("generation") ? r["metrics"]["generation"].get<int>() : 0;
+    by_generation[g].push_back(r["value"].get<double>());
+  }
+  GenerationStats stats;
+  double best_so_far = -1;
+  for (const auto& [g, values] : by_generation) {
+    double best = *std::max_element(values.begin(), values.end());
+    double mean = 0;
+    for (double v : values) mean += v / values.size();
+    best_so_far = std::max(best_so_far, best);
+    stats.generation.push_back(g);
+    stats.best.push_back(best);
+    stats.mean.push_back(mean);
+    stats.best_so_far.push_back(best_so_far);
+  }
+  return stats;
+}
+
+absl::Status WriteEvolutionPlots(const std::vector<Json>& history, const std::string& output_dir) {
+  GenerationStats s = GenerationStatsFromHistory(history);
+  PlotOptions curve;
+  curve.title = "SPOS evolution: supernet accuracy per generation";
+  curve.x_label = "generation";
+  curve.y_label = "top-1 accuracy (held-out, after BN recalibration)";
+  NAS_RETURN_IF_ERROR(WriteSvgPlot(JoinPath(output_dir, "search.svg"), curve,
+                                   {PlotSeries("best so far", s.generation, s.best_so_far),
+                                    PlotSeries("generation best", s.generation, s.best, PlotSeries::Style::kLinePoints),
+                                    PlotSeries("generation mean", s.generation, s.mean, PlotSeries::Style::kLinePoints)}));
+  std::vector<double> flops, accuracy;
+  for (const Json& r : history) {
+    if (r.value("event", "") != "finished" || r.value("status", "") != "succeeded") continue;
+    if (!r.contains("metrics") || !r["metrics"].contains("flops")) continue;
+    flops.push_back(r["metrics"]["flops"].get<double>() / 1e6);
+    accuracy.push_back(r["value"].get<double>());
+  }
+  PlotOptions scatter;
+  scatter.title = "SPOS evolution: every candidate";
+  scatter.x_label = "MFLOPs (multiply-adds)";
+  scatter.y_label = "top-1 accuracy (supernet)";
+  return WriteSvgPlot(JoinPath(output_dir, "flops.svg"), scatter,
+                      {PlotSeries("candidates", flops, accuracy, PlotSeries::Style::kPoints)});
+}
+
+absl::StatusOr<std::vector<double>> ScoreOnSupernet(const SposConfig& config, const std::string& supernet_path,
+                                                    const std::vector<Architecture>& archs) {
+  NAS_ASSIGN_OR_RETURN(SposData data, LoadSposData(config));
+  ShuffleNetSpaceOptions space = config.space;
+  space.affine = false;
+  NAS_ASSIGN_OR_RETURN(std::shared_ptr<ShuffleNetSupernetImpl> supernet, MakeShuffleNet(space));
+  NAS_RETURN_IF_ERROR(Annotate(LoadWeights(*supernet, supernet_path), "supernet"));
+  SposMutator mutator(supernet, SposSamplingOptions(), config.seed);
+  auto recalibration = TrainLoader(data.train, config, config.seed + 1);
+  auto held_out = EvalLoader(data.valid, config);
+  CandidateEvaluator candidates(supernet, &mutator, recalibration.get(), held_out.get(), config.evolution.evaluation);
+  std::vector<double> scores;
+  for (const Architecture& arch : archs) {
+    NAS_ASSIGN_OR_RETURN(CandidateScore score, candidates.evaluate(arch));
+    scores.push_back(score.accuracy);
+  }
+  return scores;
+}
+
+absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const std::string& supernet_path,
+                                                const std::string& output_dir, bool resume) {
+  auto start = std::chrono::steady_clock::now();
+  NAS_ASSIGN_OR_RETURN(SposData data, LoadSposData(config));
+  torch::manual_seed(config.seed);
+  ShuffleNetSpaceOptions space = config.space;
+  space.affine = false;
+  NAS_ASSIGN_OR_RETURN(std::shared_ptr<ShuffleNetSupernetImpl> supernet, MakeShuffleNet(space));
+  NAS_RETURN_IF_ERROR(Annotate(LoadWeights(*supernet, supernet_path), "supernet"));
+  const int blocks = static_cast<int>(supernet->blocks.size());
+  NAS_ASSIGN_OR_RETURN(FlopsTable table_value, FlopsTable::Build(space));
+  auto table = std::make_shared<const FlopsTable>(std::move(table_value));
+  SearchSpace search_space = ShuffleNetSearchSpace(space);
+
+  auto tuner = std::make_unique<SposEvolutionTuner>(config.evolution.tuner, config.seed);
+  const double limit = config.evolution.flops_limit;
+  if (limit > 0) {
+    tuner->set_constraint([table, blocks, limit](const Json& parameters) {
+      absl::StatusOr<std::vector<int>> choices = ChoicesFromParameters(parameters, blocks);
+      return choices.ok() && table->macs(*choices) <= limit;
+    });
+  }
+  SposMutator mutator(supernet, SposSamplingOptions(), config.seed);
+  auto recalibration = TrainLoader(data.train, config, config.seed + 1);
+  auto held_out = EvalLoader(data.valid, config);
+  CandidateEvaluator candidates(supernet, &mutator, recalibration.get(), held_out.get(), config.evolution.evaluation);
+  SposEvolutionTuner* tuner_ptr = tuner.get();
+  InProcessEvaluator evaluator([&](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
+    NAS_ASSIGN_OR_RETURN(Architecture arch, ArchitectureFromParameters(trial.parameters, search_space));
+    NAS_ASSIGN_OR_RETURN(std::vector<int> choices, ChoicesFromParameters(trial.parameters, blocks));
+    NAS_ASSIGN_OR_RETURN(CandidateScore score, candidates.evaluate(arch));
+    TrialReport report;
+    report.final_value = score.accuracy;
+    report.metrics = {{"flops", table->macs(choices)},
+                      {"params", table->parameters(choices)},
+                      {"loss", score.loss},
+                      {"generation", tuner_ptr->generation_of(trial.id)}};
+    return report;
+  });
+
+  TunerDriverOptions driver;
+  driver.output_dir = output_dir;
+  driver.max_trials = static_cast<int64_t>(config.evolution.tuner.population_size) * config.evolution.tuner.generations;
+  driver.parallel = 1;  // one supernet
+  driver.resume = resume;
+  driver.seed = config.seed;
+  driver.max_consecutive_failures = 3;
+  Json identity = {{"tuner", "spos_evolution"},
+                   {"tuner_options", SposEvolutionOptionsToJson(config.evolution.tuner)},
+                   {"evaluation", CandidateEvaluationOptionsToJson(config.evolution.evaluation)},
+                   {"flops_limit", limit},
+                   {"space", ShuffleNetSpaceOptionsToJson(space)},
+                   {"seed", config.seed}};
+  LOG(INFO) << "evolution: " << config.evolution.tuner.generations << " generations of "
+            << config.evolution.tuner.population_size << " candidates, " << data.valid.size()
+            << " held-out images, FLOPs " << table->min_macs() / 1e6 << "M-" << table->max_macs() / 1e6 << "M"
+            << (limit > 0 ? absl::StrCat(", limit ", limit / 1e6, "M") : std::string(", no limit"));
+  NAS_ASSIGN_OR_RETURN(SearchSummary summary, RunSearch(driver, search_space, identity, tuner.get(), &evaluator));
+  NAS_ASSIGN_OR_RETURN(std::vector<Json> history, ReadSearchHistory(output_dir));
+  NAS_RETURN_IF_ERROR(WriteEvolutionPlots(history, output_dir));
+  if (summary.best_trial < 0) return absl::InternalError("evolution: no candidate could be evaluated");
+  EvolutionResult result;
+  result.summary = summary;
+  NAS_ASSIGN_OR_RETURN(result.best, ArchitectureFromParameters(summary.best_parameters, search_space));
+  NAS_ASSIGN_OR_RETURN(std::vector<int> best_choices, ChoicesFromParameters(summary.best_parameters, blocks));
+  result.best_flops = static_cast<double>(table->macs(best_choices));
+  result.best_params = static_cast<double>(table->parameters(best_choices));
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  LOG(INFO) << "evolution: best supernet accuracy " << summary.best_value << " (trial " << summary.best_trial
+            << ", " << result.best_flops / 1e6 << "M FLOPs), written to " << JoinPath(output_dir, "best_architecture.json");
+  return result;
+}
+
+}  // namespace nas::spos

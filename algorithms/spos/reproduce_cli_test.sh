@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The SPOS pipeline end to end on a tiny configuration (synthetic data):
+# every phase's files and the report, resume after kill -9 without
+# re-evaluating a candidate, the phase binaries alone, and bad input.
+set -euo pipefail
+bin="$(pwd)/algorithms/spos"
+tmp="${TEST_TMPDIR}/spos"
+mkdir -p "${tmp}"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cat > "${tmp}/tiny.json" <<'JSON'
+{
+  "preset": "fashion_mnist",
+  "space": {"stage_repeats": [1, 2], "stage_channels": [24, 48], "last_channels": 64},
+  "data": {"dataset": "synthetic", "synthetic_size": 512, "batch_size": 32, "workers": 0},
+  "supernet": {"trainer": {"epochs": 1, "progress": false, "log_every": 5}},
+  "evolution": {"tuner": {"population_size": 6, "generations": 3, "top_k": 3, "mutations": 2, "crossovers": 2},
+                "evaluation": {"recalibration_batches": 2}},
+  "retrain": {"trainer": {"epochs": 1, "progress": false, "log_every": 5}},
+  "reproduce": {"random_architectures": 2},
+  "seed": 3
+}
+JSON
+
+# 1. The whole pipeline.
+"${bin}/reproduce" --config="${tmp}/tiny.json" --output_dir="${tmp}/run" 2> "${tmp}/run.log" \
+  || { tail -30 "${tmp}/run.log"; fail "reproduce failed"; }
+for f in report.md report.json search.svg ranking.svg supernet/supernet.pt supernet/metrics.jsonl \
+         evolution/history.jsonl evolution/best_architecture.json evolution/search.svg evolution/flops.svg \
+         retrain/best/result.json retrain/random_0/result.json retrain/random_1/result.json; do
+  [[ -s "${tmp}/run/${f}" ]] || fail "missing ${f}"
+done
+grep -q '"kendall_tau"' "${tmp}/run/report.json" || fail "no Kendall tau in the report"
+grep -q "Kendall's tau" "${tmp}/run/report.md" || fail "no Kendall tau in report.md"
+grep -q '| best |' "${tmp}/run/report.md" || fail "no best row"
+(( $(grep -c '"event":"finished"' "${tmp}/run/evolution/history.jsonl") == 18 )) || fail "expected 3 x 6 candidates"
+grep -q '"flops":' "${tmp}/run/evolution/history.jsonl" || fail "no FLOPs in the history"
+grep -q '"generation":2' "${tmp}/run/evolution/history.jsonl" || fail "no generation in the history"
+grep -q '<svg' "${tmp}/run/search.svg" || fail "search.svg is not SVG"
+
+# 2. Without --resume an existing reproduction is left alone.
+rc=0
+"${bin}/reproduce" --config="${tmp}/tiny.json" --output_dir="${tmp}/run" 2> "${tmp}/err" || rc=$?
+(( rc != 0 )) && grep -q "already holds a reproduction; pass --resume" "${tmp}/err" || fail "overwrote a run"
+
+# 3. Evolution killed mid-search, resumed: no candidate evaluated twice, same
+#    result as the uninterrupted search above.
+"${bin}/evolution" --config="${tmp}/tiny.json" --supernet="${tmp}/run/supernet/supernet.pt" \
+  --output_dir="${tmp}/evo" 2> "${tmp}/evo.log" &
+pid=$!
+for _ in $(seq 300); do
+  n=$(grep -c '"event":"finished"' "${tmp}/evo/history.jsonl" 2> /dev/null || true)
+  (( ${n:-0} >= 8 )) && break
+  sleep 0.05
+done
+kill -9 "${pid}"; wait "${pid}" 2> /dev/null || true
+before=$(grep -c '"event":"finished"' "${tmp}/evo/history.jsonl")
+(( before < 18 )) || fail "the search finished before the kill"
+"${bin}/evolution" --config="${tmp}/tiny.json" --supernet="${tmp}/run/supernet/supernet.pt" \
+  --output_dir="${tmp}/evo" --resume 2> "${tmp}/evo2.log" || { tail "${tmp}/evo2.log"; fail "resume failed"; }
+dups=$(grep '"event":"finished"' "${tmp}/evo/history.jsonl" | grep -o '"trial":[0-9]*' | sort | uniq -d)
+[[ -z "${dups}" ]] || fail "candidates evaluated twice: ${dups}"
+(( $(grep -c '"event":"finished"' "${tmp}/evo/history.jsonl") == 18 )) || fail "not 18 candidates after resume"
+cmp "${tmp}/evo/best_architecture.json" "${tmp}/run/evolution/best_architecture.json" \
+  || fail "the resumed search found another best"
+
+# 4. Retrain alone, from an NNI-style one-hot architecture file.
+python_free_arch='{"LayerChoice1": [false, true, false, false], "LayerChoice2": [true, false, false, false],
+ "LayerChoice3": [false, false, false, true]}'
+echo "${python_free_arch}" > "${tmp}/nni_arch.json"
+"${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/nni_arch.json" --output_dir="${tmp}/re" \
+  > "${tmp}/re.json" 2> "${tmp}/re.log" || { tail "${tmp}/re.log"; fail "retrain failed"; }
+grep -q '"test_accuracy"' "${tmp}/re.json" || fail "retrain printed no accuracy"
+
+# 5. Bad input: one line, non-zero exit.
+expect_error() {  # message, binary, flags
+  local want="$1" b="$2"; shift 2
+  local rc=0
+  "${bin}/${b}" "$@" > /dev/null 2> "${tmp}/err" || rc=$?
+  (( rc != 0 )) || fail "${b} exited 0 for: $*"
+  (( $(grep -c '^error: ' "${tmp}/err") == 1 )) || { cat "${tmp}/err"; fail "not one error line: $*"; }
+  grep -q -- "${want}" "${tmp}/err" || { cat "${tmp}/err"; fail "expected '${want}'"; }
+}
+echo '{"preset": "fashion_mnist", "evolutoin": {}}' > "${tmp}/typo.json"
+echo '{"preset": ' > "${tmp}/broken.json"
+echo '{"LayerChoice1": [true, true, false, false], "LayerChoice2": 0, "LayerChoice3": 1}' > "${tmp}/two_hot.json"
+expect_error "evolutoin" reproduce --config="${tmp}/typo.json" --output_dir="${tmp}/x"
+expect_error "broken.json" reproduce --config="${tmp}/broken.json" --output_dir="${tmp}/x"
+expect_error "unknown SPOS preset 'imagenet'" reproduce --preset=imagenet --output_dir="${tmp}/x"
+expect_error "no_such.json" supernet --config="${tmp}/no_such.json" --output_dir="${tmp}/x"
+expect_error "supernet" evolution --config="${tmp}/tiny.json" --supernet="${tmp}/no_such.pt" --output_dir="${tmp}/x"
+expect_error "--architecture is required" retrain --config="${tmp}/tiny.json"
+expect_error "LayerChoice1" retrain --config="${tmp}/tiny.json" --architecture="${tmp}/two_hot.json" --output_dir="${tmp}/x"
+expect_error "imagenet" supernet --preset=paper --output_dir="${tmp}/x"
+echo PASS

@@ -1,0 +1,116 @@
+#include "algorithms/spos/spos_trainer.h"
+
+#include <torch/torch.h>
+
+#include "nas/base/status.h"
+#include "nas/lr_schedule.h"
+#include "nas/uniform_sampling.h"
+
+namespace nas::spos {
+
+absl::Status SposTrainerOptionsFromJson(const Json& j, const std::string& path, SposTrainerOptions* out) {
+  JsonObjectReader r(j, path);
+  r.Optional("lr", &out->lr)
+      .Optional("momentum", &out->momentum)
+      .Optional("weight_decay", &out->weight_decay)
+      .Optional("label_smoothing", &out->label_smoothing)
+      .Optional("clip_norm", &out->clip_norm)
+      .Optional("seed", &out->seed);
+  const Json* sampling = r.Member("sampling");
+  NAS_RETURN_IF_ERROR(r.Finish());
+  if (sampling != nullptr) {
+    NAS_RETURN_IF_ERROR(SposSamplingOptionsFromJson(*sampling, JsonChildPath(path, "sampling"), &out->sampling));
+  }
+  if (!(out->lr > 0)) return absl::InvalidArgumentError(absl::StrCat(path, ".lr must be > 0"));
+  if (out->momentum < 0 || out->weight_decay < 0 || out->clip_norm < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": momentum, weight_decay and clip_norm must be >= 0"));
+  }
+  if (!(out->label_smoothing >= 0 && out->label_smoothing < 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ".label_smoothing must be in [0, 1)"));
+  }
+  return absl::OkStatus();
+}
+
+Json SposTrainerOptionsToJson(const SposTrainerOptions& o) {
+  return {{"lr", o.lr},
+          {"momentum", o.momentum},
+          {"weight_decay", o.weight_decay},
+          {"label_smoothing", o.label_smoothing},
+          {"clip_norm", o.clip_norm},
+          {"sampling", SposSamplingOptionsToJson(o.sampling)},
+          {"seed", o.seed}};
+}
+
+namespace {
+
+std::unique_ptr<torch::optim::SGD> MakeSgd(const torch::nn::Module& model, const SposTrainerOptions& o) {
+  WeightDecayGroups groups = SplitForWeightDecay(model);
+  std::vector<torch::optim::OptimizerParamGroup> param_groups;
+  param_groups.emplace_back(groups.decay, std::make_unique<torch::optim::SGDOptions>(
+                                              torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(
+                                                  o.weight_decay)));
+  param_groups.emplace_back(groups.no_decay, std::make_unique<torch::optim::SGDOptions>(
+                                                 torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(0)));
+  return std::make_unique<torch::optim::SGD>(std::move(param_groups), torch::optim::SGDOptions(o.lr));
+}
+
+int64_t TotalSteps(const TrainerOptions& t, BatchSource* train) {
+  int64_t all = t.epochs * train->batches_per_epoch();
+  return t.max_steps > 0 ? std::min(all, t.max_steps) : all;
+}
+
+}  // namespace
+
+SposTrainer::SposTrainer(TrainerOptions trainer_options, SposTrainerOptions options,
+                         std::shared_ptr<ShuffleNetSupernetImpl> supernet, BatchSource* train, BatchSource* valid,
+                         Distributed* distributed, PathCost cost)
+    : Trainer(trainer_options, supernet, train, distributed),
+      options_(std::move(options)),
+      supernet_(std::move(supernet)),
+      valid_(valid),
+      mutator_(std::make_unique<SposMutator>(supernet_, options_.sampling, options_.seed, std::move(cost))),
+      sgd_(MakeSgd(*supernet_, options_)) {
+  set_mutator(mutator_.get());
+  add_optimizer("sgd", sgd_.get(), LinearDecayLr(options_.lr, std::max<int64_t>(1, TotalSteps(trainer_options, train))));
+}
+
+Metrics SposTrainer::train_step(const Batch& batch) {
+  mutator_->reset();
+  sync_decisions(*mutator_);
+  at::Tensor logits;
+  {
+    auto guard = autocast();
+    logits = supernet_->forward(batch.data);
+  }
+  at::Tensor loss = torch::nn::functional::cross_entropy(
+      logits.to(at::kFloat), batch.target,
+      torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.label_smoothing));
+  backward(loss);
+  step(*sgd_, options_.clip_norm);
+  double accuracy = (logits.argmax(1) == batch.target).to(at::kFloat).mean().item<double>();
+  return {{"loss", loss.item<double>()}, {"accuracy", accuracy}};
+}
+
+Metrics SposTrainer::validate(int64_t epoch) {
+  if (valid_ == nullptr) return {};
+  torch::NoGradGuard no_grad;
+  std::mt19937_64 rng(options_.seed ^ (0x5eed0000ULL + static_cast<uint64_t>(epoch)));
+  double loss = 0, correct = 0, total = 0;
+  valid_->start_epoch(0);
+  while (auto batch = valid_->next()) {
+    mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng));
+    at::Tensor logits;
+    {
+      auto guard = autocast();
+      logits = supernet_->forward(batch->data).to(at::kFloat);
+    }
+    loss += torch::nn::functional::cross_entropy(
+                logits, batch->target, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                .item<double>();
+    correct += (logits.argmax(1) == batch->target).sum().item<double>();
+    total += batch->target.size(0);
+  }
+  return {{"loss", loss / total}, {"accuracy", correct / total}};
+}
+
+}  // namespace nas::spos
