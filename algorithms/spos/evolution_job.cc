@@ -8,10 +8,12 @@
 #include "algorithms/spos/candidate_evaluator.h"
 #include "algorithms/spos/data.h"
 #include "algorithms/spos/path_cost.h"
+#include "algorithms/spos/rank_pool.h"
 #include "algorithms/spos/spos_evolution_tuner.h"
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/distributed.h"
 #include "nas/evaluator.h"
 #include "nas/fixed_architecture.h"
 #include "nas/parameters.h"
@@ -88,6 +90,8 @@ absl::StatusOr<std::vector<double>> ScoreOnSupernet(const SposConfig& config, co
 absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const std::string& supernet_path,
                                                 const std::string& output_dir, bool resume) {
   auto start = std::chrono::steady_clock::now();
+  NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
+  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, Distributed::Create(env));
   NAS_ASSIGN_OR_RETURN(SposData data, LoadSposData(config));
   torch::manual_seed(config.seed);
   ShuffleNetSpaceOptions space = config.space;
@@ -111,11 +115,21 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const 
   auto recalibration = TrainLoader(data.train, config, config.seed + 1);
   auto held_out = EvalLoader(data.valid, config);
   CandidateEvaluator candidates(supernet, &mutator, recalibration.get(), held_out.get(), config.evolution.evaluation);
+  // Every rank scores candidates; rank 0 also runs the search.
+  RankPool pool(dist.get(), [&](const Json& parameters) -> absl::StatusOr<CandidateScore> {
+    NAS_ASSIGN_OR_RETURN(Architecture arch, ArchitectureFromParameters(parameters, search_space));
+    return candidates.evaluate(arch);
+  });
+  if (!dist->is_main()) {
+    NAS_RETURN_IF_ERROR(pool.serve());
+    EvolutionResult follower;
+    follower.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return follower;
+  }
   SposEvolutionTuner* tuner_ptr = tuner.get();
   InProcessEvaluator evaluator([&](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
-    NAS_ASSIGN_OR_RETURN(Architecture arch, ArchitectureFromParameters(trial.parameters, search_space));
     NAS_ASSIGN_OR_RETURN(std::vector<int> choices, ChoicesFromParameters(trial.parameters, blocks));
-    NAS_ASSIGN_OR_RETURN(CandidateScore score, candidates.evaluate(arch));
+    NAS_ASSIGN_OR_RETURN(CandidateScore score, pool.evaluate(trial.parameters));
     TrialReport report;
     report.final_value = score.accuracy;
     report.metrics = {{"flops", table->macs(choices)},
@@ -128,7 +142,7 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const 
   TunerDriverOptions driver;
   driver.output_dir = output_dir;
   driver.max_trials = static_cast<int64_t>(config.evolution.tuner.population_size) * config.evolution.tuner.generations;
-  driver.parallel = 1;  // one supernet
+  driver.parallel = dist->world_size();  // one candidate per rank at a time
   driver.resume = resume;
   driver.seed = config.seed;
   driver.max_consecutive_failures = 3;
@@ -142,7 +156,9 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const 
             << config.evolution.tuner.population_size << " candidates, " << data.valid.size()
             << " held-out images, FLOPs " << table->min_macs() / 1e6 << "M-" << table->max_macs() / 1e6 << "M"
             << (limit > 0 ? absl::StrCat(", limit ", limit / 1e6, "M") : std::string(", no limit"));
-  NAS_ASSIGN_OR_RETURN(SearchSummary summary, RunSearch(driver, search_space, identity, tuner.get(), &evaluator));
+  absl::StatusOr<SearchSummary> searched = RunSearch(driver, search_space, identity, tuner.get(), &evaluator);
+  pool.stop();
+  NAS_ASSIGN_OR_RETURN(SearchSummary summary, searched);
   NAS_ASSIGN_OR_RETURN(std::vector<Json> history, ReadSearchHistory(output_dir));
   NAS_RETURN_IF_ERROR(WriteEvolutionPlots(history, output_dir));
   if (summary.best_trial < 0) return absl::InternalError("evolution: no candidate could be evaluated");

@@ -4,6 +4,7 @@
 # re-evaluating a candidate, the phase binaries alone, and bad input.
 set -euo pipefail
 bin="$(pwd)/algorithms/spos"
+launch="$(pwd)/tools/launch"
 tmp="${TEST_TMPDIR}/spos"
 mkdir -p "${tmp}"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -43,28 +44,45 @@ rc=0
 "${bin}/reproduce" --config="${tmp}/tiny.json" --output_dir="${tmp}/run" 2> "${tmp}/err" || rc=$?
 (( rc != 0 )) && grep -q "already holds a reproduction; pass --resume" "${tmp}/err" || fail "overwrote a run"
 
-# 3. Evolution killed mid-search, resumed: no candidate evaluated twice, same
-#    result as the uninterrupted search above.
-"${bin}/evolution" --config="${tmp}/tiny.json" --supernet="${tmp}/run/supernet/supernet.pt" \
-  --output_dir="${tmp}/evo" 2> "${tmp}/evo.log" &
-pid=$!
-for _ in $(seq 300); do
-  n=$(grep -c '"event":"finished"' "${tmp}/evo/history.jsonl" 2> /dev/null || true)
-  (( ${n:-0} >= 8 )) && break
-  sleep 0.05
-done
-kill -9 "${pid}"; wait "${pid}" 2> /dev/null || true
-before=$(grep -c '"event":"finished"' "${tmp}/evo/history.jsonl")
-(( before < 18 )) || fail "the search finished before the kill"
-"${bin}/evolution" --config="${tmp}/tiny.json" --supernet="${tmp}/run/supernet/supernet.pt" \
-  --output_dir="${tmp}/evo" --resume 2> "${tmp}/evo2.log" || { tail "${tmp}/evo2.log"; fail "resume failed"; }
+# 3. Evolution killed twice mid-generation, resumed each time: no candidate
+#    evaluated twice, and the same history as the uninterrupted search above.
+evolution=("${bin}/evolution" --config="${tmp}/tiny.json" --supernet="${tmp}/run/supernet/supernet.pt"
+           --output_dir="${tmp}/evo")
+kill_after() {  # finished candidates, then extra flags
+  local n_kill="$1"; shift
+  "${evolution[@]}" "$@" 2>> "${tmp}/evo.log" &
+  local pid=$!
+  for _ in $(seq 400); do
+    n=$(grep -c '"event":"finished"' "${tmp}/evo/history.jsonl" 2> /dev/null || true)
+    (( ${n:-0} >= n_kill )) && break
+    sleep 0.02
+  done
+  kill -9 "${pid}"; wait "${pid}" 2> /dev/null || true
+}
+kill_after 4              # in generation 0
+kill_after 9 --resume     # in generation 1
+(( $(grep -c '"event":"finished"' "${tmp}/evo/history.jsonl") < 18 )) || fail "finished before the kills"
+"${evolution[@]}" --resume 2>> "${tmp}/evo.log" || { tail "${tmp}/evo.log"; fail "resume failed"; }
 dups=$(grep '"event":"finished"' "${tmp}/evo/history.jsonl" | grep -o '"trial":[0-9]*' | sort | uniq -d)
 [[ -z "${dups}" ]] || fail "candidates evaluated twice: ${dups}"
-(( $(grep -c '"event":"finished"' "${tmp}/evo/history.jsonl") == 18 )) || fail "not 18 candidates after resume"
+comparable() {
+  grep -v '"event":"resumed"' "$1" | sed -E 's/,?"(time|start_time|end_time|duration_s|elapsed_s)":[-+0-9.eE]+//g'
+}
+diff <(comparable "${tmp}/run/evolution/history.jsonl") <(comparable "${tmp}/evo/history.jsonl") > /dev/null \
+  || fail "the resumed history differs from the uninterrupted one"
 cmp "${tmp}/evo/best_architecture.json" "${tmp}/run/evolution/best_architecture.json" \
   || fail "the resumed search found another best"
 
-# 4. Retrain alone, from an NNI-style one-hot architecture file.
+# 4. Evolution over 2 processes (candidates shared between the ranks):
+#    every candidate gets the score a single process gave it.
+"${launch}" --nproc=2 -- "${bin}/evolution" --config="${tmp}/tiny.json" \
+  --supernet="${tmp}/run/supernet/supernet.pt" --output_dir="${tmp}/evo2" 2> "${tmp}/evo2.log" \
+  || { tail "${tmp}/evo2.log"; fail "2-process evolution failed"; }
+scores() { grep '"event":"finished"' "$1" | grep -o '"trial":[0-9]*,"value":[0-9.e-]*' | sort; }
+diff <(scores "${tmp}/run/evolution/history.jsonl") <(scores "${tmp}/evo2/history.jsonl") \
+  || fail "2 processes scored candidates differently"
+
+# 5. Retrain alone, from an NNI-style one-hot architecture file.
 python_free_arch='{"LayerChoice1": [false, true, false, false], "LayerChoice2": [true, false, false, false],
  "LayerChoice3": [false, false, false, true]}'
 echo "${python_free_arch}" > "${tmp}/nni_arch.json"
@@ -72,7 +90,7 @@ echo "${python_free_arch}" > "${tmp}/nni_arch.json"
   > "${tmp}/re.json" 2> "${tmp}/re.log" || { tail "${tmp}/re.log"; fail "retrain failed"; }
 grep -q '"test_accuracy"' "${tmp}/re.json" || fail "retrain printed no accuracy"
 
-# 5. Bad input: one line, non-zero exit.
+# 6. Bad input: one line, non-zero exit.
 expect_error() {  # message, binary, flags
   local want="$1" b="$2"; shift 2
   local rc=0

@@ -159,7 +159,7 @@ void SposEvolutionTuner::build_generation() {
 
 absl::StatusOr<Json> SposEvolutionTuner::generate_parameters(int64_t parameter_id) {
   if (!has_space_) return absl::FailedPreconditionError("spos_evolution: update_search_space() first");
-  if (outstanding_.count(parameter_id) != 0 || generation_of_.count(parameter_id) != 0) {
+  if (outstanding_.count(parameter_id) != 0 || generation_of(parameter_id) != -1) {
     return absl::InvalidArgumentError(absl::StrCat("spos_evolution: id ", parameter_id, " proposed twice"));
   }
   if (queue_.empty()) {
@@ -179,7 +179,10 @@ absl::StatusOr<Json> SposEvolutionTuner::generate_parameters(int64_t parameter_i
   Json params = std::move(queue_.front());
   queue_.pop_front();
   outstanding_[parameter_id] = params;
-  generation_of_[parameter_id] = generation_;
+  {
+    std::lock_guard<std::mutex> lock(generation_mu_);
+    generation_of_[parameter_id] = generation_;
+  }
   return params;
 }
 
@@ -220,6 +223,7 @@ void SposEvolutionTuner::trial_end(int64_t parameter_id, bool success) {
 }
 
 int SposEvolutionTuner::generation_of(int64_t parameter_id) const {
+  std::lock_guard<std::mutex> lock(generation_mu_);
   auto it = generation_of_.find(parameter_id);
   return it == generation_of_.end() ? -1 : it->second;
 }

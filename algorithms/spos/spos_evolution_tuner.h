@@ -34,6 +34,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <random>
 #include <set>
 #include <string>
@@ -71,7 +72,8 @@ class SposEvolutionTuner : public Tuner {
   absl::Status receive_trial_result(int64_t parameter_id, const Json& parameters, double value) override;
   void trial_end(int64_t parameter_id, bool success) override;
 
-  // The generation a proposed id belongs to (-1 if unknown).
+  // The generation a proposed id belongs to (-1 if unknown). Thread-safe:
+  // evaluators call it while the driver proposes.
   int generation_of(int64_t parameter_id) const;
   int generation() const { return generation_; }
   const Json& best_parameters() const { return best_parameters_; }
@@ -102,7 +104,8 @@ class SposEvolutionTuner : public Tuner {
   std::deque<Json> queue_;           // its candidates not yet proposed
   std::set<std::string> seen_;       // every candidate ever queued
   std::map<int64_t, Json> outstanding_;
-  std::map<int64_t, int> generation_of_;
+  mutable std::mutex generation_mu_;
+  std::map<int64_t, int> generation_of_;  // guarded by generation_mu_
   struct Elite {
     double value;
     int64_t id;
