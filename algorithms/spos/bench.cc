@@ -172,6 +172,7 @@ int main(int argc, char** argv) {
   nas::InitMain("Benchmarks SPOS: supernet step vs fixed model, candidate evaluations per minute.", &argc, &argv);
   if (FLAGS_mode == "evaluate") return Evaluate();
   StepRatio();
+  fflush(stdout);  // the children must not inherit (and print) this buffer
   int cores = nas::UsableCores();
   double one = Spawn(1, cores);
   double two = Spawn(2, std::max(1, cores / 2));

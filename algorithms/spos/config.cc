@@ -96,9 +96,9 @@ absl::StatusOr<SposConfig> SposPreset(const std::string& name) {
     c.evolution.tuner.crossovers = 8;
     c.evolution.tuner.mutation_prob = 0.2;  // 6 genes, not 20
     c.evolution.evaluation.recalibration_batches = 10;  // 1,280 images
-    c.evolution.evaluation.eval_batches = 10;           // 2,560 held-out images
+    c.evolution.evaluation.eval_batches = 0;            // all 6,000 held-out images
     c.retrain.trainer.epochs = 2;
-    c.retrain.trainer.max_steps = 600;  // about 1.3 epochs: 5 retrainings fit the budget
+    c.retrain.trainer.max_steps = 800;  // about 1.7 epochs: 5 retrainings fit the budget
     c.retrain.trainer.log_every = 100;
     c.retrain.lr = 0.2;
     c.reproduce.random_architectures = 4;
