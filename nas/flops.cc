@@ -82,12 +82,17 @@ struct PendingOp : at::ObserverContext {
   int64_t input_numel = 0;
 };
 
+// Marks an autograd node (a backward function) running: nothing inside it
+// counts.
+struct BackwardScope : at::ObserverContext {};
+
 // Per-thread state of the counters (LibTorch's thread-local callbacks are
 // per thread too).
 struct ThreadState {
   std::vector<MacCounter*> counters;
   at::CallbackHandle handle = at::INVALID_CALLBACK_HANDLE;
   bool inside_counted_op = false;
+  int backward_depth = 0;
 };
 
 ThreadState& State() {
@@ -157,7 +162,12 @@ std::unique_ptr<at::ObserverContext> OnStart(const at::RecordFunction& fn) {
   ThreadState& state = State();
   // Other threads (at::launch inherits thread-local callbacks) and operators
   // inside a counted one count nothing.
-  if (state.counters.empty() || state.inside_counted_op) return nullptr;
+  if (state.counters.empty()) return nullptr;
+  if (fn.scope() == at::RecordScope::BACKWARD_FUNCTION) {
+    ++state.backward_depth;
+    return std::make_unique<BackwardScope>();
+  }
+  if (state.inside_counted_op || state.backward_depth > 0) return nullptr;
   OpKind kind;
   if (!FindCountedOp(fn.name(), &kind)) return nullptr;
   auto op = std::make_unique<PendingOp>();
@@ -167,9 +177,13 @@ std::unique_ptr<at::ObserverContext> OnStart(const at::RecordFunction& fn) {
 }
 
 void OnEnd(const at::RecordFunction& fn, at::ObserverContext* context) {
+  ThreadState& state = State();
+  if (dynamic_cast<BackwardScope*>(context) != nullptr) {
+    --state.backward_depth;
+    return;
+  }
   auto* op = dynamic_cast<PendingOp*>(context);
   if (op == nullptr) return;
-  ThreadState& state = State();
   state.inside_counted_op = false;
   int64_t elements = op->input_numel;
   if (op->from_output) {
@@ -187,10 +201,12 @@ MacCounter::MacCounter() {
   ThreadState& state = State();
   if (state.counters.empty()) {
     state.inside_counted_op = false;
+    state.backward_depth = 0;
     state.handle = at::addThreadLocalCallback(at::RecordFunctionCallback(&OnStart, &OnEnd)
                                                   .needsInputs(true)
                                                   .needsOutputs(true)
-                                                  .scopes({at::RecordScope::FUNCTION}));
+                                                  .scopes({at::RecordScope::FUNCTION,
+                                                           at::RecordScope::BACKWARD_FUNCTION}));
   }
   state.counters.push_back(this);
 }
@@ -203,6 +219,7 @@ MacCounter::~MacCounter() {
     at::removeCallback(state.handle);
     state.handle = at::INVALID_CALLBACK_HANDLE;
     state.inside_counted_op = false;
+    state.backward_depth = 0;
   }
 }
 

@@ -130,12 +130,24 @@ TEST_F(FlopsTest, CountersSeeTheOpsRunWhileTheyLiveAndNest) {
   EXPECT_EQ(outer.macs(), 4 * 8 + 2 * (2 * 4) + 2 * 3 * 3 * 9);
 }
 
-TEST_F(FlopsTest, CountsWithGradientsAndInTrainingMode) {
+TEST_F(FlopsTest, CountsTheForwardPassOnlyWithGradientsInTrainingMode) {
   torch::nn::Conv2d c(Conv2dOptions(2, 2, 3).padding(1));
+  torch::nn::Linear fc(32, 5);
   c->train();
+  fc->train();
   MacCounter counter;
-  c(torch::zeros({1, 2, 4, 4})).sum().backward();  // the backward pass is not counted
-  EXPECT_EQ(counter.macs(), 2 * 4 * 4 * 2 * 9);
+  // The backward pass (convolution_backward, the linear layer's mm) is not
+  // counted.
+  fc(c(torch::zeros({1, 2, 4, 4})).flatten(1)).sum().backward();
+  EXPECT_EQ(counter.macs(), 2 * 4 * 4 * 2 * 9 + 32 * 5);
+}
+
+TEST_F(FlopsTest, CountsUnderInferenceMode) {
+  c10::InferenceMode inference;
+  torch::nn::Linear fc(6, 2);
+  MacCounter counter;
+  fc(torch::zeros({3, 6}));
+  EXPECT_EQ(counter.macs(), 3 * 6 * 2);
 }
 
 TEST_F(FlopsTest, CountingTwiceGivesTheSameResult) {

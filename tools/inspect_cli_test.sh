@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# //tools:inspect as a user runs it: FLOPs and parameters of architectures
+# of registered spaces (small_cnn, spos_shufflenet), and bad input.
+set -euo pipefail
+bin="$(pwd)/tools/inspect"
+tmp="${TEST_TMPDIR}/inspect"
+mkdir -p "${tmp}"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+number() { grep -o "\"$1\": [0-9]*" "$2" | grep -o '[0-9]*$'; }
+
+"${bin}" --list | grep -qx spos_shufflenet || fail "--list lacks spos_shufflenet"
+cat > "${tmp}/k3.json" <<'JSON'
+{"op0": "conv3x3", "op1": "conv3x3", "skip1": ["op0"]}
+JSON
+cat > "${tmp}/k5.json" <<'JSON'
+{"op0": "conv5x5", "op1": "conv5x5", "skip1": ["op0"]}
+JSON
+"${bin}" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/k3.json" > "${tmp}/k3.out"
+"${bin}" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/k5.json" > "${tmp}/k5.out"
+k3=$(number flops "${tmp}/k3.out"); k5=$(number flops "${tmp}/k5.out")
+(( k3 > 0 && k5 > k3 )) || fail "conv5x5 should cost more than conv3x3 (${k3} vs ${k5})"
+(( $(number parameters "${tmp}/k5.out") > $(number parameters "${tmp}/k3.out") )) || fail "parameters"
+"${bin}" --space=small_cnn --space_options='{"layers": 2}' | grep -q '"supernet_parameters"' \
+  || fail "no supernet report without an architecture"
+
+# SPOS: the authors' published block choice, as NNI's one-hot file: 318.7M.
+choices=(0 0 3 1 1 1 0 0 2 0 2 1 1 0 2 0 2 1 3 2)
+{
+  echo "{"
+  for i in "${!choices[@]}"; do
+    row=(false false false false); row[${choices[$i]}]=true
+    sep=","; (( i == 19 )) && sep=""
+    echo "  \"LayerChoice$((i + 1))\": [${row[0]}, ${row[1]}, ${row[2]}, ${row[3]}]${sep}"
+  done
+  echo "}"
+} > "${tmp}/spos.json"
+"${bin}" --space=spos_shufflenet --architecture="${tmp}/spos.json" > "${tmp}/spos.out"
+flops=$(number flops "${tmp}/spos.out")
+(( flops > 318000000 && flops < 319500000 )) || fail "published SPOS architecture: ${flops} MACs, expected 318.7M"
+
+expect_error() {  # message, flags
+  local want="$1"; shift
+  local rc=0
+  "${bin}" "$@" > /dev/null 2> "${tmp}/err" || rc=$?
+  (( rc != 0 )) || fail "exit 0 for: $*"
+  (( $(grep -c '^error: ' "${tmp}/err") == 1 )) || { cat "${tmp}/err"; fail "not one error line: $*"; }
+  grep -q -- "${want}" "${tmp}/err" || { cat "${tmp}/err"; fail "expected '${want}'"; }
+}
+echo '{"op0": ' > "${tmp}/broken.json"
+echo '{"op0": "conv3x3", "op1": "conv3x3", "skip1": ["op0"], "op9": "conv3x3"}' > "${tmp}/extra.json"
+expect_error "unknown search space 'nope'" --space=nope --architecture="${tmp}/k3.json"
+expect_error "broken.json" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/broken.json"
+expect_error "op9" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/extra.json"
+expect_error "missing.json" --space=small_cnn --architecture="${tmp}/missing.json"
+expect_error "space_options" --space=small_cnn --space_options='{oops'
+echo PASS
