@@ -7,7 +7,7 @@
 //   {
 //     "architecture": "/home/me/arch.json",
 //     "flops": 1234567,
-//     "input_shape": [1, 28, 28],
+//     "input_shape": [1, 1, 28, 28],    (one example: batch 1)
 //     "parameters": 12345,
 //     "space": "small_cnn"
 //   }
@@ -16,7 +16,7 @@
 // the space's number of choices and the supernet's parameters (every
 // candidate), and no flops:
 //
-//   {"choices": 5, "input_shape": [1, 28, 28], "space": "small_cnn",
+//   {"choices": 5, "input_shape": [1, 1, 28, 28], "space": "small_cnn",
 //    "supernet_parameters": 34567}
 //
 // Errors (unknown space, bad options, unreadable or malformed architecture,
