@@ -55,6 +55,11 @@ struct Range {
       double pad = std::max(std::abs(hi) * 0.05, 0.5);
       lo -= pad;
       hi += pad;
+    } else {
+      // A margin, so that points at the extremes do not sit on the frame.
+      double pad = (hi - lo) * 0.04;
+      lo -= pad;
+      hi += pad;
     }
   }
 };
