@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
+#include "nas/classifier_evaluation.h"
 #include "nas/uniform_sampling.h"
 
 namespace nas::random {
@@ -64,27 +65,16 @@ Metrics RandomTrainer::train_step(const Batch& batch) {
 
 Metrics RandomTrainer::validate(int64_t epoch) {
   if (valid_ == nullptr) return {};
-  torch::NoGradGuard no_grad;
   // Validation draws paths from its own generator so that it leaves the
   // training sequence of architectures untouched.
   std::mt19937_64 rng(options_.seed ^ (0x5eed0000ULL + static_cast<uint64_t>(epoch)));
-  double loss = 0, correct = 0, total = 0;
-  valid_->start_epoch(0);
-  while (auto batch = valid_->next()) {
-    mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng));
-    at::Tensor logits;
-    {
-      auto guard = autocast();
-      logits = model_.forward(batch->data).to(at::kFloat);
-    }
-    loss += torch::nn::functional::cross_entropy(
-                logits, batch->target,
-                torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                .item<double>();
-    correct += (logits.argmax(1) == batch->target).sum().item<double>();
-    total += batch->target.size(0);
-  }
-  return {{"loss", loss / total}, {"accuracy", correct / total}};
+  ClassifierScore score = EvaluateClassifier(
+      [&](const at::Tensor& x) {
+        auto guard = autocast();
+        return model_.forward(x);
+      },
+      *valid_, 0, [&] { mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng)); });
+  return {{"loss", score.loss}, {"accuracy", score.accuracy}};
 }
 
 }  // namespace nas::random

@@ -4,6 +4,7 @@
 
 #include "nas/base/status.h"
 #include "nas/batchnorm_recalibration.h"
+#include "nas/classifier_evaluation.h"
 
 namespace nas::spos {
 
@@ -45,22 +46,11 @@ absl::StatusOr<CandidateScore> CandidateEvaluator::evaluate(const Architecture& 
   bool was_training = supernet_->is_training();
   supernet_->eval();
   absl::Status status = CatchExceptions([&] {
-    torch::NoGradGuard no_grad;
-    double loss = 0, correct = 0;
-    held_out_->start_epoch(0);
-    for (int64_t i = 0; options_.eval_batches == 0 || i < options_.eval_batches; ++i) {
-      std::optional<Batch> batch = held_out_->next();
-      if (!batch) break;
-      at::Tensor logits = forward(batch->data);
-      loss += torch::nn::functional::cross_entropy(
-                  logits, batch->target, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                  .item<double>();
-      correct += (logits.argmax(1) == batch->target).sum().item<double>();
-      score.examples += batch->target.size(0);
-    }
-    if (score.examples == 0) return absl::InvalidArgumentError("candidate evaluation: no held-out data");
-    score.accuracy = correct / score.examples;
-    score.loss = loss / score.examples;
+    ClassifierScore s = EvaluateClassifier(forward, *held_out_, options_.eval_batches);
+    if (s.examples == 0) return absl::InvalidArgumentError("candidate evaluation: no held-out data");
+    score.accuracy = s.accuracy;
+    score.loss = s.loss;
+    score.examples = s.examples;
     return absl::OkStatus();
   });
   supernet_->train(was_training);

@@ -9,6 +9,7 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/classifier_evaluation.h"
 #include "nas/distributed.h"
 #include "nas/fixed_architecture.h"
 #include "nas/lr_schedule.h"
@@ -55,18 +56,8 @@ class ChildTrainer : public Trainer {
   }
 
   Metrics validate(int64_t) override {
-    torch::NoGradGuard no_grad;
-    double loss = 0, correct = 0, total = 0;
-    eval_->start_epoch(0);
-    while (auto batch = eval_->next()) {
-      at::Tensor logits = net_->forward(batch->data).to(at::kFloat);
-      loss += torch::nn::functional::cross_entropy(
-                  logits, batch->target, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                  .item<double>();
-      correct += (logits.argmax(1) == batch->target).sum().item<double>();
-      total += batch->target.size(0);
-    }
-    return {{"loss", loss / total}, {"accuracy", correct / total}};
+    ClassifierScore score = EvaluateClassifier([&](const at::Tensor& x) { return net_->forward(x); }, *eval_);
+    return {{"loss", score.loss}, {"accuracy", score.accuracy}};
   }
 
  private:

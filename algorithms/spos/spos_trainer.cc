@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
+#include "nas/classifier_evaluation.h"
 #include "nas/lr_schedule.h"
 #include "nas/uniform_sampling.h"
 
@@ -93,24 +94,14 @@ Metrics SposTrainer::train_step(const Batch& batch) {
 
 Metrics SposTrainer::validate(int64_t epoch) {
   if (valid_ == nullptr) return {};
-  torch::NoGradGuard no_grad;
   std::mt19937_64 rng(options_.seed ^ (0x5eed0000ULL + static_cast<uint64_t>(epoch)));
-  double loss = 0, correct = 0, total = 0;
-  valid_->start_epoch(0);
-  while (auto batch = valid_->next()) {
-    mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng));
-    at::Tensor logits;
-    {
-      auto guard = autocast();
-      logits = supernet_->forward(batch->data).to(at::kFloat);
-    }
-    loss += torch::nn::functional::cross_entropy(
-                logits, batch->target, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                .item<double>();
-    correct += (logits.argmax(1) == batch->target).sum().item<double>();
-    total += batch->target.size(0);
-  }
-  return {{"loss", loss / total}, {"accuracy", correct / total}};
+  ClassifierScore score = EvaluateClassifier(
+      [&](const at::Tensor& x) {
+        auto guard = autocast();
+        return supernet_->forward(x);
+      },
+      *valid_, 0, [&] { mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng)); });
+  return {{"loss", score.loss}, {"accuracy", score.accuracy}};
 }
 
 }  // namespace nas::spos
