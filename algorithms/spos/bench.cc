@@ -7,8 +7,6 @@
 //     process.
 //
 // RUN: tools/bazel run //algorithms/spos:bench
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -31,6 +29,7 @@
 #include "nas/fixed_architecture.h"
 #include "nas/parameters.h"
 #include "nas/uniform_sampling.h"
+#include "tools/bench/spawn.h"
 
 DEFINE_string(mode, "", "Internal: evaluate (one process of the evaluation benchmark).");
 DEFINE_int32(steps, 20, "Timed training steps per round.");
@@ -130,40 +129,8 @@ int Evaluate() {
 }
 
 double Spawn(int nproc, int threads) {
-  int fds[2];
-  if (pipe(fds) != 0) return -1;
-  std::vector<pid_t> pids;
-  const std::string port = std::to_string(29700 + getpid() % 300);
-  for (int rank = 0; rank < nproc; ++rank) {
-    pid_t pid = fork();
-    if (pid == 0) {
-      if (rank == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-      } else if (freopen("/dev/null", "w", stdout) == nullptr) {
-        _exit(126);
-      }
-      close(fds[0]);
-      setenv("RANK", std::to_string(rank).c_str(), 1);
-      setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
-      setenv("MASTER_ADDR", "127.0.0.1", 1);
-      setenv("MASTER_PORT", port.c_str(), 1);
-      std::string c = "--candidates=" + std::to_string(FLAGS_candidates), t = "--threads=" + std::to_string(threads);
-      execl("/proc/self/exe", "bench", "--mode=evaluate", c.c_str(), t.c_str(), nullptr);
-      _exit(127);
-    }
-    pids.push_back(pid);
-  }
-  close(fds[1]);
-  char buf[64] = {0};
-  ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
-  close(fds[0]);
-  bool ok = n > 0;
-  for (pid_t p : pids) {
-    int status = 0;
-    waitpid(p, &status, 0);
-    ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  }
-  return ok ? atof(buf) : -1;
+  return nas::bench::SpawnSelf(nproc, {"--mode=evaluate", "--candidates=" + std::to_string(FLAGS_candidates),
+                                       "--threads=" + std::to_string(threads)});
 }
 
 }  // namespace
@@ -172,12 +139,13 @@ int main(int argc, char** argv) {
   nas::InitMain("Benchmarks SPOS: supernet step vs fixed model, candidate evaluations per minute.", &argc, &argv);
   if (FLAGS_mode == "evaluate") return Evaluate();
   StepRatio();
-  fflush(stdout);  // the children must not inherit (and print) this buffer
   int cores = nas::UsableCores();
   double one = Spawn(1, cores);
   double two = Spawn(2, std::max(1, cores / 2));
-  printf("candidate evaluations per minute (%d recalibration + %d held-out batches each): 1 process %.1f, "
-         "2 processes %.1f (x%.2f)\n",
-         10, 10, one, two, one > 0 ? two / one : 0.0);
+  const nas::spos::CandidateEvaluationOptions e = nas::spos::SposPreset("fashion_mnist")->evolution.evaluation;
+  printf("candidate evaluations per minute (%lld recalibration batches + %s held-out batches each, "
+         "synthetic data): 1 process %.1f, 2 processes %.1f (x%.2f)\n",
+         static_cast<long long>(e.recalibration_batches),
+         e.eval_batches == 0 ? "all" : std::to_string(e.eval_batches).c_str(), one, two, one > 0 ? two / one : 0.0);
   return 0;
 }

@@ -9,8 +9,6 @@
 // Each configuration runs in a fresh child process.
 //
 // RUN: tools/bazel run //tools/bench:trainer_bench
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -24,6 +22,7 @@
 #include "nas/base/init.h"
 #include "nas/base/runtime.h"
 #include "nas/trainer.h"
+#include "tools/bench/spawn.h"
 
 DEFINE_string(mode, "", "Internal: one configuration (loop, trainer, trainer_bf16, ddp).");
 DEFINE_int32(steps, 40, "Timed steps per configuration.");
@@ -138,43 +137,8 @@ double RunMode(const std::string& mode) {
 // Runs this binary with --mode in `nproc` child processes; returns rank 0's
 // ms/step (or -1).
 double Spawn(const std::string& mode, int nproc, int batch, int threads) {
-  int fds[2];
-  if (pipe(fds) != 0) return -1;
-  std::vector<pid_t> pids;
-  const std::string port = std::to_string(29400 + getpid() % 500);
-  for (int rank = 0; rank < nproc; ++rank) {
-    pid_t pid = fork();
-    if (pid == 0) {
-      if (rank == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-      } else if (freopen("/dev/null", "w", stdout) == nullptr) {
-        _exit(126);
-      }
-      close(fds[0]);
-      if (nproc > 1) {
-        setenv("RANK", std::to_string(rank).c_str(), 1);
-        setenv("WORLD_SIZE", std::to_string(nproc).c_str(), 1);
-        setenv("MASTER_ADDR", "127.0.0.1", 1);
-        setenv("MASTER_PORT", port.c_str(), 1);
-      }
-      std::string m = "--mode=" + mode, s = "--steps=" + std::to_string(FLAGS_steps),
-                  b = "--batch=" + std::to_string(batch), t = "--threads=" + std::to_string(threads);
-      execl("/proc/self/exe", "trainer_bench", m.c_str(), s.c_str(), b.c_str(), t.c_str(), nullptr);
-      _exit(127);
-    }
-    pids.push_back(pid);
-  }
-  close(fds[1]);
-  char buf[64] = {0};
-  ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
-  close(fds[0]);
-  bool ok = n > 0;
-  for (pid_t p : pids) {
-    int status = 0;
-    waitpid(p, &status, 0);
-    ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  }
-  return ok ? atof(buf) : -1;
+  return nas::bench::SpawnSelf(nproc, {"--mode=" + mode, "--steps=" + std::to_string(FLAGS_steps),
+                                       "--batch=" + std::to_string(batch), "--threads=" + std::to_string(threads)});
 }
 
 }  // namespace
