@@ -1,0 +1,145 @@
+#include "algorithms/darts/darts_mutator.h"
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include <ATen/ATen.h>
+#include <torch/serialize/archive.h>
+
+#include "nas/search_space.h"
+
+namespace nas::darts {
+
+namespace {
+
+constexpr char kNone[] = "none";
+
+// Largest softmax weight of a candidate other than "none" and its index
+// (-1 when every candidate is "none").
+std::pair<double, int64_t> BestNonNone(const ChoiceSpec& spec, const at::Tensor& weights) {
+  at::Tensor w = weights.to(at::kDouble).contiguous();
+  const double* p = w.data_ptr<double>();
+  double best = -1;
+  int64_t index = -1;
+  for (int64_t i = 0; i < spec.size(); ++i) {
+    if (spec.candidates[i] == kNone) continue;
+    if (p[i] > best) {
+      best = p[i];
+      index = i;
+    }
+  }
+  return {best, index};
+}
+
+at::Tensor OneHot(int64_t n, int64_t index) {
+  at::Tensor mask = at::zeros({n}, at::kBool);
+  if (index >= 0) mask[index] = true;
+  return mask;
+}
+
+}  // namespace
+
+DartsMutator::DartsMutator(std::shared_ptr<torch::nn::Module> model, uint64_t seed, double init_scale)
+    : Mutator(std::move(model)) {
+  at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+  for (const ChoiceSpec& spec : search_space().choices()) {
+    if (spec.kind != MutableKind::kLayerChoice) continue;
+    at::Tensor alpha = at::randn({spec.size()}, gen, at::TensorOptions().dtype(at::kFloat)).mul_(init_scale);
+    alphas_[spec.key] = alpha.set_requires_grad(true);
+    order_.push_back(spec.key);
+  }
+}
+
+Decisions DartsMutator::sample_search() {
+  Decisions decisions;
+  for (const ChoiceSpec& spec : search_space().choices()) {
+    if (spec.kind == MutableKind::kLayerChoice) {
+      const at::Tensor& alpha = alphas_.at(spec.key);
+      decisions[spec.key] = at::softmax(detach_ ? alpha.detach() : alpha, 0);
+    } else {
+      decisions[spec.key] = at::ones({spec.size()}, at::TensorOptions().dtype(at::kFloat).device(
+                                                        alphas_.empty() ? at::kCPU : alphas_.begin()->second.device()));
+    }
+  }
+  return decisions;
+}
+
+std::map<std::string, at::Tensor> DartsMutator::softmax_weights() const {
+  at::NoGradGuard no_grad;
+  std::map<std::string, at::Tensor> weights;
+  for (const auto& [key, alpha] : alphas_) weights[key] = at::softmax(alpha.detach(), 0).cpu();
+  return weights;
+}
+
+Decisions DartsMutator::sample_final() {
+  const std::map<std::string, at::Tensor> weights = softmax_weights();
+  Decisions decisions;
+  std::set<std::string> drawn_from;  // layer choices some input choice selects among
+  for (const ChoiceSpec& spec : search_space().choices()) {
+    if (spec.kind != MutableKind::kInputChoice) continue;
+    // Strength of each source; sources that are not layer choices have none.
+    std::vector<double> strength(spec.size(), -1.0);
+    for (int64_t i = 0; i < spec.size(); ++i) {
+      const ChoiceSpec* source = search_space().find(spec.candidates[i]);
+      if (source == nullptr || source->kind != MutableKind::kLayerChoice) continue;
+      strength[i] = BestNonNone(*source, weights.at(source->key)).first;
+      drawn_from.insert(source->key);
+    }
+    const int64_t keep = spec.n_chosen.value_or(spec.size());
+    std::vector<int64_t> order(spec.size());
+    std::iota(order.begin(), order.end(), 0);
+    // Strongest first; ties (and sources without strength) by position.
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return strength[a] > strength[b]; });
+    at::Tensor mask = at::zeros({spec.size()}, at::kBool);
+    for (int64_t r = 0; r < std::min(keep, spec.size()); ++r) mask[order[r]] = true;
+    decisions[spec.key] = mask;
+    // Kept edges get their best op; the others select nothing.
+    for (int64_t i = 0; i < spec.size(); ++i) {
+      const ChoiceSpec* source = search_space().find(spec.candidates[i]);
+      if (source == nullptr || source->kind != MutableKind::kLayerChoice) continue;
+      const bool kept = mask[i].item<bool>();
+      at::Tensor edge = kept ? OneHot(source->size(), BestNonNone(*source, weights.at(source->key)).second)
+                             : OneHot(source->size(), -1);
+      auto it = decisions.find(source->key);
+      decisions[source->key] = it == decisions.end() ? edge : (it->second | edge);
+    }
+  }
+  for (const ChoiceSpec& spec : search_space().choices()) {
+    if (spec.kind != MutableKind::kLayerChoice || drawn_from.count(spec.key)) continue;
+    decisions[spec.key] = OneHot(spec.size(), BestNonNone(spec, weights.at(spec.key)).second);
+  }
+  return decisions;
+}
+
+std::vector<at::Tensor> DartsMutator::parameters() const {
+  std::vector<at::Tensor> params;
+  for (const std::string& key : order_) params.push_back(alphas_.at(key));
+  return params;
+}
+
+void DartsMutator::to(const at::Device& device) {
+  at::NoGradGuard no_grad;
+  // In place: optimizers holding the alphas keep holding them.
+  for (auto& [key, alpha] : alphas_) {
+    if (alpha.device() != device) alpha.set_data(alpha.detach().to(device));
+  }
+}
+
+void DartsMutator::save(torch::serialize::OutputArchive& archive) const {
+  for (const auto& [key, alpha] : alphas_) archive.write("darts_alpha." + key, alpha.detach(), /*is_buffer=*/true);
+}
+
+void DartsMutator::load(torch::serialize::InputArchive& archive) {
+  at::NoGradGuard no_grad;
+  for (auto& [key, alpha] : alphas_) {
+    at::Tensor stored;
+    TORCH_CHECK(archive.try_read("darts_alpha." + key, stored, /*is_buffer=*/true),
+                "checkpoint has no architecture weights for '", key, "'");
+    TORCH_CHECK(stored.sizes() == alpha.sizes(), "architecture weights for '", key, "' have shape ", stored.sizes(),
+                " in the checkpoint but ", alpha.sizes(), " in the model");
+    alpha.copy_(stored);
+  }
+}
+
+}  // namespace nas::darts
