@@ -1,0 +1,246 @@
+#include "algorithms/darts/darts_trainer.h"
+
+#include <c10/util/string_utils.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/sgd.h>
+
+#include <ATen/ATen.h>
+
+#include "absl/strings/str_cat.h"
+#include "algorithms/darts/architecture_gradient.h"
+#include "nas/base/json_lines.h"
+#include "nas/base/logging.h"
+#include "nas/base/status.h"
+#include "nas/batchnorm_recalibration.h"
+#include "nas/classifier_evaluation.h"
+#include "nas/lr_schedule.h"
+
+namespace nas::darts {
+
+absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path, DartsTrainerOptions* out) {
+  JsonObjectReader r(j, path);
+  std::vector<double> betas(out->alpha_betas.begin(), out->alpha_betas.end());
+  r.Optional("w_lr", &out->w_lr)
+      .Optional("w_lr_min", &out->w_lr_min)
+      .Optional("w_momentum", &out->w_momentum)
+      .Optional("w_weight_decay", &out->w_weight_decay)
+      .Optional("w_grad_clip", &out->w_grad_clip)
+      .Optional("alpha_lr", &out->alpha_lr)
+      .Optional("alpha_betas", &betas)
+      .Optional("alpha_weight_decay", &out->alpha_weight_decay)
+      .Optional("alpha_init_scale", &out->alpha_init_scale)
+      .Optional("unrolled", &out->unrolled)
+      .Optional("hessian_eps", &out->hessian_eps)
+      .Optional("collapse_threshold", &out->collapse_threshold)
+      .Optional("discrete_bn_batches", &out->discrete_bn_batches)
+      .Optional("seed", &out->seed);
+  NAS_RETURN_IF_ERROR(r.Finish());
+  if (betas.size() != 2 || !(betas[0] >= 0 && betas[0] < 1) || !(betas[1] >= 0 && betas[1] < 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ".alpha_betas must be two numbers in [0, 1)"));
+  }
+  out->alpha_betas = {betas[0], betas[1]};
+  if (!(out->w_lr > 0) || !(out->alpha_lr > 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": w_lr and alpha_lr must be > 0"));
+  }
+  if (!(out->w_lr_min >= 0 && out->w_lr_min <= out->w_lr)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ".w_lr_min must be in [0, w_lr]"));
+  }
+  if (out->w_momentum < 0 || out->w_weight_decay < 0 || out->w_grad_clip < 0 || out->alpha_weight_decay < 0 ||
+      out->alpha_init_scale < 0 || out->discrete_bn_batches < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": w_momentum, w_weight_decay, w_grad_clip, alpha_weight_decay, alpha_init_scale and "
+              "discrete_bn_batches must be >= 0"));
+  }
+  if (!(out->hessian_eps > 0)) return absl::InvalidArgumentError(absl::StrCat(path, ".hessian_eps must be > 0"));
+  if (!(out->collapse_threshold > 0 && out->collapse_threshold <= 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ".collapse_threshold must be in (0, 1]"));
+  }
+  return absl::OkStatus();
+}
+
+Json DartsTrainerOptionsToJson(const DartsTrainerOptions& o) {
+  return {{"w_lr", o.w_lr},
+          {"w_lr_min", o.w_lr_min},
+          {"w_momentum", o.w_momentum},
+          {"w_weight_decay", o.w_weight_decay},
+          {"w_grad_clip", o.w_grad_clip},
+          {"alpha_lr", o.alpha_lr},
+          {"alpha_betas", std::vector<double>(o.alpha_betas.begin(), o.alpha_betas.end())},
+          {"alpha_weight_decay", o.alpha_weight_decay},
+          {"alpha_init_scale", o.alpha_init_scale},
+          {"unrolled", o.unrolled},
+          {"hessian_eps", o.hessian_eps},
+          {"collapse_threshold", o.collapse_threshold},
+          {"discrete_bn_batches", o.discrete_bn_batches},
+          {"seed", o.seed}};
+}
+
+DartsTrainer::DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions options, DartsNetwork network,
+                           BatchSource* train, BatchSource* arch, BatchSource* valid, Distributed* distributed)
+    : Trainer(trainer_options, network.ptr(), train, distributed),
+      options_(std::move(options)),
+      network_(std::move(network)),
+      arch_(arch),
+      valid_(valid) {
+  TORCH_CHECK(arch_ != nullptr && arch_->batches_per_epoch() > 0, "DartsTrainer needs architecture batches");
+  mutator_ = std::make_unique<DartsMutator>(network_, options_.seed, options_.alpha_init_scale);
+  mutator_->to(at::Device(trainer_options.device));
+  set_mutator(mutator_.get());
+  weights_ = network_->parameters();
+  sgd_ = std::make_unique<torch::optim::SGD>(
+      weights_,
+      torch::optim::SGDOptions(options_.w_lr).momentum(options_.w_momentum).weight_decay(options_.w_weight_decay));
+  adam_ = std::make_unique<torch::optim::Adam>(mutator_->parameters(),
+                                               torch::optim::AdamOptions(options_.alpha_lr)
+                                                   .betas({options_.alpha_betas[0], options_.alpha_betas[1]})
+                                                   .weight_decay(options_.alpha_weight_decay));
+  add_optimizer("weights", sgd_.get(), CosineLr(options_.w_lr, options_.w_lr_min, trainer_options.epochs));
+  add_optimizer("alphas", adam_.get(), nullptr);
+}
+
+Batch DartsTrainer::arch_batch(int64_t epoch, int64_t index) {
+  // Arch batch t pairs with train batch t; a shorter arch half wraps.
+  const int64_t wanted = index % arch_->batches_per_epoch();
+  if (epoch != arch_epoch_ || wanted != arch_next_) arch_->start_epoch(epoch, wanted);
+  std::optional<Batch> batch = arch_->next();
+  TORCH_CHECK(batch.has_value(), "architecture data ran out at batch ", wanted, " of epoch ", epoch);
+  arch_epoch_ = epoch;
+  arch_next_ = wanted + 1;
+  batch->data = batch->data.to(device());
+  batch->target = batch->target.to(device());
+  return *std::move(batch);
+}
+
+at::Tensor DartsTrainer::loss(const Batch& batch) {
+  at::Tensor logits;
+  {
+    auto guard = autocast();
+    logits = network_->forward(batch.data);
+  }
+  return torch::nn::functional::cross_entropy(logits.to(at::kFloat), batch.target);
+}
+
+VirtualStep DartsTrainer::virtual_step() {
+  VirtualStep step;
+  step.lr = GetLearningRate(*sgd_);
+  step.momentum = options_.w_momentum;
+  step.weight_decay = options_.w_weight_decay;
+  step.hessian_eps = options_.hessian_eps;
+  const auto& state = sgd_->state();
+  for (const at::Tensor& w : weights_) {
+    auto it = state.find(c10::guts::to_string(w.unsafeGetTensorImpl()));
+    step.momentum_buffers.push_back(
+        it == state.end() ? at::Tensor()
+                          : static_cast<const torch::optim::SGDParamState&>(*it->second).momentum_buffer());
+  }
+  return step;
+}
+
+std::vector<at::Tensor> DartsTrainer::architecture_gradient(const Batch& train, const Batch& arch) {
+  BatchLoss batch_loss = [this](const Batch& b) { return loss(b); };
+  mutator_->set_detach_weights(false);
+  if (!options_.unrolled) return FirstOrderArchitectureGradient(*mutator_, batch_loss, arch);
+  return SecondOrderArchitectureGradient(*mutator_, weights_, batch_loss, train, arch, virtual_step(), distributed());
+}
+
+Metrics DartsTrainer::train_step(const Batch& batch) {
+  Batch arch = arch_batch(batch.epoch, batch.index);
+  // 1. Architecture step.
+  std::vector<at::Tensor> alpha_grads = architecture_gradient(batch, arch);
+  std::vector<at::Tensor> alphas = mutator_->parameters();
+  for (size_t i = 0; i < alphas.size(); ++i) alphas[i].mutable_grad() = alpha_grads[i];
+  step(*adam_);
+  // 2. Weight step with the updated (detached) alphas.
+  mutator_->set_detach_weights(true);
+  mutator_->reset();
+  at::Tensor logits;
+  {
+    auto guard = autocast();
+    logits = network_->forward(batch.data);
+  }
+  at::Tensor train_loss = torch::nn::functional::cross_entropy(logits.to(at::kFloat), batch.target);
+  backward(train_loss);
+  step(*sgd_, options_.w_grad_clip);
+  mutator_->set_detach_weights(false);
+  const double accuracy = (logits.argmax(1) == batch.target).to(at::kFloat).mean().item<double>();
+  return {{"loss", train_loss.item<double>()}, {"accuracy", accuracy}};
+}
+
+Genotype DartsTrainer::genotype() {
+  absl::StatusOr<Genotype> g = GenotypeOf(mutator_->sample_final(), mutator_->search_space());
+  TORCH_CHECK(g.ok(), g.status().message());
+  return *std::move(g);
+}
+
+Metrics DartsTrainer::validate(int64_t epoch) {
+  Metrics metrics;
+  const Genotype g = genotype();
+  metrics["param_free_share"] = g.parameter_free_share();
+  metrics["param_free_share_normal"] = g.normal.parameter_free_share();
+  log_genotype(epoch, g);
+  if (valid_ == nullptr) return metrics;
+  auto forward = [this](const at::Tensor& x) {
+    auto guard = autocast();
+    return network_->forward(x.to(device()));
+  };
+  // The weighted supernet (what NNI reports).
+  mutator_->set_detach_weights(true);
+  mutator_->reset();
+  network_->eval();
+  ClassifierScore supernet = EvaluateClassifier(forward, *valid_);
+  metrics["supernet_loss"] = supernet.loss;
+  metrics["supernet_accuracy"] = supernet.accuracy;
+  // The exported discrete architecture on the supernet's weights, with BN
+  // statistics of its own (then restored: training continues unchanged).
+  std::vector<at::Tensor> buffers;
+  for (const at::Tensor& b : network_->buffers()) buffers.push_back(b.clone());
+  mutator_->set_decisions(mutator_->sample_final());
+  if (options_.discrete_bn_batches > 0) {
+    absl::StatusOr<int64_t> used =
+        RecalibrateBatchNorm(*network_, forward, *arch_, options_.discrete_bn_batches, epoch);
+    TORCH_CHECK(used.ok(), used.status().message());
+    arch_epoch_ = -1;  // the arch source moved
+  }
+  network_->eval();
+  ClassifierScore discrete = EvaluateClassifier(forward, *valid_);
+  metrics["discrete_loss"] = discrete.loss;
+  metrics["discrete_accuracy"] = discrete.accuracy;
+  {
+    at::NoGradGuard no_grad;
+    std::vector<at::Tensor> now = network_->buffers();
+    for (size_t i = 0; i < now.size(); ++i) now[i].copy_(buffers[i]);
+  }
+  network_->train();
+  mutator_->set_detach_weights(false);
+  mutator_->reset();
+  return metrics;
+}
+
+void DartsTrainer::log_genotype(int64_t epoch, const Genotype& g) {
+  const double normal_share = g.normal.parameter_free_share();
+  if (is_main()) {
+    LOG(INFO) << "epoch " << epoch << " genotype: " << g.ToString();
+    LOG(INFO) << "epoch " << epoch << " parameter-free share: " << g.parameter_free_share() << " (normal cell "
+              << normal_share << ")";
+    if (normal_share >= options_.collapse_threshold) {
+      LOG(WARNING) << "epoch " << epoch << ": " << static_cast<int>(normal_share * 100 + 0.5)
+                   << "% of the normal cell's operations are parameter-free (skip/pooling), at or above "
+                      "collapse_threshold "
+                   << options_.collapse_threshold
+                   << ": the known DARTS collapse. Consider fewer search epochs or the architecture of an earlier "
+                      "epoch (genotypes.jsonl).";
+    }
+  }
+  if (!is_main() || options().output_dir.empty()) return;
+  absl::StatusOr<std::unique_ptr<JsonLinesWriter>> writer =
+      JsonLinesWriter::Open(options().output_dir + "/genotypes.jsonl");
+  TORCH_CHECK(writer.ok(), writer.status().message());
+  absl::Status status = (*writer)->append(Json{{"epoch", epoch},
+                                               {"genotype", g.ToString()},
+                                               {"param_free_share", g.parameter_free_share()},
+                                               {"param_free_share_normal", normal_share},
+                                               {"architecture", mutator_->export_architecture().to_json()}});
+  TORCH_CHECK(status.ok(), status.message());
+}
+
+}  // namespace nas::darts

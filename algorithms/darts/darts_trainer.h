@@ -1,0 +1,119 @@
+// DartsTrainer: the bilevel search of DARTS (Liu et al., ICLR 2019) on the
+// trainer base (resume, data parallelism, bf16, TensorBoard, metrics).
+//
+// The training set is split 50/50 beforehand: `train` batches update the
+// weights, `arch` batches (the other half) the architecture. Step t:
+//
+//   1. architecture step on arch batch t (first or second order,
+//      architecture_gradient.h), Adam on the alphas;
+//   2. weight step on train batch t with the updated alphas (detached),
+//      SGD with momentum, cosine learning rate, gradient-norm clipping.
+//
+// Arch batch t is batch t of the same epoch of `arch`, so a resumed run
+// sees the same pairs. Under data parallelism every gradient (weights and
+// alphas) is averaged over ranks, so the alphas stay identical everywhere.
+//
+// validate() reports both the softmax-weighted supernet ("supernet_*", what
+// NNI reports) and the exported discrete architecture on the supernet's
+// weights ("discrete_*", batch-norm statistics re-estimated on
+// `discrete_bn_batches` arch batches first, then restored), the genotype and
+// its share of parameter-free operations ("param_free_share",
+// "param_free_share_normal"). A normal cell whose share reaches
+// `collapse_threshold` is the known DARTS collapse and gets a warning. With
+// an output_dir, every epoch's genotype is appended to genotypes.jsonl.
+//
+// | option             | default | meaning (the paper's values)                |
+// |--------------------|---------|---------------------------------------------|
+// | w_lr, w_lr_min     | 0.025, 0.001 | SGD, cosine over the epochs            |
+// | w_momentum         | 0.9     |                                             |
+// | w_weight_decay     | 3e-4    |                                             |
+// | w_grad_clip        | 5       | global gradient norm                        |
+// | alpha_lr           | 3e-4    | Adam                                        |
+// | alpha_betas        | [0.5, 0.999] |                                        |
+// | alpha_weight_decay | 1e-3    |                                             |
+// | alpha_init_scale   | 1e-3    | alphas = scale * randn                      |
+// | unrolled           | false   | second order                                |
+// | hessian_eps        | 0.01    | finite-difference step: hessian_eps / ||v|| |
+// | collapse_threshold | 0.5     | warn at this parameter-free share (normal)  |
+// | discrete_bn_batches| 10      | BN re-estimation for the discrete score     |
+// | seed               | 0       | the alphas' initialisation                  |
+#ifndef ALGORITHMS_DARTS_DARTS_TRAINER_H_
+#define ALGORITHMS_DARTS_DARTS_TRAINER_H_
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include <torch/optim/adam.h>
+#include <torch/optim/sgd.h>
+
+#include "absl/status/status.h"
+#include "algorithms/darts/architecture_gradient.h"
+#include "algorithms/darts/darts_mutator.h"
+#include "algorithms/darts/darts_space.h"
+#include "algorithms/darts/genotype.h"
+#include "nas/base/json.h"
+#include "nas/trainer.h"
+
+namespace nas::darts {
+
+struct DartsTrainerOptions {
+  double w_lr = 0.025;
+  double w_lr_min = 0.001;
+  double w_momentum = 0.9;
+  double w_weight_decay = 3e-4;
+  double w_grad_clip = 5;
+  double alpha_lr = 3e-4;
+  std::array<double, 2> alpha_betas = {0.5, 0.999};
+  double alpha_weight_decay = 1e-3;
+  double alpha_init_scale = 1e-3;
+  bool unrolled = false;
+  double hessian_eps = 0.01;
+  double collapse_threshold = 0.5;
+  int64_t discrete_bn_batches = 10;
+  uint64_t seed = 0;
+};
+
+absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path, DartsTrainerOptions* out);
+Json DartsTrainerOptionsToJson(const DartsTrainerOptions& options);
+
+class DartsTrainer : public Trainer {
+ public:
+  // `valid` (may be null) scores validate(); `arch` must have batches.
+  DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions options, DartsNetwork network, BatchSource* train,
+               BatchSource* arch, BatchSource* valid, Distributed* distributed = nullptr);
+
+  DartsMutator& mutator() { return *mutator_; }
+  const DartsNetwork& network() const { return network_; }
+  // The exported architecture's genotype now.
+  Genotype genotype();
+
+  // The architecture gradient step 1 would use on these batches (for tests
+  // and benchmarks; nothing is updated).
+  std::vector<at::Tensor> architecture_gradient(const Batch& train, const Batch& arch);
+
+ protected:
+  Metrics train_step(const Batch& batch) override;
+  Metrics validate(int64_t epoch) override;
+
+ private:
+  Batch arch_batch(int64_t epoch, int64_t index);
+  at::Tensor loss(const Batch& batch);
+  VirtualStep virtual_step();
+  void log_genotype(int64_t epoch, const Genotype& genotype);
+
+  DartsTrainerOptions options_;
+  DartsNetwork network_;
+  BatchSource* arch_;
+  BatchSource* valid_;
+  std::unique_ptr<DartsMutator> mutator_;
+  std::unique_ptr<torch::optim::SGD> sgd_;
+  std::unique_ptr<torch::optim::Adam> adam_;
+  std::vector<at::Tensor> weights_;
+  int64_t arch_epoch_ = -1;
+  int64_t arch_next_ = -1;
+};
+
+}  // namespace nas::darts
+
+#endif  // ALGORITHMS_DARTS_DARTS_TRAINER_H_
