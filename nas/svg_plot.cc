@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -66,8 +67,17 @@ struct Range {
 
 }  // namespace
 
+std::string PlotColor(size_t k) { return kPalette[k % (sizeof(kPalette) / sizeof(kPalette[0]))]; }
+
 std::string RenderSvgPlot(const PlotOptions& o, const std::vector<PlotSeries>& series) {
-  const double left = 72, right = 150, top = o.title.empty() ? 20 : 40, bottom = 52;
+  // The legend's width follows its longest label (about 7 px a character
+  // at 12 px), within [150, half the plot].
+  size_t longest = 0;
+  for (const PlotSeries& s : series) {
+    if (s.in_legend) longest = std::max(longest, s.label.size());
+  }
+  const double right = std::clamp(34.0 + 7.0 * longest, 150.0, std::max(150.0, o.width / 2.0));
+  const double left = 72, top = o.title.empty() ? 20 : 40, bottom = 52;
   const double plot_w = std::max(50.0, o.width - left - right);
   const double plot_h = std::max(50.0, o.height - top - bottom);
   Range xr, yr;
@@ -122,18 +132,26 @@ std::string RenderSvgPlot(const PlotOptions& o, const std::vector<PlotSeries>& s
     absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n",
                           left + plot_w / 2, top + plot_h / 2);
   }
+  int legend_row = 0;
   for (size_t k = 0; k < series.size(); ++k) {
     const PlotSeries& s = series[k];
-    std::string color = s.color.empty() ? kPalette[k % (sizeof(kPalette) / sizeof(kPalette[0]))] : s.color;
+    std::string color = s.color.empty() ? PlotColor(k) : s.color;
     bool line = s.style != PlotSeries::Style::kPoints;
     bool points = s.style != PlotSeries::Style::kLine;
+    std::string opacity = s.opacity < 1 ? absl::StrFormat(" opacity=\"%.3g\"", std::max(0.0, s.opacity)) : "";
     std::string path;
+    bool broken = true;  // the next point starts a new piece of line
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) {
+        broken = true;
+        continue;
+      }
       double x = px(s.x[i]), y = py(s.y[i]);
-      absl::StrAppendFormat(&path, "%s%.1f,%.1f", path.empty() ? "M" : " L", x, y);
+      absl::StrAppendFormat(&path, "%s%.1f,%.1f", broken ? (path.empty() ? "M" : " M") : " L", x, y);
+      broken = false;
       if (points) {
-        absl::StrAppendFormat(&svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", x, y, color);
+        absl::StrAppendFormat(&svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"%s/>\n", x, y, color,
+                              opacity);
       }
       if (i < s.y_error.size() && std::isfinite(s.y_error[i]) && s.y_error[i] != 0) {
         double e = std::abs(s.y_error[i]);
@@ -145,21 +163,27 @@ std::string RenderSvgPlot(const PlotOptions& o, const std::vector<PlotSeries>& s
                               py(s.y[i] - e), color, x - 4, py(s.y[i] + e), x + 4, py(s.y[i] + e), color);
       }
     }
+    std::string dash = s.dashed ? " stroke-dasharray=\"6,4\"" : "";
     if (line && !path.empty()) {
-      absl::StrAppendFormat(&svg, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n", path, color);
+      absl::StrAppendFormat(&svg, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.3g\"%s%s/>\n", path,
+                            color, s.stroke_width, dash, opacity);
     }
-    double ly = top + 14 + 18 * k;
+    if (!s.in_legend) continue;
+    double ly = top + 14 + 18 * legend_row++;
     double lx = left + plot_w + 12;
-    absl::StrAppendFormat(&svg, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"4\" fill=\"%s\"/>\n", lx, ly - 6,
-                          color);
-    absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", lx + 20, ly, Escape(s.label));
+    absl::StrAppendFormat(&svg,
+                          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                          "stroke-width=\"3\"%s/>\n",
+                          lx, ly - 4, lx + 16, ly - 4, color, s.dashed ? " stroke-dasharray=\"4,2\"" : "");
+    absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", lx + 22, ly, Escape(s.label));
   }
   svg += "</svg>\n";
   return svg;
 }
 
-absl::Status WriteSvgPlot(const std::string& path, const PlotOptions& options,
-                          const std::vector<PlotSeries>& series) {
+namespace {
+
+absl::Status CheckPlot(const PlotOptions& options, const std::vector<PlotSeries>& series) {
   for (const PlotSeries& s : series) {
     if (s.x.size() != s.y.size()) {
       return absl::InvalidArgumentError(absl::StrCat("plot series '", s.label, "': ", s.x.size(), " x values but ",
@@ -173,7 +197,56 @@ absl::Status WriteSvgPlot(const std::string& path, const PlotOptions& options,
   if (options.width < 100 || options.height < 100) {
     return absl::InvalidArgumentError("a plot needs at least 100x100 pixels");
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WriteSvgPlot(const std::string& path, const PlotOptions& options,
+                          const std::vector<PlotSeries>& series) {
+  absl::Status valid = CheckPlot(options, series);
+  if (!valid.ok()) return valid;
   return WriteFileAtomically(path, RenderSvgPlot(options, series));
+}
+
+std::string RenderSvgGrid(const std::vector<PlotPanel>& panels, int columns) {
+  columns = std::max(columns, 1);
+  // Each row is as tall as its tallest panel, each column as wide as its
+  // widest.
+  std::vector<int> col_w(columns, 0), row_h((panels.size() + columns - 1) / columns, 0);
+  for (size_t i = 0; i < panels.size(); ++i) {
+    col_w[i % columns] = std::max(col_w[i % columns], panels[i].options.width);
+    row_h[i / columns] = std::max(row_h[i / columns], panels[i].options.height);
+  }
+  int width = std::max(100, std::accumulate(col_w.begin(), col_w.end(), 0));
+  int height = std::max(100, std::accumulate(row_h.begin(), row_h.end(), 0));
+  std::string svg = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
+      "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+      width, height, width, height);
+  int y = 0;
+  for (size_t r = 0; r < row_h.size(); ++r) {
+    int x = 0;
+    for (int c = 0; c < columns && r * columns + c < panels.size(); ++c) {
+      const PlotPanel& panel = panels[r * columns + c];
+      std::string inner = RenderSvgPlot(panel.options, panel.series);
+      // Nested <svg> elements place each panel at its offset.
+      svg += absl::StrFormat("<svg x=\"%d\" y=\"%d\"", x, y) + inner.substr(4);
+      x += col_w[c];
+    }
+    y += row_h[r];
+  }
+  svg += "</svg>\n";
+  return svg;
+}
+
+absl::Status WriteSvgGrid(const std::string& path, const std::vector<PlotPanel>& panels, int columns) {
+  if (columns < 1) return absl::InvalidArgumentError("a plot grid needs at least one column");
+  for (const PlotPanel& panel : panels) {
+    absl::Status valid = CheckPlot(panel.options, panel.series);
+    if (!valid.ok()) return valid;
+  }
+  return WriteFileAtomically(path, RenderSvgGrid(panels, columns));
 }
 
 }  // namespace nas

@@ -65,5 +65,65 @@ TEST(SvgPlotTest, WriteValidates) {
   EXPECT_THAT(*ReadFile(path), HasSubstr("<path "));
 }
 
+
+TEST(SvgPlotTest, StylesAndLegend) {
+  PlotOptions o;
+  PlotSeries raw{"raw", {0, 1, 2}, {3, 1, 2}};
+  raw.color = PlotColor(0);
+  raw.opacity = 0.25;
+  raw.stroke_width = 1;
+  raw.in_legend = false;
+  PlotSeries smooth{"smoothed", {0, 1, 2}, {3, 2, 2}};
+  smooth.color = PlotColor(0);
+  PlotSeries valid{"a very long label for a validation curve", {0, 2}, {2.5, 1.5}};
+  valid.dashed = true;
+  std::string svg = RenderSvgPlot(o, {raw, smooth, valid});
+  EXPECT_EQ(Count(svg, "<path "), 3);
+  EXPECT_EQ(Count(svg, "stroke=\"" + PlotColor(0) + "\" stroke-width=\"1\" opacity=\"0.25\""), 1);
+  EXPECT_EQ(Count(svg, "stroke-dasharray=\"6,4\""), 1);  // the dashed line
+  EXPECT_EQ(Count(svg, "stroke-dasharray=\"4,2\""), 1);  // its legend sample
+  EXPECT_EQ(Count(svg, ">raw</text>"), 0);                 // not in the legend
+  EXPECT_EQ(Count(svg, ">smoothed</text>"), 1);
+  // The third series is the legend's second row.
+  EXPECT_THAT(svg, HasSubstr("y=\"52.0\">a very long label for a validation curve</text>"));
+  EXPECT_NE(PlotColor(0), PlotColor(1));
+  EXPECT_EQ(PlotColor(0), PlotColor(8));
+}
+
+TEST(SvgPlotTest, NonFinitePointsBreakTheLine) {
+  PlotOptions o;
+  std::string svg = RenderSvgPlot(o, {{"gap", {0, 1, 2, 3}, {1, 2, INFINITY, 3}}});
+  size_t d = svg.find("<path d=\"");
+  ASSERT_NE(d, std::string::npos);
+  std::string path = svg.substr(d, svg.find('"', d + 9) - d);
+  EXPECT_EQ(Count(path, "M"), 2) << path;
+  EXPECT_EQ(Count(path, " L"), 1) << path;
+}
+
+TEST(SvgPlotTest, GridPlacesPanels) {
+  PlotPanel a, b, c;
+  a.options.title = "loss";
+  b.options.title = "accuracy";
+  c.options.title = "lr";
+  c.options.height = 300;
+  a.series = {{"run", {0, 1}, {2, 1}}};
+  std::string svg = RenderSvgGrid({a, b, c}, 2);
+  EXPECT_THAT(svg, HasSubstr("width=\"1280\" height=\"700\""));  // rows of 400 and 300
+  EXPECT_THAT(svg, HasSubstr("<svg x=\"0\" y=\"0\" xmlns="));
+  EXPECT_THAT(svg, HasSubstr("<svg x=\"640\" y=\"0\" xmlns="));
+  EXPECT_THAT(svg, HasSubstr("<svg x=\"0\" y=\"400\" xmlns="));
+  EXPECT_EQ(Count(svg, "<svg "), 4);
+  EXPECT_EQ(Count(svg, "</svg>"), 4);
+  EXPECT_THAT(svg, HasSubstr(">accuracy</text>"));
+
+  std::string path = JoinPath(std::getenv("TEST_TMPDIR"), "grid.svg");
+  EXPECT_THAT(WriteSvgGrid(path, {a}, 0).message(), HasSubstr("at least one column"));
+  PlotPanel bad;
+  bad.series = {{"bad", {1, 2}, {1}}};
+  EXPECT_THAT(WriteSvgGrid(path, {a, bad}, 2).message(), HasSubstr("2 x values but 1 y values"));
+  ASSERT_TRUE(WriteSvgGrid(path, {a, b}, 1).ok());
+  EXPECT_THAT(*ReadFile(path), HasSubstr("height=\"800\""));
+}
+
 }  // namespace
 }  // namespace nas
