@@ -1,0 +1,114 @@
+#include "algorithms/gumbel/gumbel_space.h"
+
+#include <torch/torch.h>
+
+#include "nas/base/status.h"
+#include "nas/input_choice.h"
+#include "nas/layer_choice.h"
+
+namespace nas::gumbel {
+namespace {
+
+using torch::nn::Conv2dOptions;
+
+struct Options {
+  int in_channels = 1;
+  int image_size = 28;
+  int channels = 16;
+  int layers = 3;
+  int classes = 10;
+};
+
+// ReLU-conv-BN (a Sequential cannot be a LayerChoice candidate: its forward
+// is a template).
+struct ConvBnImpl : torch::nn::Cloneable<ConvBnImpl> {
+  ConvBnImpl(int64_t c, int64_t k) : c(c), k(k) { reset(); }
+  void reset() override {
+    conv = register_module("conv", torch::nn::Conv2d(Conv2dOptions(c, c, k).padding(k / 2).bias(false)));
+    bn = register_module("bn", torch::nn::BatchNorm2d(c));
+  }
+  at::Tensor forward(at::Tensor x) { return bn(conv(torch::relu(x))); }
+  int64_t c, k;
+  torch::nn::Conv2d conv{nullptr};
+  torch::nn::BatchNorm2d bn{nullptr};
+};
+TORCH_MODULE(ConvBn);
+
+struct GumbelCnnImpl : torch::nn::Module {
+  explicit GumbelCnnImpl(const Options& o) {
+    stem = register_module("stem", torch::nn::Sequential(
+        torch::nn::Conv2d(Conv2dOptions(o.in_channels, o.channels, 3).padding(1).bias(false)),
+        torch::nn::BatchNorm2d(o.channels)));
+    for (int i = 0; i < o.layers; ++i) {
+      std::string key = "op" + std::to_string(i);
+      ops.push_back(register_module(key, LayerChoice(std::vector<torch::nn::NamedAnyModule>{
+          {"conv3x3", ConvBn(o.channels, 3)},
+          {"conv5x5", ConvBn(o.channels, 5)},
+          {"maxpool3x3", torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1))},
+          {"identity", torch::nn::Identity()}}, LayerChoiceOptions().key(key))));
+      if (i > 0) {
+        std::vector<std::string> sources;
+        for (int j = 0; j < i; ++j) sources.push_back("op" + std::to_string(j));
+        std::string skip = "skip" + std::to_string(i);
+        skips.push_back(register_module(skip, InputChoice(InputChoiceOptions().choose_from(sources).key(skip))));
+      }
+    }
+    fc = register_module("fc", torch::nn::Linear(o.channels, o.classes));
+  }
+
+  at::Tensor forward(at::Tensor x) {
+    x = stem->forward(x);
+    std::vector<at::Tensor> outputs;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      at::Tensor y = ops[i](x);
+      if (i > 0) {
+        at::Tensor skip = skips[i - 1](outputs);
+        if (skip.defined()) y = y + skip;
+      }
+      outputs.push_back(y);
+      x = y;
+    }
+    return fc(torch::adaptive_avg_pool2d(torch::relu(x), {1, 1}).flatten(1));
+  }
+
+  torch::nn::Sequential stem{nullptr};
+  std::vector<LayerChoice> ops;
+  std::vector<InputChoice> skips;
+  torch::nn::Linear fc{nullptr};
+};
+
+absl::StatusOr<Options> OptionsFromJson(const Json& j) {
+  Options o;
+  JsonObjectReader r(j.is_null() ? Json::object() : j, "gumbel_cnn options");
+  r.Optional("in_channels", &o.in_channels)
+      .Optional("image_size", &o.image_size)
+      .Optional("channels", &o.channels)
+      .Optional("layers", &o.layers)
+      .Optional("classes", &o.classes);
+  NAS_RETURN_IF_ERROR(r.Finish());
+  for (auto [name, value] : {std::pair<const char*, int>{"in_channels", o.in_channels},
+                             {"image_size", o.image_size}, {"channels", o.channels},
+                             {"layers", o.layers}, {"classes", o.classes}}) {
+    if (value < 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("gumbel_cnn options.", name, " must be >= 1, got ", value));
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+absl::StatusOr<BuiltModel> MakeGumbelCnn(const Json& options) {
+  NAS_ASSIGN_OR_RETURN(Options o, OptionsFromJson(options));
+  auto model = std::make_shared<GumbelCnnImpl>(o);
+  BuiltModel built;
+  built.model = model;
+  built.input_shape = {o.in_channels, o.image_size, o.image_size};
+  built.forward = [model](const at::Tensor& x) { return model->forward(x); };
+  return built;
+}
+
+}  // namespace nas::gumbel
+
+NAS_REGISTER(nas::ModelRegistry(), "gumbel_cnn", &nas::gumbel::MakeGumbelCnn);

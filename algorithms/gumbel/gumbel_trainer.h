@@ -1,0 +1,88 @@
+// GumbelTrainer: one-shot search with Gumbel-softmax sampling (SNAS/GDAS
+// style) on the trainer base. Each step samples an architecture with
+// GumbelMutator (the same on every rank), runs it, and updates the weights
+// (SGD, cosine learning rate) and the architecture logits (Adam) *jointly*
+// from the same training loss; the temperature anneals exponentially from
+// tau_start to tau_end over the epochs. Validation scores the current argmax
+// architecture (the one export would write).
+//
+// | option            | default | meaning                                      |
+// |-------------------|---------|----------------------------------------------|
+// | lr                | 0.05    | weights: initial SGD learning rate           |
+// | min_lr            | 0.001   | weights: final learning rate (cosine)        |
+// | momentum          | 0.9     |                                              |
+// | weight_decay      | 3e-4    |                                              |
+// | clip_norm         | 5       | weights: gradient-norm clip (0 = off)        |
+// | arch_lr           | 3e-3    | logits: Adam learning rate                   |
+// | arch_weight_decay | 1e-3    | logits: Adam weight decay                    |
+// | tau_start         | 5       | temperature at step 0                        |
+// | tau_end           | 0.5     | temperature at the last step                 |
+// | mode              | "hard"  | hard (straight-through) or soft relaxation   |
+// | seed              | 0       | the mutator's noise                          |
+//
+// Checkpoints (trainer base) hold the weights, the logits with the noise
+// generator, and both optimizers, so --resume continues exactly.
+#ifndef ALGORITHMS_GUMBEL_GUMBEL_TRAINER_H_
+#define ALGORITHMS_GUMBEL_GUMBEL_TRAINER_H_
+
+#include <memory>
+#include <string>
+
+#include <torch/optim/adam.h>
+#include <torch/optim/sgd.h>
+
+#include "algorithms/gumbel/gumbel_mutator.h"
+#include "nas/model_registry.h"
+#include "nas/trainer.h"
+
+namespace nas::gumbel {
+
+struct GumbelTrainerOptions {
+  double lr = 0.05;
+  double min_lr = 0.001;
+  double momentum = 0.9;
+  double weight_decay = 3e-4;
+  double clip_norm = 5;
+  double arch_lr = 3e-3;
+  double arch_weight_decay = 1e-3;
+  double tau_start = 5;
+  double tau_end = 0.5;
+  std::string mode = "hard";
+  uint64_t seed = 0;
+};
+
+absl::Status GumbelTrainerOptionsFromJson(const Json& j, const std::string& path,
+                                          GumbelTrainerOptions* out);
+Json GumbelTrainerOptionsToJson(const GumbelTrainerOptions& options);
+
+// The temperature after `step` of `total_steps`: tau_start * (tau_end /
+// tau_start)^(step / (total_steps - 1)), tau_end from then on.
+double AnnealedTemperature(const GumbelTrainerOptions& options, int64_t step, int64_t total_steps);
+
+class GumbelTrainer : public Trainer {
+ public:
+  // `options` must be valid (GumbelTrainerOptionsFromJson checks them).
+  GumbelTrainer(TrainerOptions trainer_options, GumbelTrainerOptions options, BuiltModel model,
+                BatchSource* train, BatchSource* valid, Distributed* distributed = nullptr);
+
+  GumbelMutator& mutator() { return *mutator_; }
+
+ protected:
+  Metrics train_step(const Batch& batch) override;
+  Metrics validate(int64_t epoch) override;
+
+ private:
+  int64_t total_steps() const;
+
+  GumbelTrainerOptions options_;
+  BuiltModel model_;
+  BatchSource* valid_;
+  std::unique_ptr<GumbelMutator> mutator_;
+  bool on_device_ = false;
+  std::unique_ptr<torch::optim::SGD> sgd_;
+  std::unique_ptr<torch::optim::Adam> adam_;
+};
+
+}  // namespace nas::gumbel
+
+#endif  // ALGORITHMS_GUMBEL_GUMBEL_TRAINER_H_

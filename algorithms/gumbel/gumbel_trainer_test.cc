@@ -1,0 +1,154 @@
+// GumbelTrainer on the synthetic dataset: it learns, the logits move, the
+// temperature anneals, a resumed run ends where an uninterrupted one does,
+// and its options are validated.
+#include "algorithms/gumbel/gumbel_trainer.h"
+
+#include <cstdlib>
+#include <sstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "algorithms/gumbel/gumbel_space.h"
+#include "datasets/loader.h"
+#include "datasets/split.h"
+#include "datasets/synthetic.h"
+#include "nas/base/file.h"
+#include "nas/fixed_architecture.h"
+
+namespace nas::gumbel {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Data {
+  Data() {
+    datasets::DatasetOptions options;
+    options.synthetic_size = 512;
+    auto data = datasets::MakeSynthetic(options);
+    auto split = datasets::SplitTrainValid(*data, 0.75, 0);
+    train = std::make_unique<datasets::DataLoader>(
+        split->train, datasets::LoaderOptions().batch_size(32).workers(0));
+    valid = std::make_unique<datasets::DataLoader>(
+        split->valid, datasets::LoaderOptions().batch_size(64).shuffle(false).workers(0));
+  }
+  std::unique_ptr<datasets::DataLoader> train, valid;
+};
+
+const char* kSpace = R"({"channels": 8, "layers": 2})";
+
+std::string TempDir(const std::string& name) { return JoinPath(std::getenv("TEST_TMPDIR"), name); }
+
+TEST(GumbelTrainerTest, LearnsWeightsAndLogits) {
+  torch::manual_seed(0);
+  Data data;
+  auto built = MakeGumbelCnn(Json::parse(kSpace));
+  ASSERT_TRUE(built.ok());
+  TrainerOptions o;
+  o.epochs = 3;
+  o.progress = false;
+  o.output_dir = TempDir("learns");
+  GumbelTrainerOptions go;
+  go.lr = 0.1;
+  go.arch_lr = 0.05;
+  GumbelTrainer trainer(o, go, *built, data.train.get(), data.valid.get());
+  absl::Status status = trainer.fit();
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_GT(trainer.last_validation().at("accuracy"), 0.2);  // chance: 0.1
+  double moved = 0;
+  for (const at::Tensor& l : trainer.mutator().parameters()) moved += l.abs().sum().item<double>();
+  EXPECT_GT(moved, 0.01) << "the architecture logits never changed";
+  EXPECT_DOUBLE_EQ(trainer.mutator().temperature(), go.tau_end);
+  // The temperature is logged with every training record.
+  std::istringstream lines(*ReadFile(JoinPath(o.output_dir, "metrics.jsonl")));
+  std::string line;
+  std::vector<double> loss, temperature;
+  while (std::getline(lines, line)) {
+    Json j = Json::parse(line);
+    if (j["split"] != "train") continue;
+    loss.push_back(j["loss"].get<double>());
+    temperature.push_back(j["temperature"].get<double>());
+  }
+  ASSERT_GE(loss.size(), 2u);
+  EXPECT_LT(loss.back(), loss.front());
+  EXPECT_GT(temperature.front(), temperature.back());
+}
+
+// Weights and logits after `epochs`, trained in one go or resumed after
+// the first epoch.
+std::pair<std::vector<at::Tensor>, std::vector<at::Tensor>> Train(const std::string& dir,
+                                                                  bool interrupted) {
+  torch::manual_seed(0);
+  Data data;
+  auto built = MakeGumbelCnn(Json::parse(kSpace));
+  TrainerOptions o;
+  o.epochs = 2;
+  o.progress = false;
+  o.output_dir = dir;
+  if (interrupted) {
+    // Stopped after the first epoch (same schedule: epochs = 2), then resumed.
+    TrainerOptions first = o;
+    first.max_steps = data.train->batches_per_epoch();
+    GumbelTrainer trainer(first, {}, *built, data.train.get(), data.valid.get());
+    EXPECT_TRUE(trainer.fit().ok());
+    torch::manual_seed(123);  // resume must not depend on the global generator
+    built = MakeGumbelCnn(Json::parse(kSpace));
+    o.resume = true;
+  }
+  GumbelTrainer trainer(o, {}, *built, data.train.get(), data.valid.get());
+  absl::Status status = trainer.fit();
+  EXPECT_TRUE(status.ok()) << status.message();
+  std::vector<at::Tensor> weights;
+  for (const auto& p : built->model->parameters()) weights.push_back(p.detach().clone());
+  std::vector<at::Tensor> logits;
+  for (const auto& l : trainer.mutator().parameters()) logits.push_back(l.detach().clone());
+  return {weights, logits};
+}
+
+TEST(GumbelTrainerTest, ResumeContinuesExactly) {
+  auto [w_whole, l_whole] = Train(TempDir("whole"), false);
+  auto [w_resumed, l_resumed] = Train(TempDir("resumed"), true);
+  ASSERT_EQ(w_whole.size(), w_resumed.size());
+  for (size_t i = 0; i < w_whole.size(); ++i) EXPECT_TRUE(torch::equal(w_whole[i], w_resumed[i])) << i;
+  ASSERT_EQ(l_whole.size(), l_resumed.size());
+  for (size_t i = 0; i < l_whole.size(); ++i) EXPECT_TRUE(torch::equal(l_whole[i], l_resumed[i])) << i;
+}
+
+TEST(GumbelTrainerTest, TemperatureAnnealsExponentially) {
+  GumbelTrainerOptions o;
+  o.tau_start = 4;
+  o.tau_end = 1;
+  EXPECT_DOUBLE_EQ(AnnealedTemperature(o, 0, 5), 4);
+  EXPECT_DOUBLE_EQ(AnnealedTemperature(o, 2, 5), 2);
+  EXPECT_DOUBLE_EQ(AnnealedTemperature(o, 4, 5), 1);
+  EXPECT_DOUBLE_EQ(AnnealedTemperature(o, 9, 5), 1);
+}
+
+TEST(GumbelTrainerTest, OptionsRoundTripAndAreValidated) {
+  GumbelTrainerOptions o;
+  o.mode = "soft";
+  o.arch_lr = 0.01;
+  GumbelTrainerOptions back;
+  ASSERT_TRUE(GumbelTrainerOptionsFromJson(GumbelTrainerOptionsToJson(o), "o", &back).ok());
+  EXPECT_EQ(GumbelTrainerOptionsToJson(back), GumbelTrainerOptionsToJson(o));
+  auto error = [](const char* json) {
+    GumbelTrainerOptions out;
+    return std::string(GumbelTrainerOptionsFromJson(Json::parse(json), "config.optimizer", &out).message());
+  };
+  EXPECT_THAT(error(R"({"tau": 1})"), HasSubstr("unknown member config.optimizer.tau"));
+  EXPECT_THAT(error(R"({"mode": "gentle"})"), HasSubstr("unknown Gumbel mode 'gentle'; use hard or soft"));
+  EXPECT_THAT(error(R"({"tau_end": 0})"), HasSubstr("tau_start and tau_end must be > 0"));
+  EXPECT_THAT(error(R"({"lr": "fast"})"), HasSubstr("config.optimizer.lr"));
+}
+
+TEST(GumbelCnnTest, OptionsAreValidated) {
+  EXPECT_THAT(std::string(MakeGumbelCnn(Json::parse(R"({"layers": 0})")).status().message()),
+              HasSubstr("gumbel_cnn options.layers must be >= 1, got 0"));
+  EXPECT_THAT(std::string(MakeGumbelCnn(Json::parse(R"({"chanels": 8})")).status().message()),
+              HasSubstr("unknown member gumbel_cnn options.chanels"));
+  EXPECT_TRUE(ModelRegistry().Contains("gumbel_cnn"));
+}
+
+}  // namespace
+}  // namespace nas::gumbel

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# :search as a user runs it: a short run's outputs, determinism, resume,
+# then bad input, each ending with one line on stderr and a non-zero exit.
+set -euo pipefail
+bin="$(dirname "$0")/search"
+[[ -x "${bin}" ]] || bin="${TEST_SRCDIR}/oneshot_nas/algorithms/gumbel/search"
+out="${TEST_TMPDIR}/search"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+small=(--dataset=synthetic --synthetic_size=256 --batch_size=32 --epochs=2
+       --space_options='{"channels": 4, "layers": 2}' --workers=1)
+
+"${bin}" --help > "${out}.help" 2>&1 || true
+grep -q -- "-tau_start" "${out}.help" || fail "--help lacks --tau_start"
+grep -q -- "-mode" "${out}.help" || fail "--help lacks --mode"
+
+"${bin}" "${small[@]}" --output_dir="${out}/a" 2> "${out}.log" || { cat "${out}.log"; fail "search failed"; }
+for f in config.json metrics.jsonl supernet.pt arch.json probabilities.json; do
+  [[ -s "${out}/a/${f}" ]] || fail "missing ${f}"
+done
+grep -q '"op0"' "${out}/a/arch.json" || fail "arch.json lacks op0"
+grep -q '"temperature"' "${out}/a/metrics.jsonl" || fail "no temperature in the metrics"
+grep -q '"mode": "hard"' "${out}/a/config.json" || fail "config.json lacks the mode"
+# Same seed, same result.
+"${bin}" "${small[@]}" --output_dir="${out}/b" 2> /dev/null
+cmp -s "${out}/a/probabilities.json" "${out}/b/probabilities.json" || fail "same seed, different logits"
+# Stopped after 8 steps, resumed: the same logits as the uninterrupted run.
+"${bin}" "${small[@]}" --max_steps=8 --output_dir="${out}/r" 2> /dev/null
+"${bin}" "${small[@]}" --resume --output_dir="${out}/r" 2> /dev/null
+cmp -s "${out}/a/probabilities.json" "${out}/r/probabilities.json" || fail "resumed run differs"
+"${bin}" "${small[@]}" --mode=soft --epochs=1 --output_dir="${out}/soft" 2> /dev/null || fail "soft mode failed"
+# A config file with a flag override.
+echo '{"dataset": "synthetic", "synthetic_size": 128, "space_options": {"channels": 4, "layers": 1},
+       "trainer": {"epochs": 1, "progress": false}, "optimizer": {"tau_start": 2}}' > "${out}/config.json"
+"${bin}" --config="${out}/config.json" --tau_end=0.25 --output_dir="${out}/c" 2> /dev/null || fail "--config run failed"
+grep -q '"tau_end": 0.25' "${out}/c/config.json" || fail "flag override lost"
+grep -q '"tau_start": 2' "${out}/c/config.json" || fail "config value lost"
+
+expect_error() {
+  local pattern="$1"; shift
+  local rc=0
+  "${bin}" "$@" > /dev/null 2> "${out}.err" || rc=$?
+  (( rc != 0 )) || fail "$* exited 0"
+  local lines
+  lines=$(grep -vc '^I[0-9]' "${out}.err" || true)
+  [[ "${lines}" -eq 1 ]] || { cat "${out}.err"; fail "$*: not one line"; }
+  grep -q -- "${pattern}" "${out}.err" || { cat "${out}.err"; fail "$*: no '${pattern}'"; }
+}
+expect_error "unknown Gumbel mode 'gentle'; use hard or soft" "${small[@]}" --mode=gentle --output_dir="${out}/e1"
+expect_error "tau_start and tau_end must be > 0" "${small[@]}" --tau_end=0 --output_dir="${out}/e2"
+expect_error "unknown search space 'nope'; registered: gumbel_cnn" "${small[@]}" --space=nope --output_dir="${out}/e3"
+expect_error "unknown member gumbel_cnn options.layer" "${small[@]}" --space_options='{"layer": 2}' --output_dir="${out}/e4"
+expect_error "malformed JSON" "${small[@]}" --space_options='{"layers":' --output_dir="${out}/e5"
+expect_error "unknown dataset 'mnist'" --dataset=mnist --output_dir="${out}/e6"
+expect_error "expects \[3, 28, 28\]" "${small[@]}" --space_options='{"in_channels": 3}' --output_dir="${out}/e7"
+expect_error "already holds checkpoints" "${small[@]}" --output_dir="${out}/a"
+expect_error "no checkpoint in" "${small[@]}" --resume --output_dir="${out}/e8"
+expect_error "cannot open" --config="${out}/missing.json"
+echo '{"optimizer": {"tau": 1}}' > "${out}/bad.json"
+expect_error "unknown member config.optimizer.tau" --config="${out}/bad.json"
+echo PASS
