@@ -106,16 +106,27 @@ std::string Genotype::ToString() const {
 }
 
 absl::StatusOr<Genotype> GenotypeOf(const Decisions& decisions, const SearchSpace& space) {
-  // The number of nodes: switches of the normal cell present in the space.
+  // The number of nodes: switches of a cell type present in the space (a
+  // network of one or two cells may have only reduction cells).
   Genotype genotype;
-  genotype.nodes = 0;
-  while (space.find(SwitchKey(kNormal, genotype.nodes + 2)) != nullptr) ++genotype.nodes;
+  auto nodes_of = [&](const std::string& type) {
+    int64_t n = 0;
+    while (space.find(SwitchKey(type, n + 2)) != nullptr) ++n;
+    return n;
+  };
+  const int64_t normal = nodes_of(kNormal), reduce = nodes_of(kReduce);
+  genotype.nodes = std::max(normal, reduce);
   if (genotype.nodes == 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat("not a DARTS cell space: no '", SwitchKey(kNormal, 2), "' choice"));
+        absl::StrCat("not a DARTS cell space: no '", SwitchKey(kNormal, 2), "' or '", SwitchKey(kReduce, 2),
+                     "' choice"));
   }
-  NAS_ASSIGN_OR_RETURN(genotype.normal, CellOf(kNormal, genotype.nodes, decisions, space));
-  NAS_ASSIGN_OR_RETURN(genotype.reduce, CellOf(kReduce, genotype.nodes, decisions, space));
+  if (normal > 0) {
+    NAS_ASSIGN_OR_RETURN(genotype.normal, CellOf(kNormal, normal, decisions, space));
+  }
+  if (reduce > 0) {
+    NAS_ASSIGN_OR_RETURN(genotype.reduce, CellOf(kReduce, reduce, decisions, space));
+  }
   return genotype;
 }
 

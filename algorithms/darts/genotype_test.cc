@@ -74,7 +74,7 @@ TEST(GenotypeTest, MalformedDecisionsAreNamed) {
   d["reduce_n3_p2"][1] = true;  // two ops on a kept edge
   EXPECT_THAT(GenotypeOf(d, space).status().message(),
               HasSubstr("edge 'reduce_n3_p2' is kept by 'reduce_n3_switch' but selects 2 operations"));
-  EXPECT_THAT(GenotypeOf(d, SearchSpace()).status().message(), HasSubstr("not a DARTS cell space"));
+  EXPECT_THAT(GenotypeOf(d, SearchSpace()).status().message(), HasSubstr("not a DARTS cell space: no 'normal_n2_switch' or 'reduce_n2_switch' choice"));
 }
 
 TEST(GenotypeTest, DiagramHasBothCellsAndEveryEdge) {

@@ -1,0 +1,129 @@
+// DARTS costs, in one run: a search step of first-order DARTS, of
+// second-order DARTS, and a plain training step of a fixed network of the
+// same size (the search network's geometry fixed to one genotype), each on
+// the trainers themselves, in alternating rounds (median per-step time).
+//
+// RUN: tools/bazel run //algorithms/darts:bench -- [--batch=64 --steps=3 --rounds=3]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <vector>
+
+#include <gflags/gflags.h>
+#include <torch/torch.h>
+
+#include "algorithms/darts/darts_space.h"
+#include "algorithms/darts/darts_trainer.h"
+#include "algorithms/darts/eval_trainer.h"
+#include "datasets/loader.h"
+#include "datasets/synthetic.h"
+#include "nas/base/init.h"
+#include "nas/fixed_architecture.h"
+
+DEFINE_int32(batch, 64, "Batch size.");
+DEFINE_int32(steps, 3, "Timed steps per round.");
+DEFINE_int32(rounds, 3, "Alternating rounds (the median is reported).");
+DEFINE_bool(steps_only, false, "Time the operations only (no search steps).");
+DEFINE_bool(ops, true, "Also time each operation alone (forward + backward) at the first cell's geometry.");
+DEFINE_string(network, "search_fashion_mnist", "Network preset (search_fashion_mnist or search_cifar10).");
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nas::darts::DartsNetwork;
+
+// The trainers' own steps, called directly.
+class DartsStepper : public nas::darts::DartsTrainer {
+ public:
+  using DartsTrainer::DartsTrainer;
+  using DartsTrainer::train_step;
+};
+class FixedStepper : public nas::darts::EvalTrainer {
+ public:
+  using EvalTrainer::EvalTrainer;
+  using EvalTrainer::train_step;
+};
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Forward + backward of each candidate operation on the first cell's input.
+void OpCosts(const nas::darts::DartsNetworkOptions& o) {
+  at::Tensor x = torch::randn({FLAGS_batch, o.channels, o.image_size, o.image_size}).requires_grad_(true);
+  printf("operations alone, %d x %ld x %ld x %ld (forward + backward):\n", FLAGS_batch, o.channels, o.image_size,
+         o.image_size);
+  for (const std::string& name : nas::darts::DartsOpNames()) {
+    torch::nn::AnyModule op = nas::darts::MakeOp(name, nas::darts::OpOptions(o.channels, 1, o.affine, o.pool_bn));
+    std::vector<double> ms;
+    for (int i = 0; i < 4; ++i) {
+      auto start = Clock::now();
+      op.forward(x).sum().backward();
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+    printf("  %-14s %9.2f ms\n", name.c_str(), Median(ms));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  nas::InitMain("DARTS benchmark: first-order vs second-order search step vs a fixed network.", &argc, &argv);
+  nas::darts::DartsNetworkOptions options = *nas::darts::DartsPreset(FLAGS_network);
+  setvbuf(stdout, nullptr, _IOLBF, 0);
+  if (FLAGS_ops) OpCosts(options);
+  if (FLAGS_steps_only) return 0;
+  nas::datasets::DatasetOptions data_options;
+  data_options.synthetic_size = 4 * FLAGS_batch;
+  nas::datasets::ImageDataset data = *nas::datasets::MakeSynthetic(data_options);
+  if (options.in_channels == 3) {  // CIFAR geometry: repeat and pad the synthetic images
+    data.images = at::constant_pad_nd(data.images.repeat({1, 3, 1, 1}), {2, 2, 2, 2});
+    data.mean = {data.mean[0], data.mean[0], data.mean[0]};
+    data.std = {data.std[0], data.std[0], data.std[0]};
+  }
+
+  nas::datasets::DataLoader loader(
+      data, nas::datasets::LoaderOptions().batch_size(FLAGS_batch).workers(0).drop_last(true));
+  std::vector<nas::Batch> batches;
+  loader.start_epoch(0);
+  while (auto batch = loader.next()) batches.push_back(*batch);
+
+  torch::manual_seed(0);
+  DartsNetwork first_net(options), second_net(options), fixed_net(options);
+  nas::TrainerOptions t;
+  t.progress = false;
+  nas::darts::DartsTrainerOptions first_options, second_options;
+  second_options.unrolled = true;
+  DartsStepper first(t, first_options, first_net, &loader, &loader, nullptr);
+  DartsStepper second(t, second_options, second_net, &loader, &loader, nullptr);
+  // The fixed network: the same geometry fixed to the (initial) genotype.
+  nas::apply_fixed_architecture(fixed_net, first.mutator().export_architecture());
+  nas::darts::EvalTrainerOptions eval;
+  eval.drop_path_prob = 0;
+  FixedStepper fixed(t, eval, fixed_net, &loader, nullptr);
+
+  auto time = [&](const std::function<void(const nas::Batch&)>& step) {
+    auto start = Clock::now();
+    for (int i = 0; i < FLAGS_steps; ++i) step(batches[i % batches.size()]);
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count() / FLAGS_steps;
+  };
+  std::vector<double> first_ms, second_ms, fixed_ms;
+  for (int round = 0; round <= FLAGS_rounds; ++round) {  // round 0 warms up
+    double a = time([&](const nas::Batch& b) { first.train_step(b); });
+    double b = time([&](const nas::Batch& b) { second.train_step(b); });
+    double c = time([&](const nas::Batch& b) { fixed.train_step(b); });
+    if (round == 0) continue;
+    first_ms.push_back(a);
+    second_ms.push_back(b);
+    fixed_ms.push_back(c);
+  }
+  const double f = Median(first_ms), s = Median(second_ms), x = Median(fixed_ms);
+  printf("DARTS step, %s, batch %d (median of %d rounds x %d steps):\n", FLAGS_network.c_str(), FLAGS_batch,
+         FLAGS_rounds, FLAGS_steps);
+  printf("  fixed network (same geometry)  %9.1f ms   1.00\n", x);
+  printf("  first-order search step        %9.1f ms   %5.2f x fixed\n", f, f / x);
+  printf("  second-order search step       %9.1f ms   %5.2f x fixed   %5.2f x first order\n", s, s / x, s / f);
+  return 0;
+}

@@ -1,0 +1,103 @@
+// The configuration of the DARTS package: one JSON file (--config) with a
+// section per binary; a preset gives the defaults, any member overrides them
+// (strict: unknown members are errors naming their path).
+//
+//   {"preset": "fashion_mnist",
+//    "data": {"dataset": "fashion_mnist", "train_examples": 10000, "batch_size": 64, ...},
+//    "search": {"network": {...DartsNetworkOptions...}, "trainer": {...TrainerOptions...},
+//               "darts": {...DartsTrainerOptions...}},
+//    "retrain": {"network": {...}, "trainer": {...}, "batch_size": 96, "lr": 0.025, ...},
+//    "trial": {"network": {...}, "steps": 200, ...},
+//    "evolution": {"population": 16, "sample_size": 4, "max_trials": 48, "parallel": 2},
+//    "seed": 0}
+//
+// Presets:
+//   fashion_mnist (default): a search network of 5 cells x 8 channels, 2
+//     epochs over 10000 training examples (5000 + 5000), on 2 CPU cores in
+//     minutes; retraining 8 cells x 16 channels for 3 epochs on the whole
+//     training set.
+//   paper: the authors' CIFAR-10 settings (search 50 epochs, batch 64, 8
+//     cells x 16; evaluation 600 epochs, batch 96, 20 cells x 36, cutout 16,
+//     drop-path 0.2, auxiliary 0.4). Needs CIFAR-10 (datasets/cifar10.h) and
+//     a GPU to finish in days rather than weeks.
+#ifndef ALGORITHMS_DARTS_CONFIG_H_
+#define ALGORITHMS_DARTS_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "algorithms/darts/darts_space.h"
+#include "algorithms/darts/darts_trainer.h"
+#include "nas/base/json.h"
+#include "nas/trainer.h"
+
+namespace nas::darts {
+
+struct DataOptions {
+  std::string dataset = "fashion_mnist";
+  std::string data_dir;            // "" = the dataset's default
+  int64_t synthetic_size = 2048;   // the "synthetic" dataset only
+  int64_t train_examples = 10000;  // search: a random subset (0 = all), split 50/50
+  int64_t batch_size = 64;         // search and trial batches
+  int workers = 2;
+};
+
+struct SearchOptions {
+  DartsNetworkOptions network;
+  TrainerOptions trainer;
+  DartsTrainerOptions darts;
+};
+
+struct RetrainOptions {
+  DartsNetworkOptions network;
+  TrainerOptions trainer;
+  int64_t batch_size = 96;
+  double lr = 0.025;  // cosine to 0
+  double momentum = 0.9;
+  double weight_decay = 3e-4;
+  double grad_clip = 5;
+  double auxiliary_weight = 0.4;
+  double drop_path_prob = 0.2;  // ramped linearly from 0 over the epochs
+  int cutout = 16;
+};
+
+// One trial of the evolution baseline: the found cell in a small network,
+// trained briefly on the search's training half, scored on its other half.
+struct TrialOptions {
+  DartsNetworkOptions network;
+  int64_t steps = 200;
+  double lr = 0.05;  // SGD momentum 0.9, cosine to 0
+  double weight_decay = 3e-4;
+};
+
+// Regularized (aging) evolution over the same cell space.
+struct EvolutionOptions {
+  int64_t population = 16;
+  int64_t sample_size = 4;
+  int64_t max_trials = 48;
+  double max_duration = 0;  // seconds, 0 = no limit (use DARTS' search time for a same-budget comparison)
+  int parallel = 2;
+};
+
+struct DartsConfig {
+  std::string preset = "fashion_mnist";
+  DataOptions data;
+  SearchOptions search;
+  RetrainOptions retrain;
+  TrialOptions trial;
+  EvolutionOptions evolution;
+  uint64_t seed = 0;
+};
+
+// "fashion_mnist" or "paper"; NotFound listing them otherwise.
+absl::StatusOr<DartsConfig> DartsConfigPreset(const std::string& name);
+absl::StatusOr<DartsConfig> DartsConfigFromJson(const Json& j, const std::string& source);
+Json DartsConfigToJson(const DartsConfig& config);
+
+// --config (a file; "" = none) over --preset ("" = the file's or
+// fashion_mnist).
+absl::StatusOr<DartsConfig> LoadDartsConfig(const std::string& path, const std::string& preset);
+
+}  // namespace nas::darts
+
+#endif  // ALGORITHMS_DARTS_CONFIG_H_

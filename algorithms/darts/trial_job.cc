@@ -1,0 +1,72 @@
+#include "algorithms/darts/trial_job.h"
+
+#include <chrono>
+
+#include <torch/utils.h>
+
+#include <ATen/ATen.h>
+
+#include "algorithms/darts/data.h"
+#include "algorithms/darts/eval_trainer.h"
+#include "algorithms/darts/genotype.h"
+#include "nas/base/logging.h"
+#include "nas/base/status.h"
+#include "nas/fixed_architecture.h"
+#include "nas/mutable_tree.h"
+#include "nas/parameters.h"
+
+namespace nas::darts {
+
+Decisions KeepOnlySwitchedEdges(Decisions decisions, const SearchSpace& space) {
+  for (const ChoiceSpec& spec : space.choices()) {
+    if (spec.kind != MutableKind::kInputChoice) continue;
+    at::Tensor keep = decisions.at(spec.key).cpu();
+    if (keep.scalar_type() != at::kBool) keep = keep != 0;
+    for (int64_t i = 0; i < spec.size(); ++i) {
+      auto edge = decisions.find(spec.candidates[i]);
+      if (edge == decisions.end() || keep[i].item<bool>()) continue;
+      edge->second = at::zeros_like(edge->second, at::kBool);
+    }
+  }
+  return decisions;
+}
+
+absl::StatusOr<TrialReport> RunTrialJob(const DartsConfig& config, const Json& parameters, uint64_t seed) {
+  auto start = std::chrono::steady_clock::now();
+  const TrialOptions& t = config.trial;
+  NAS_ASSIGN_OR_RETURN(DartsData data, LoadDartsData(config, t.network));
+  torch::manual_seed(seed);
+  NAS_ASSIGN_OR_RETURN(DartsNetwork network, MakeDartsNetwork(t.network));
+  NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*network));
+  NAS_ASSIGN_OR_RETURN(Architecture proposed, Annotate(ArchitectureFromParameters(parameters, space), "parameters"));
+  NAS_ASSIGN_OR_RETURN(Decisions decisions, Annotate(proposed.resolve(space), "parameters"));
+  decisions = KeepOnlySwitchedEdges(std::move(decisions), space);
+  NAS_ASSIGN_OR_RETURN(Genotype genotype, Annotate(GenotypeOf(decisions, space), "parameters"));
+  NAS_RETURN_IF_ERROR(ApplyFixedArchitecture(*network, Architecture::from_decisions(decisions, space)));
+  LOG(INFO) << "trial: " << genotype.ToString();
+
+  auto train = TrainLoader(data.weights, config.data.batch_size, config, seed);
+  auto valid = EvalLoader(data.arch, config);
+  TrainerOptions trainer_options;
+  trainer_options.epochs = (t.steps + train->batches_per_epoch() - 1) / train->batches_per_epoch();
+  trainer_options.max_steps = t.steps;
+  trainer_options.progress = false;
+  trainer_options.log_every = std::max<int64_t>(1, t.steps / 4);
+  EvalTrainerOptions eval;
+  eval.lr = t.lr;
+  eval.weight_decay = t.weight_decay;
+  eval.auxiliary_weight = 0;
+  eval.drop_path_prob = 0;
+  EvalTrainer trainer(trainer_options, eval, network, train.get(), valid.get());
+  NAS_RETURN_IF_ERROR(trainer.fit());
+  TrialReport report;
+  report.final_value = trainer.last_validation().at("accuracy");
+  report.intermediate.push_back(report.final_value);
+  report.metrics = {{"parameters", network->parameter_count()},
+                    {"genotype", genotype.ToString()},
+                    {"param_free_share", genotype.parameter_free_share()},
+                    {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
+  return report;
+}
+
+}  // namespace nas::darts

@@ -1,0 +1,39 @@
+// The ENAS search (:search): trains the shared weights and the controller
+// (enas_trainer.h), then derives the architecture.
+//
+// Writes into output_dir:
+//   config.json, search_space.json     what ran
+//   metrics.jsonl, tensorboard/, checkpoints   (the trainer base)
+//   best_architecture.json   the best of export_samples controller samples,
+//                            scored on the validation split (the export)
+//   greedy_architecture.json the controller's most likely architecture
+//   export.json              the scores: best, greedy, mean of the samples,
+//                            mean and best of as many uniformly random
+//                            architectures with the same shared weights,
+//                            and the controller's mean reward per epoch
+//   supernet.pt              the shared weights
+#ifndef ALGORITHMS_ENAS_SEARCH_JOB_H_
+#define ALGORITHMS_ENAS_SEARCH_JOB_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "algorithms/enas/config.h"
+#include "algorithms/enas/enas_trainer.h"
+
+namespace nas::enas {
+
+struct SearchResult {
+  EnasExport exported;
+  std::vector<double> epoch_rewards;  // valid/reward of every epoch so far
+  double seconds = 0;
+};
+
+Json SearchResultToJson(const SearchResult& result);
+
+absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config, const std::string& output_dir, bool resume);
+
+}  // namespace nas::enas
+
+#endif  // ALGORITHMS_ENAS_SEARCH_JOB_H_
