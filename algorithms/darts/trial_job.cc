@@ -11,6 +11,7 @@
 #include "algorithms/darts/genotype.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/classifier_evaluation.h"
 #include "nas/fixed_architecture.h"
 #include "nas/mutable_tree.h"
 #include "nas/parameters.h"
@@ -57,10 +58,13 @@ absl::StatusOr<TrialReport> RunTrialJob(const DartsConfig& config, const Json& p
   eval.weight_decay = t.weight_decay;
   eval.auxiliary_weight = 0;
   eval.drop_path_prob = 0;
-  EvalTrainer trainer(trainer_options, eval, network, train.get(), valid.get());
+  EvalTrainer trainer(trainer_options, eval, network, train.get(), nullptr);
   NAS_RETURN_IF_ERROR(trainer.fit());
+  // Scored after the last step (fit() validates at epoch ends only).
+  network->eval();
+  ClassifierScore score = EvaluateClassifier([&](const at::Tensor& x) { return network->forward(x); }, *valid);
   TrialReport report;
-  report.final_value = trainer.last_validation().at("accuracy");
+  report.final_value = score.accuracy;
   report.intermediate.push_back(report.final_value);
   report.metrics = {{"parameters", network->parameter_count()},
                     {"genotype", genotype.ToString()},

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The DARTS binaries as users run them, on a tiny configuration (synthetic
+# data): search (first and second order) and its files, determinism, resume,
+# retraining of the found cell, the evolution baseline with 2 trials at a
+# time and its resume, and bad input (one `error:` line, non-zero exit).
+set -euo pipefail
+bin="$(pwd)/algorithms/darts"
+tmp="${TEST_TMPDIR}/darts"
+mkdir -p "${tmp}"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+cat > "${tmp}/tiny.json" <<'JSON'
+{
+  "data": {"dataset": "synthetic", "synthetic_size": 192, "train_examples": 0, "batch_size": 16, "workers": 0},
+  "search": {"network": {"channels": 4, "layers": 3, "nodes": 2},
+             "trainer": {"epochs": 2, "progress": false, "log_every": 100},
+             "darts": {"discrete_bn_batches": 2}},
+  "retrain": {"network": {"channels": 4, "layers": 3, "nodes": 2}, "batch_size": 16, "cutout": 4,
+              "trainer": {"epochs": 1, "max_steps": 4, "progress": false}},
+  "trial": {"network": {"channels": 4, "layers": 3, "nodes": 2}, "steps": 3},
+  "evolution": {"population": 3, "sample_size": 2, "max_trials": 4, "parallel": 2},
+  "seed": 5
+}
+JSON
+
+# Exactly one `error:` line containing $1 and a non-zero exit.
+expect_error() {
+  local want="$1"; shift
+  local rc=0
+  "$@" > "${tmp}/err.out" 2> "${tmp}/err.log" || rc=$?
+  (( rc != 0 )) || fail "expected a failure: $*"
+  (( $(grep -c '^error:' "${tmp}/err.log") == 1 )) || { cat "${tmp}/err.log"; fail "not one error line: $*"; }
+  grep -q -- "${want}" "${tmp}/err.log" || { cat "${tmp}/err.log"; fail "no '${want}' in the error of: $*"; }
+}
+
+# 1. First-order search and its files.
+"${bin}/search" --config="${tmp}/tiny.json" --output_dir="${tmp}/first" 2> "${tmp}/first.log" \
+  || { tail -20 "${tmp}/first.log"; fail "search failed"; }
+for f in architecture.json genotype.txt genotypes.jsonl cells.dot alphas.json result.json metrics.jsonl config.json; do
+  [[ -s "${tmp}/first/${f}" ]] || fail "missing ${f}"
+done
+grep -q "^Genotype(normal=\[('" "${tmp}/first/genotype.txt" || fail "genotype.txt: $(cat "${tmp}/first/genotype.txt")"
+(( $(wc -l < "${tmp}/first/genotypes.jsonl") == 2 )) || fail "expected one genotype per epoch"
+for key in supernet_accuracy discrete_accuracy param_free_share; do
+  grep -q "\"${key}\"" "${tmp}/first/result.json" || fail "result.json has no ${key}"
+done
+grep -q 'parameter-free share' "${tmp}/first.log" || fail "no collapse figure in the log"
+grep -q '"normal_n2_p0"' "${tmp}/first/alphas.json" || fail "alphas.json has no edge"
+
+# 2. Same seed, same architecture; --resume of a finished run changes nothing.
+"${bin}/search" --config="${tmp}/tiny.json" --output_dir="${tmp}/again" 2> /dev/null
+cmp -s "${tmp}/first/architecture.json" "${tmp}/again/architecture.json" || fail "same seed, different architecture"
+expect_error "pass --resume" "${bin}/search" --config="${tmp}/tiny.json" --output_dir="${tmp}/first"
+"${bin}/search" --config="${tmp}/tiny.json" --output_dir="${tmp}/first" --resume 2> /dev/null
+cmp -s "${tmp}/first/architecture.json" "${tmp}/again/architecture.json" || fail "resume changed the architecture"
+
+# 3. Second order.
+"${bin}/search" --config="${tmp}/tiny.json" --output_dir="${tmp}/second" --unrolled --epochs=1 2> "${tmp}/second.log" \
+  || { tail -20 "${tmp}/second.log"; fail "second-order search failed"; }
+grep -q '"unrolled": true' "${tmp}/second/result.json" || fail "result.json does not say second order"
+
+# 4. Retraining the found cell.
+"${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/first/architecture.json" \
+  --output_dir="${tmp}/retrain" 2> "${tmp}/retrain.log" || { tail -20 "${tmp}/retrain.log"; fail "retrain failed"; }
+grep -q '"test_accuracy"' "${tmp}/retrain/result.json" || fail "no test accuracy"
+grep -q 'parameters (' "${tmp}/retrain.log" || fail "no parameter count printed"
+[[ -s "${tmp}/retrain/model.pt" ]] || fail "no model.pt"
+
+# 5. The evolution baseline: 4 trials, 2 at a time, then 2 more on resume.
+"${bin}/evolution" --config="${tmp}/tiny.json" --output_dir="${tmp}/evo" 2> "${tmp}/evo.log" \
+  || { tail -20 "${tmp}/evo.log"; fail "evolution failed"; }
+(( $(grep -c '"event":"finished"' "${tmp}/evo/history.jsonl") == 4 )) || fail "expected 4 finished trials"
+[[ -s "${tmp}/evo/best_architecture.json" ]] || fail "no best architecture"
+grep -q "^Genotype(" "${tmp}/evo/best_genotype.txt" || fail "no best genotype"
+"${bin}/evolution" --config="${tmp}/tiny.json" --output_dir="${tmp}/evo" --max_trials=6 --resume 2> /dev/null
+(( $(grep -c '"event":"finished"' "${tmp}/evo/history.jsonl") == 6 )) || fail "resume did not add 2 trials"
+"${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/evo/best_architecture.json" \
+  --output_dir="${tmp}/retrain_evo" 2> /dev/null || fail "the evolution's best cell does not retrain"
+
+# 6. Bad input.
+echo '{"search": {' > "${tmp}/broken.json"
+expect_error "broken.json" "${bin}/search" --config="${tmp}/broken.json" --output_dir="${tmp}/x"
+echo '{"search": {"darts": {"unroled": true}}}' > "${tmp}/typo.json"
+expect_error "unroled" "${bin}/search" --config="${tmp}/typo.json" --output_dir="${tmp}/x"
+echo '{"search": {"network": {"channels": 5}}}' > "${tmp}/odd.json"
+expect_error "channels must be even" "${bin}/search" --config="${tmp}/odd.json" --output_dir="${tmp}/x"
+expect_error "unknown DARTS preset 'imagenet'" "${bin}/search" --preset=imagenet --output_dir="${tmp}/x"
+echo '{"data": {"dataset": "synthetic"}, "search": {"network": {"in_channels": 3}}}' > "${tmp}/shape.json"
+expect_error "expects \[3, 28, 28\]" "${bin}/search" --config="${tmp}/shape.json" --output_dir="${tmp}/x"
+expect_error "--architecture is required" "${bin}/retrain" --config="${tmp}/tiny.json"
+expect_error "missing.json" "${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/missing.json"
+echo '{"normal_n2_p0": "sep_conv_3x3"}' > "${tmp}/partial.json"
+expect_error "normal_n2_switch" "${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/partial.json"
+echo '{"normal_n2_p0": {"_value": "conv9x9", "_idx": 9}}' > "${tmp}/params.json"
+expect_error "parameters" "${bin}/trial" --config="${tmp}/tiny.json" --parameters="${tmp}/params.json"
+echo PASS
