@@ -354,7 +354,8 @@ absl::Status Trainer::restore_latest() {
 }
 
 absl::Status Trainer::log(const std::string& split, const Metrics& metrics) {
-  if (options_.output_dir.empty() || !is_main()) return absl::OkStatus();
+  // Before fit() has set up the outputs there is nowhere to write.
+  if (options_.output_dir.empty() || !is_main() || tensorboard_ == nullptr) return absl::OkStatus();
   Json line = {{"split", split}, {"epoch", epoch_}, {"step", global_step_}, {"time", WallTime()}};
   for (const auto& [name, value] : metrics) {
     line[name] = value;
@@ -483,24 +484,42 @@ absl::Status Trainer::run() {
     }
     start_batch_ = 0;
     if (stop) break;
-    model_->eval();
-    Metrics valid = validate(epoch_);
-    model_->train();
-    for (auto& [name, value] : valid) {
-      if (distributed_ != nullptr) value = distributed_->all_reduce_mean(value);
-    }
-    last_validation_ = valid;
-    if (!valid.empty()) {
-      NAS_RETURN_IF_ERROR(log("valid", valid));
-      if (is_main()) {
-        fprintf(stderr, "epoch %lld/%lld valid%s\n", static_cast<long long>(epoch_ + 1),
-                static_cast<long long>(options_.epochs), FormatMetrics(valid).c_str());
-      }
+    NAS_ASSIGN_OR_RETURN(Metrics valid, run_validation());
+    if (!valid.empty() && is_main()) {
+      fprintf(stderr, "epoch %lld/%lld valid%s\n", static_cast<long long>(epoch_ + 1),
+              static_cast<long long>(options_.epochs), FormatMetrics(valid).c_str());
     }
     for (auto& c : callbacks_) c->on_epoch_end(*this, epoch_, valid);
     NAS_RETURN_IF_ERROR(save_checkpoint(epoch_ + 1, 0));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<Metrics> Trainer::run_validation() {
+  const bool was_training = model_->is_training();
+  model_->eval();
+  Metrics valid = validate(epoch_);
+  model_->train(was_training);
+  for (auto& [name, value] : valid) {
+    if (distributed_ != nullptr) value = distributed_->all_reduce_mean(value);
+  }
+  last_validation_ = valid;
+  validated_step_ = global_step_;
+  if (!valid.empty()) NAS_RETURN_IF_ERROR(log("valid", valid));
+  return valid;
+}
+
+absl::StatusOr<Metrics> Trainer::validate_now() {
+  if (validated_step_ == global_step_) return last_validation_;
+  Metrics valid;
+  NAS_RETURN_IF_ERROR(CatchExceptions([&]() -> absl::Status {
+    NAS_ASSIGN_OR_RETURN(valid, run_validation());
+    return absl::OkStatus();
+  }));
+  if (!valid.empty() && is_main()) {
+    fprintf(stderr, "step %lld valid%s\n", static_cast<long long>(global_step_), FormatMetrics(valid).c_str());
+  }
+  return valid;
 }
 
 }  // namespace nas

@@ -118,7 +118,14 @@ class Trainer {
   int64_t global_step() const { return global_step_; }
   const TrainerOptions& options() const { return options_; }
   const std::shared_ptr<torch::nn::Module>& model() const { return model_; }
+  // The validation at the last epoch end (or of validate_now()).
   const Metrics& last_validation() const { return last_validation_; }
+  // Validates the current weights (eval mode, averaged over ranks), logs
+  // them as "valid" and returns them; a no-op returning last_validation()
+  // when no step ran since the last validation. fit() validates at epoch
+  // ends only, so a budget of `max_steps` that ends mid-epoch (or a run
+  // resumed after its end) needs this for its final score.
+  absl::StatusOr<Metrics> validate_now();
   bool is_main() const { return distributed_ == nullptr || distributed_->is_main(); }
 
  protected:
@@ -176,6 +183,7 @@ class Trainer {
   absl::Status restore_latest();
   absl::Status restore(const std::string& path);
   absl::Status log(const std::string& split, const Metrics& metrics);
+  absl::StatusOr<Metrics> run_validation();
   void show_progress(int64_t batch_index, int64_t batches, const Metrics& metrics, bool final);
   std::vector<std::string> checkpoint_files() const;
 
@@ -197,6 +205,7 @@ class Trainer {
   Metrics running_sum_;
   int64_t running_count_ = 0;
   Metrics last_validation_;
+  int64_t validated_step_ = -1;  // global_step_ of last_validation_
   double epoch_start_time_ = 0;
   bool tty_ = false;
 };

@@ -200,6 +200,50 @@ TEST(TrainerTest, ResumeAfterInterruptionEqualsUninterruptedBitForBit) {
   EXPECT_EQ(steps(Dir("uninterrupted")), steps(Dir("interrupted")));
 }
 
+TEST(TrainerTest, ValidateNowScoresTheWeightsAfterAMidEpochStop) {
+  ToySource source(5);
+  torch::manual_seed(1);
+  const std::string dir = Dir("validate_now");
+  TrainerOptions o = Options(dir);
+  o.max_steps = 7;  // 1.4 epochs: fit() validates after step 5 only
+  Net net;
+  ToyTrainer trainer(o, net, &source);
+  auto valid_steps = [&] {
+    std::vector<int64_t> steps;
+    std::istringstream lines(ReadFile(JoinPath(dir, "metrics.jsonl")).value_or(""));
+    std::string line;
+    while (std::getline(lines, line)) {
+      Json j = Json::parse(line);
+      if (j["split"] == "valid") steps.push_back(j["step"].get<int64_t>());
+    }
+    return steps;
+  };
+  // Before fit() it validates without writing anywhere.
+  ASSERT_TRUE(trainer.validate_now().ok());
+  EXPECT_TRUE(valid_steps().empty());
+
+  ASSERT_TRUE(trainer.fit().ok());
+  EXPECT_EQ(valid_steps(), std::vector<int64_t>{5});
+  absl::StatusOr<Metrics> now = trainer.validate_now();
+  ASSERT_TRUE(now.ok()) << now.status().message();
+  EXPECT_EQ(valid_steps(), (std::vector<int64_t>{5, 7}));
+  EXPECT_EQ(trainer.last_validation(), *now);
+  EXPECT_TRUE(net->is_training());
+  // The weights after step 7, scored by hand.
+  net->eval();
+  ToySource valid(2);
+  valid.start_epoch(101, 0);
+  double correct = 0, total = 0;
+  while (auto b = valid.next()) {
+    correct += (net->forward(b->data).argmax(1) == b->target).sum().item<double>();
+    total += b->target.size(0);
+  }
+  EXPECT_DOUBLE_EQ(now->at("accuracy"), correct / total);
+  // No step since: nothing is run or logged again.
+  ASSERT_TRUE(trainer.validate_now().ok());
+  EXPECT_EQ(valid_steps().size(), 2u);
+}
+
 TEST(TrainerTest, LogsMetricsAndTensorBoardScalars) {
   torch::manual_seed(0);
   ToySource source(4);

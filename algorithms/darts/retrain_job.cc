@@ -58,7 +58,9 @@ absl::StatusOr<RetrainResult> RunRetrainJob(const DartsConfig& config, const Arc
   eval.drop_path_prob = r.drop_path_prob;
   EvalTrainer trainer(trainer_options, eval, network, train.get(), test.get(), dist.get());
   NAS_RETURN_IF_ERROR(trainer.fit());
-  result.test_accuracy = trainer.last_validation().count("accuracy") ? trainer.last_validation().at("accuracy") : 0;
+  // The weights after the last step, also when max_steps ends mid-epoch.
+  NAS_ASSIGN_OR_RETURN(Metrics final_scores, trainer.validate_now());
+  result.test_accuracy = final_scores.count("accuracy") ? final_scores.at("accuracy") : 0;
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   LOG(INFO) << "test accuracy " << result.test_accuracy << " (" << result.parameters << " parameters, "
             << result.seconds << " s)";

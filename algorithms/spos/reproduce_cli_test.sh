@@ -17,7 +17,7 @@ cat > "${tmp}/tiny.json" <<'JSON'
   "supernet": {"trainer": {"epochs": 1, "progress": false, "log_every": 5}},
   "evolution": {"tuner": {"population_size": 6, "generations": 3, "top_k": 3, "mutations": 2, "crossovers": 2},
                 "evaluation": {"recalibration_batches": 2}},
-  "retrain": {"trainer": {"epochs": 1, "progress": false, "log_every": 5}},
+  "retrain": {"trainer": {"epochs": 2, "max_steps": 20, "progress": false, "log_every": 5}},
   "reproduce": {"random_architectures": 2},
   "seed": 3
 }
@@ -34,6 +34,10 @@ done
 grep -q '"kendall_tau"' "${tmp}/run/report.json" || fail "no Kendall tau in the report"
 grep -q "Kendall's tau" "${tmp}/run/report.md" || fail "no Kendall tau in report.md"
 grep -q '| best |' "${tmp}/run/report.md" || fail "no best row"
+# 16 batches per epoch: the retraining stops mid-epoch 2 and is scored after its last step.
+grep -q '"split":"valid","step":20,' "${tmp}/run/retrain/best/metrics.jsonl" || fail "retraining not scored after step 20"
+grep -q '"best_rank": *[123]' "${tmp}/run/report.json" || fail "no rank of the best in the report"
+grep -q 'The best found ranks [123] of 3 on test accuracy' "${tmp}/run/report.md" || fail "no rank line in report.md"
 (( $(grep -c '"event":"finished"' "${tmp}/run/evolution/history.jsonl") == 18 )) || fail "expected 3 x 6 candidates"
 grep -q '"flops":' "${tmp}/run/evolution/history.jsonl" || fail "no FLOPs in the history"
 grep -q '"generation":2' "${tmp}/run/evolution/history.jsonl" || fail "no generation in the history"

@@ -105,6 +105,16 @@ absl::Status WriteMarkdown(const Json& report, const std::string& path) {
                         c["best_test_accuracy"].get<double>(), c["random_count"].get<int>(),
                         c["random_mean"].get<double>(), c["random_std"].get<double>(),
                         c["best_test_accuracy"].get<double>() - c["random_mean"].get<double>());
+  absl::StrAppendFormat(&md, "The best found ranks %d of %d on test accuracy", c["best_rank"].get<int>(),
+                        report["architectures"].size());
+  if (c["margin_in_std"].is_number()) {
+    const double z = c["margin_in_std"].get<double>();
+    absl::StrAppendFormat(&md, "; its margin over the random mean is %+.2f standard deviations of the random "
+                               "architectures%s",
+                          z, std::abs(z) < 1 ? " — within the spread of random architectures, so not a "
+                                               "significant difference at this budget" : "");
+  }
+  md += ".\n\n";
   if (report["kendall_tau"].is_number()) {
     absl::StrAppendFormat(&md,
                           "Kendall's tau between supernet accuracy and stand-alone accuracy over these %d "
@@ -235,10 +245,14 @@ absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string
   }
   report["architectures"] = archs;
   auto [mean, std] = MeanStd(random_accuracy);
+  int best_rank = 1;
+  for (double a : random_accuracy) best_rank += a > test_accuracy[0] ? 1 : 0;
   report["comparison"] = {{"best_test_accuracy", test_accuracy[0]},
                           {"random_mean", mean},
                           {"random_std", std},
-                          {"random_count", static_cast<int>(random_accuracy.size())}};
+                          {"random_count", static_cast<int>(random_accuracy.size())},
+                          {"best_rank", best_rank},
+                          {"margin_in_std", std > 0 ? Json((test_accuracy[0] - mean) / std) : Json()}};
   absl::StatusOr<double> tau = KendallTau(supernet_scores, test_accuracy);
   report["kendall_tau"] = tau.ok() ? Json(*tau) : Json();
   if (!tau.ok()) report["kendall_tau_note"] = std::string(tau.status().message());
