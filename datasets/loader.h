@@ -41,7 +41,7 @@
 
 #include "datasets/image_dataset.h"
 #include "datasets/transforms.h"
-#include "nas/batch_source.h"
+#include "nas/train/batch_source.h"
 
 namespace nas::datasets {
 

@@ -17,9 +17,9 @@
 #include "algorithms/random/random_mutator.h"
 #include "nas/base/init.h"
 #include "nas/base/status.h"
-#include "nas/fixed_architecture.h"
-#include "nas/layer_choice.h"
-#include "nas/trainer.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/layer_choice.h"
+#include "nas/train/trainer.h"
 
 DEFINE_int32(batch, 8, "Examples per rank per step.");
 DEFINE_int32(steps, 6, "Training steps.");

@@ -4,11 +4,18 @@ Every package uses these instead of the native rules:
 
     load("//tools:cc.bzl", "nas_cc_binary", "nas_cc_library", "nas_cc_test")
 
-* nas_cc_library / nas_cc_binary: our warning set, the LibTorch C++ API
-  include directory (as a system directory, so its headers stay silent).
+* nas_cc_library: our warning set and the LibTorch C++ API include
+  directory (as a system directory, so its headers stay silent). A library
+  that links LibTorch (deps name //third_party:torch) also links
+  //nas/base/torch:exceptions, so nas::CatchExceptions turns c10::Error
+  into InvalidArgument wherever tensor code runs.
+* nas_cc_binary: the same, plus the LibTorch layer's start-up
+  (//nas/base/torch:startup: the runtime defaults and --threads, applied
+  by nas::InitMain). Binaries that need no LibTorch (plot, launch, the
+  synthetic trial) pass `torch = False` and link none of it.
 * nas_cc_test: the same, plus the project's test main
-  (//nas/base:test_main), which applies the runtime defaults before
-  GoogleTest runs. Pass `size`.
+  (//nas/base:test_main), which runs the start-up hooks before GoogleTest.
+  Pass `size`; `torch = False` for tests of LibTorch-free code.
 """
 
 # -isystem keeps LibTorch's own warnings out of our build log.
@@ -22,18 +29,40 @@ NAS_COPTS = [
     _TORCH_API_INCLUDE,
 ]
 
-def nas_cc_library(name, copts = [], **kwargs):
-    native.cc_library(name = name, copts = NAS_COPTS + copts, **kwargs)
+_TORCH = "//third_party:torch"
+_TORCH_EXCEPTIONS = "//nas/base/torch:exceptions"
+_TORCH_STARTUP = "//nas/base/torch:startup"
 
-def nas_cc_binary(name, copts = [], **kwargs):
-    native.cc_binary(name = name, copts = NAS_COPTS + copts, **kwargs)
+def _in_torch_layer():
+    return native.package_name() == "nas/base/torch"
 
-def nas_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
+def _with_exceptions(deps):
+    if _TORCH in deps and _TORCH_EXCEPTIONS not in deps and not _in_torch_layer():
+        return deps + [_TORCH_EXCEPTIONS]
+    return deps
+
+def _torch_runtime(torch, deps):
+    if not torch or _in_torch_layer():
+        return deps
+    return deps + [d for d in [_TORCH_EXCEPTIONS, _TORCH_STARTUP] if d not in deps]
+
+def nas_cc_library(name, copts = [], deps = [], **kwargs):
+    native.cc_library(name = name, copts = NAS_COPTS + copts, deps = _with_exceptions(deps), **kwargs)
+
+def nas_cc_binary(name, copts = [], deps = [], torch = True, **kwargs):
+    native.cc_binary(
+        name = name,
+        copts = NAS_COPTS + copts,
+        deps = _torch_runtime(torch, _with_exceptions(deps)),
+        **kwargs
+    )
+
+def nas_cc_test(name, copts = [], deps = [], size = "small", torch = True, **kwargs):
     native.cc_test(
         name = name,
         copts = NAS_COPTS + copts,
         size = size,
-        deps = deps + [
+        deps = _torch_runtime(torch, _with_exceptions(deps)) + [
             "//nas/base:test_main",
             "//third_party:gtest",
         ],

@@ -16,12 +16,12 @@
 #include "absl/strings/strip.h"
 #include "nas/base/file.h"
 #include "nas/base/status.h"
-#include "nas/graphviz.h"
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
-#include "nas/model_registry.h"
-#include "nas/mutable_scope.h"
-#include "nas/mutable_tree.h"
+#include "nas/analysis/graphviz.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
+#include "nas/core/space_registry.h"
+#include "nas/core/mutable_scope.h"
+#include "nas/core/mutable_tree.h"
 
 namespace nas::tools {
 namespace {
@@ -284,11 +284,11 @@ absl::StatusOr<std::string> DrawModel(torch::nn::Module& model, const DrawGraphO
 absl::StatusOr<DrawResult> Draw(const DrawOptions& options) {
   if (options.space.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--space is required; registered: ", absl::StrJoin(ModelRegistry().Names(), ", ")));
+        "--space is required; registered: ", absl::StrJoin(SpaceRegistry().Names(), ", ")));
   }
   if (options.output.empty()) return absl::InvalidArgumentError("--output is required (a .dot path)");
-  NAS_ASSIGN_OR_RETURN(ModelFactory factory, ModelRegistry().Lookup(options.space));
-  NAS_ASSIGN_OR_RETURN(BuiltModel built, factory(options.space_options));
+  NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(options.space));
+  NAS_ASSIGN_OR_RETURN(BuiltSpace built, factory(options.space_options));
   DrawGraphOptions graph;
   graph.show_modules = options.show_modules;
   graph.title = options.space;

@@ -5,7 +5,7 @@
 //   tools/bazel run //tools:draw -- --space=small_cnn --architecture=arch.json --output=arch.dot
 //
 // What the graph shows (nothing is traced: it is the module tree, walked
-// like a mutator binding does, see nas/mutable_tree.h):
+// like a mutator binding does, see nas/core/mutable_tree.h):
 //
 //   * every LayerChoice / InputChoice as a box titled by its key, one row
 //     per candidate (LayerChoice: candidate names; InputChoice: its
@@ -31,9 +31,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "nas/architecture.h"
+#include "nas/core/architecture.h"
 #include "nas/base/json.h"
-#include "nas/torch_fwd.h"
+#include "nas/core/torch_fwd.h"
 
 namespace nas::tools {
 
@@ -48,7 +48,7 @@ struct DrawGraphOptions {
 absl::StatusOr<std::string> DrawModel(torch::nn::Module& model, const DrawGraphOptions& options);
 
 struct DrawOptions {
-  std::string space;                     // a ModelRegistry() name
+  std::string space;                     // a SpaceRegistry() name
   Json space_options = Json::object();   // the space's options ({} = defaults)
   std::string architecture;              // path of an architecture file; "" = none
   std::string output;                    // path of the .dot file to write

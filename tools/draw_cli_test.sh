@@ -49,7 +49,7 @@ expect_error() {  # message, flags
 }
 echo '{"op0": "conv5x5", "op1": "identity", "skip1": ["op0"], "op7": "conv3x3"}' > "${tmp}/extra.json"
 echo '{"op0": ' > "${tmp}/broken.json"
-expect_error "unknown search space 'nope'" --space=nope --output="${tmp}/x.dot"
+expect_error "unknown space 'nope'" --space=nope --output="${tmp}/x.dot"
 expect_error "space_options" --space=small_cnn --space_options='{oops' --output="${tmp}/x.dot"
 expect_error "layerz" --space=small_cnn --space_options='{"layerz": 2}' --output="${tmp}/x.dot"
 expect_error "op7" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/extra.json" \

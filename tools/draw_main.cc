@@ -11,7 +11,7 @@
 #include "nas/base/file.h"
 #include "nas/base/init.h"
 #include "nas/base/status.h"
-#include "nas/model_registry.h"
+#include "nas/core/space_registry.h"
 #include "tools/draw.h"
 
 DEFINE_string(space, "", "Registered search space to draw (see --list).");
@@ -30,7 +30,7 @@ namespace {
 
 absl::Status Run() {
   if (FLAGS_list) {
-    printf("%s\n", absl::StrJoin(nas::ModelRegistry().Names(), "\n").c_str());
+    printf("%s\n", absl::StrJoin(nas::SpaceRegistry().Names(), "\n").c_str());
     return absl::OkStatus();
   }
   nas::tools::DrawOptions options;

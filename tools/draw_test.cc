@@ -196,7 +196,7 @@ TEST(DrawTest, ToyChainAndNested) {
 TEST(DrawTest, BadInput) {
   DrawOptions o = SmallCnn("bad.dot");
   o.space = "nope";
-  EXPECT_THAT(Draw(o).status().message(), HasSubstr("unknown search space 'nope'"));
+  EXPECT_THAT(Draw(o).status().message(), HasSubstr("unknown space 'nope'"));
   o.space = "";
   EXPECT_THAT(Draw(o).status().message(), HasSubstr("--space is required; registered: "));
   o = SmallCnn("bad.dot");

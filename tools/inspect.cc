@@ -6,22 +6,22 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "nas/architecture.h"
+#include "nas/core/architecture.h"
 #include "nas/base/status.h"
-#include "nas/fixed_architecture.h"
-#include "nas/flops.h"
-#include "nas/model_registry.h"
-#include "nas/mutable_tree.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/analysis/flops.h"
+#include "nas/core/space_registry.h"
+#include "nas/core/mutable_tree.h"
 
 namespace nas::tools {
 
 absl::StatusOr<Json> Inspect(const InspectOptions& options) {
   if (options.space.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--space is required; registered: ", absl::StrJoin(ModelRegistry().Names(), ", ")));
+        "--space is required; registered: ", absl::StrJoin(SpaceRegistry().Names(), ", ")));
   }
-  NAS_ASSIGN_OR_RETURN(ModelFactory factory, ModelRegistry().Lookup(options.space));
-  NAS_ASSIGN_OR_RETURN(BuiltModel built, factory(options.space_options));
+  NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(options.space));
+  NAS_ASSIGN_OR_RETURN(BuiltSpace built, factory(options.space_options));
   Json report = {{"space", options.space}};
   std::vector<int64_t> input_shape = {1};
   input_shape.insert(input_shape.end(), built.input_shape.begin(), built.input_shape.end());

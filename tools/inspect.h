@@ -1,6 +1,6 @@
 // //tools:inspect: the cost of an architecture of any registered search
 // space, as NAS papers report it: FLOPs (multiply-accumulates of
-// convolutions and fully-connected layers, batch 1; see nas/flops.h) and
+// convolutions and fully-connected layers, batch 1; see nas/analysis/flops.h) and
 // parameters of the fixed child model.
 //
 //   tools/bazel run //tools:inspect -- --space=small_cnn --architecture=arch.json
@@ -33,7 +33,7 @@
 namespace nas::tools {
 
 struct InspectOptions {
-  std::string space;                     // a ModelRegistry() name
+  std::string space;                     // a SpaceRegistry() name
   Json space_options = Json::object();   // the space's options ({} = defaults)
   std::string architecture;              // path of an architecture file; "" = none
 };

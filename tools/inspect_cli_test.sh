@@ -48,7 +48,7 @@ expect_error() {  # message, flags
 }
 echo '{"op0": ' > "${tmp}/broken.json"
 echo '{"op0": "conv3x3", "op1": "conv3x3", "skip1": ["op0"], "op9": "conv3x3"}' > "${tmp}/extra.json"
-expect_error "unknown search space 'nope'" --space=nope --architecture="${tmp}/k3.json"
+expect_error "unknown space 'nope'" --space=nope --architecture="${tmp}/k3.json"
 expect_error "broken.json" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/broken.json"
 expect_error "op9" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/extra.json"
 expect_error "missing.json" --space=small_cnn --architecture="${tmp}/missing.json"

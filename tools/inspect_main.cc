@@ -10,7 +10,7 @@
 #include "nas/base/file.h"
 #include "nas/base/init.h"
 #include "nas/base/status.h"
-#include "nas/model_registry.h"
+#include "nas/core/space_registry.h"
 #include "tools/inspect.h"
 
 DEFINE_string(space, "", "Registered search space to build (see --list).");
@@ -24,7 +24,7 @@ namespace {
 
 absl::Status Run() {
   if (FLAGS_list) {
-    printf("%s\n", absl::StrJoin(nas::ModelRegistry().Names(), "\n").c_str());
+    printf("%s\n", absl::StrJoin(nas::SpaceRegistry().Names(), "\n").c_str());
     return absl::OkStatus();
   }
   nas::tools::InspectOptions options;

@@ -17,7 +17,7 @@
 #include "nas/base/json.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/svg_plot.h"
+#include "nas/analysis/svg_plot.h"
 
 namespace nas::tools {
 namespace {

@@ -5,7 +5,7 @@
 //   tools/bazel run //tools:plot -- --metrics=runs/a,runs/b --output_dir=plots
 //   plots/loss.svg  plots/accuracy.svg  plots/lr.svg  plots/overview.svg
 //
-// Input: one JSON object a line (nas/trainer.cc), e.g.
+// Input: one JSON object a line (nas/train/trainer.cc), e.g.
 //   {"split": "train", "epoch": 0, "step": 50, "time": 1.7e9, "loss": 2.1, "accuracy": 0.3, "lr": 0.05}
 //   {"split": "valid", "epoch": 0, "step": 469, "time": 1.7e9, "loss": 0.9, "accuracy": 0.7}
 // split, epoch and step are required; every other numeric member but time

@@ -11,8 +11,8 @@
 #include "nas/base/file.h"
 #include "nas/base/init.h"
 #include "nas/base/status.h"
-#include "nas/model_registry.h"
-#include "nas/mutable_tree.h"
+#include "nas/core/space_registry.h"
+#include "nas/core/mutable_tree.h"
 
 DEFINE_string(space, "", "Registered search space to build (see --list).");
 DEFINE_string(space_options, "{}", "Options of the search space, as a JSON object.");
@@ -23,16 +23,16 @@ namespace {
 
 absl::Status Run() {
   if (FLAGS_list) {
-    printf("%s\n", absl::StrJoin(nas::ModelRegistry().Names(), "\n").c_str());
+    printf("%s\n", absl::StrJoin(nas::SpaceRegistry().Names(), "\n").c_str());
     return absl::OkStatus();
   }
   if (FLAGS_space.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--space is required; registered: ", absl::StrJoin(nas::ModelRegistry().Names(), ", ")));
+        "--space is required; registered: ", absl::StrJoin(nas::SpaceRegistry().Names(), ", ")));
   }
-  NAS_ASSIGN_OR_RETURN(nas::ModelFactory factory, nas::ModelRegistry().Lookup(FLAGS_space));
+  NAS_ASSIGN_OR_RETURN(nas::SpaceFactory factory, nas::SpaceRegistry().Lookup(FLAGS_space));
   NAS_ASSIGN_OR_RETURN(nas::Json options, nas::ParseJson(FLAGS_space_options, "--space_options"));
-  NAS_ASSIGN_OR_RETURN(nas::BuiltModel built, factory(options));
+  NAS_ASSIGN_OR_RETURN(nas::BuiltSpace built, factory(options));
   NAS_ASSIGN_OR_RETURN(nas::SearchSpace space, nas::SearchSpaceOf(*built.model));
   if (FLAGS_output.empty()) {
     printf("%s\n", space.to_json().dump(2).c_str());

@@ -7,7 +7,7 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/tuner.h"
+#include "nas/multi_trial/tuner.h"
 
 namespace nas::tools {
 namespace {

@@ -6,8 +6,8 @@
 //       (...) --trial_command="python3 $PWD/trial.py" --parallel=4 --max_trials=200 (...)
 //       (...) --output_dir=runs/evo
 //
-// See nas/process_evaluator.h for what a trial receives and must write and
-// nas/tuner_driver.h for the files in output_dir.
+// See nas/multi_trial/process_evaluator.h for what a trial receives and must write and
+// nas/multi_trial/tuner_driver.h for the files in output_dir.
 #ifndef TOOLS_TUNE_H_
 #define TOOLS_TUNE_H_
 
@@ -15,8 +15,8 @@
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
-#include "nas/process_evaluator.h"
-#include "nas/tuner_driver.h"
+#include "nas/multi_trial/process_evaluator.h"
+#include "nas/multi_trial/tuner_driver.h"
 
 namespace nas::tools {
 

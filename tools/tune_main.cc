@@ -9,8 +9,8 @@
 #include "nas/base/file.h"
 #include "nas/base/init.h"
 #include "nas/base/status.h"
-#include "nas/process_evaluator.h"
-#include "nas/tuner.h"
+#include "nas/multi_trial/process_evaluator.h"
+#include "nas/multi_trial/tuner.h"
 #include "tools/tune.h"
 
 DEFINE_string(search_space, "", "Search-space JSON (NNI's format; //tools:ss_gen writes it).");

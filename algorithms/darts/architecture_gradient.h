@@ -35,8 +35,8 @@
 #include <ATen/core/Tensor.h>
 
 #include "algorithms/darts/darts_mutator.h"
-#include "nas/batch_source.h"
-#include "nas/distributed.h"
+#include "nas/train/batch_source.h"
+#include "nas/train/distributed.h"
 
 namespace nas::darts {
 

@@ -19,7 +19,7 @@
 #include "datasets/loader.h"
 #include "datasets/synthetic.h"
 #include "nas/base/init.h"
-#include "nas/fixed_architecture.h"
+#include "nas/core/fixed_architecture.h"
 
 DEFINE_int32(batch, 64, "Batch size.");
 DEFINE_int32(steps, 3, "Timed steps per round.");

@@ -29,7 +29,7 @@
 #include "algorithms/darts/darts_space.h"
 #include "algorithms/darts/darts_trainer.h"
 #include "nas/base/json.h"
-#include "nas/trainer.h"
+#include "nas/train/trainer.h"
 
 namespace nas::darts {
 

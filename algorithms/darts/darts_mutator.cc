@@ -7,7 +7,7 @@
 #include <ATen/ATen.h>
 #include <torch/serialize/archive.h>
 
-#include "nas/search_space.h"
+#include "nas/core/search_space.h"
 
 namespace nas::darts {
 

@@ -39,7 +39,7 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "nas/mutator.h"
+#include "nas/core/mutator.h"
 
 namespace nas::darts {
 

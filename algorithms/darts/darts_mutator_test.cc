@@ -6,9 +6,9 @@
 
 #include "algorithms/darts/darts_space.h"
 #include "algorithms/darts/genotype.h"
-#include "nas/architecture.h"
-#include "nas/fixed_architecture.h"
-#include "nas/mutable_tree.h"
+#include "nas/core/architecture.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/mutable_tree.h"
 #include "nas/testing/mutator_conformance.h"
 
 namespace nas::darts {

@@ -12,7 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "nas/base/registry.h"
 #include "nas/base/status.h"
-#include "nas/model_registry.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::darts {
 
@@ -322,10 +322,10 @@ absl::StatusOr<DartsNetwork> MakeDartsNetwork(const DartsNetworkOptions& options
 
 namespace {
 
-absl::StatusOr<BuiltModel> MakeDartsSpace(const Json& json) {
+absl::StatusOr<BuiltSpace> MakeDartsSpace(const Json& json) {
   NAS_ASSIGN_OR_RETURN(DartsNetworkOptions options, DartsNetworkOptionsFromJson(json, "darts_cell options"));
   NAS_ASSIGN_OR_RETURN(DartsNetwork net, MakeDartsNetwork(options));
-  BuiltModel built;
+  BuiltSpace built;
   built.model = net.ptr();
   built.input_shape = net->input_shape();
   std::shared_ptr<DartsNetworkImpl> model = net.ptr();
@@ -337,4 +337,4 @@ absl::StatusOr<BuiltModel> MakeDartsSpace(const Json& json) {
 
 }  // namespace nas::darts
 
-NAS_REGISTER(nas::ModelRegistry(), nas::darts::kDartsSpaceName, &nas::darts::MakeDartsSpace);
+NAS_REGISTER(nas::SpaceRegistry(), nas::darts::kDartsSpaceName, &nas::darts::MakeDartsSpace);

@@ -64,8 +64,8 @@
 #include "absl/status/statusor.h"
 #include "algorithms/darts/darts_ops.h"
 #include "nas/base/json.h"
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
 
 namespace nas::darts {
 

@@ -6,12 +6,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "nas/architecture.h"
-#include "nas/fixed_architecture.h"
-#include "nas/model_registry.h"
-#include "nas/mutable.h"
-#include "nas/mutable_tree.h"
-#include "nas/search_space.h"
+#include "nas/core/architecture.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/space_registry.h"
+#include "nas/core/mutable.h"
+#include "nas/core/mutable_tree.h"
+#include "nas/core/search_space.h"
 
 namespace nas::darts {
 namespace {
@@ -50,7 +50,7 @@ Architecture ChainArchitecture(const SearchSpace& space, const std::string& op =
 
 TEST(DartsSpaceTest, SearchSpaceHasFourteenSharedEdgesPerCellType) {
   torch::manual_seed(0);
-  BuiltModel built = *ModelRegistry().Lookup(kDartsSpaceName).value()(Json{{"preset", "search_fashion_mnist"}});
+  BuiltSpace built = *SpaceRegistry().Lookup(kDartsSpaceName).value()(Json{{"preset", "search_fashion_mnist"}});
   SearchSpace space = *SearchSpaceOf(*built.model);
   int64_t edges = 0, switches = 0;
   for (const ChoiceSpec& spec : space.choices()) {
@@ -156,7 +156,7 @@ TEST(DartsSpaceTest, OptionsRoundTripAndBadOptionsNameTheMember) {
               HasSubstr("$.channels must be even"));
   EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"layers", 0}}).status().message(), HasSubstr("$.layers must be > 0"));
   EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"cells", 8}}).status().message(), HasSubstr("cells"));
-  EXPECT_THAT(ModelRegistry().Lookup(kDartsSpaceName).value()(Json{{"nodes", "four"}}).status().message(),
+  EXPECT_THAT(SpaceRegistry().Lookup(kDartsSpaceName).value()(Json{{"nodes", "four"}}).status().message(),
               HasSubstr("darts_cell options.nodes"));
 }
 

@@ -11,9 +11,9 @@
 #include "nas/base/json_lines.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/batchnorm_recalibration.h"
-#include "nas/classifier_evaluation.h"
-#include "nas/lr_schedule.h"
+#include "nas/train/batchnorm_recalibration.h"
+#include "nas/train/classifier_evaluation.h"
+#include "nas/train/lr_schedule.h"
 
 namespace nas::darts {
 

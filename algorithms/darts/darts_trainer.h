@@ -53,7 +53,7 @@
 #include "algorithms/darts/darts_space.h"
 #include "algorithms/darts/genotype.h"
 #include "nas/base/json.h"
-#include "nas/trainer.h"
+#include "nas/train/trainer.h"
 
 namespace nas::darts {
 

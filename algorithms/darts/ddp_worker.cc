@@ -16,7 +16,7 @@
 #include "algorithms/darts/darts_trainer.h"
 #include "nas/base/init.h"
 #include "nas/base/status.h"
-#include "nas/distributed.h"
+#include "nas/train/distributed.h"
 
 DEFINE_int32(batch, 8, "Examples per rank per step.");
 DEFINE_int32(steps, 4, "Search steps.");

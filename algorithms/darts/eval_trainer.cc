@@ -4,8 +4,8 @@
 
 #include <ATen/ATen.h>
 
-#include "nas/classifier_evaluation.h"
-#include "nas/lr_schedule.h"
+#include "nas/train/classifier_evaluation.h"
+#include "nas/train/lr_schedule.h"
 
 namespace nas::darts {
 

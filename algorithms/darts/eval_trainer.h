@@ -15,7 +15,7 @@
 #include <torch/optim/sgd.h>
 
 #include "algorithms/darts/darts_space.h"
-#include "nas/trainer.h"
+#include "nas/train/trainer.h"
 
 namespace nas::darts {
 

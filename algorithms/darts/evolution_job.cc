@@ -12,10 +12,10 @@
 #include "nas/base/json.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/mutable_tree.h"
-#include "nas/parameters.h"
-#include "nas/process_evaluator.h"
-#include "nas/tuner.h"
+#include "nas/core/mutable_tree.h"
+#include "nas/core/parameters.h"
+#include "nas/multi_trial/process_evaluator.h"
+#include "nas/multi_trial/tuner.h"
 
 namespace nas::darts {
 

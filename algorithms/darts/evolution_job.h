@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "algorithms/darts/config.h"
-#include "nas/tuner_driver.h"
+#include "nas/multi_trial/tuner_driver.h"
 
 namespace nas::darts {
 

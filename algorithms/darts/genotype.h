@@ -25,7 +25,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "nas/search_space.h"
+#include "nas/core/search_space.h"
 
 namespace nas::darts {
 

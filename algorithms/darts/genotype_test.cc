@@ -9,7 +9,7 @@
 #include <torch/torch.h>
 
 #include "algorithms/darts/darts_space.h"
-#include "nas/mutable_tree.h"
+#include "nas/core/mutable_tree.h"
 
 namespace nas::darts {
 namespace {

@@ -12,9 +12,9 @@
 #include "nas/base/json.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/distributed.h"
-#include "nas/fixed_architecture.h"
-#include "nas/mutable_tree.h"
+#include "nas/train/distributed.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/mutable_tree.h"
 
 namespace nas::darts {
 

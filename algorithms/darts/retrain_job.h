@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "algorithms/darts/config.h"
-#include "nas/architecture.h"
+#include "nas/core/architecture.h"
 
 namespace nas::darts {
 

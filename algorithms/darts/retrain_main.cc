@@ -6,7 +6,7 @@
 
 #include "algorithms/darts/config.h"
 #include "algorithms/darts/retrain_job.h"
-#include "nas/architecture.h"
+#include "nas/core/architecture.h"
 #include "nas/base/file.h"
 #include "nas/base/init.h"
 #include "nas/base/status.h"

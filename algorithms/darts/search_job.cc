@@ -11,7 +11,7 @@
 #include "nas/base/json.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/distributed.h"
+#include "nas/train/distributed.h"
 
 namespace nas::darts {
 

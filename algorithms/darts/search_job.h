@@ -22,8 +22,8 @@
 #include "absl/status/statusor.h"
 #include "algorithms/darts/config.h"
 #include "algorithms/darts/genotype.h"
-#include "nas/architecture.h"
-#include "nas/trainer.h"
+#include "nas/core/architecture.h"
+#include "nas/train/trainer.h"
 
 namespace nas::darts {
 

@@ -11,10 +11,10 @@
 #include "algorithms/darts/genotype.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/classifier_evaluation.h"
-#include "nas/fixed_architecture.h"
-#include "nas/mutable_tree.h"
-#include "nas/parameters.h"
+#include "nas/train/classifier_evaluation.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/mutable_tree.h"
+#include "nas/core/parameters.h"
 
 namespace nas::darts {
 

@@ -12,10 +12,10 @@
 
 #include "absl/status/statusor.h"
 #include "algorithms/darts/config.h"
-#include "nas/architecture.h"
+#include "nas/core/architecture.h"
 #include "nas/base/json.h"
-#include "nas/search_space.h"
-#include "nas/trial.h"
+#include "nas/core/search_space.h"
+#include "nas/multi_trial/trial.h"
 
 namespace nas::darts {
 

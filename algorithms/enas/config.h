@@ -26,7 +26,7 @@
 #include "absl/status/statusor.h"
 #include "algorithms/enas/enas_trainer.h"
 #include "nas/base/json.h"
-#include "nas/trainer.h"
+#include "nas/train/trainer.h"
 
 namespace nas::enas {
 

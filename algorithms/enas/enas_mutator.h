@@ -49,8 +49,8 @@
 //   double reward = Accuracy(model->forward(x), y);
 //   at::Tensor loss = -mutator.sample_log_prob() * (reward - baseline);
 //   loss.backward(); adam.step();
-#ifndef ALGORITHMS_ENAS_ENAS_MUTATOR_H_
-#define ALGORITHMS_ENAS_ENAS_MUTATOR_H_
+#ifndef ALGORITHMS_ENAS_ENAS_CORE_MUTATOR_H_
+#define ALGORITHMS_ENAS_ENAS_CORE_MUTATOR_H_
 
 #include <cstdint>
 #include <map>
@@ -65,7 +65,7 @@
 
 #include "absl/status/status.h"
 #include "nas/base/json.h"
-#include "nas/mutator.h"
+#include "nas/core/mutator.h"
 
 namespace nas::enas {
 
@@ -150,4 +150,4 @@ class EnasMutator : public Mutator {
 
 }  // namespace nas::enas
 
-#endif  // ALGORITHMS_ENAS_ENAS_MUTATOR_H_
+#endif  // ALGORITHMS_ENAS_ENAS_CORE_MUTATOR_H_

@@ -10,8 +10,8 @@
 
 #include "algorithms/enas/macro_space.h"
 #include "algorithms/enas/micro_space.h"
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
 #include "nas/testing/mutator_conformance.h"
 
 namespace nas::enas {

@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
-#include "nas/lr_schedule.h"
-#include "nas/uniform_sampling.h"
+#include "nas/train/lr_schedule.h"
+#include "nas/core/uniform_sampling.h"
 
 namespace nas::enas {
 
@@ -68,7 +68,7 @@ double UpdateBaseline(std::optional<double> baseline, double reward, double deca
   return decay * *baseline + (1 - decay) * reward;
 }
 
-EnasTrainer::EnasTrainer(TrainerOptions trainer_options, EnasTrainerOptions options, BuiltModel model,
+EnasTrainer::EnasTrainer(TrainerOptions trainer_options, EnasTrainerOptions options, BuiltSpace model,
                          BatchSource* train, BatchSource* valid, Distributed* distributed)
     : Trainer(trainer_options, model.model, train, distributed),
       options_(std::move(options)),

@@ -44,8 +44,8 @@
 // |                      |         | the first reward                       |
 // | controller_clip_norm | 0       | 0 = off                                |
 // | mutator              |         | EnasMutatorOptions (enas_mutator.h)    |
-#ifndef ALGORITHMS_ENAS_ENAS_TRAINER_H_
-#define ALGORITHMS_ENAS_ENAS_TRAINER_H_
+#ifndef ALGORITHMS_ENAS_ENAS_TRAIN_TRAINER_H_
+#define ALGORITHMS_ENAS_ENAS_TRAIN_TRAINER_H_
 
 #include <memory>
 #include <optional>
@@ -55,9 +55,9 @@
 #include <torch/optim/sgd.h>
 
 #include "algorithms/enas/enas_mutator.h"
-#include "nas/architecture.h"
-#include "nas/model_registry.h"
-#include "nas/trainer.h"
+#include "nas/core/architecture.h"
+#include "nas/core/space_registry.h"
+#include "nas/train/trainer.h"
 
 namespace nas::enas {
 
@@ -99,7 +99,7 @@ struct EnasExport {
 class EnasTrainer : public Trainer {
  public:
   // `valid` feeds the controller phase (cycled); it must outlive the trainer.
-  EnasTrainer(TrainerOptions trainer_options, EnasTrainerOptions options, BuiltModel model, BatchSource* train,
+  EnasTrainer(TrainerOptions trainer_options, EnasTrainerOptions options, BuiltSpace model, BatchSource* train,
               BatchSource* valid, Distributed* distributed = nullptr);
 
   EnasMutator& mutator() { return *mutator_; }
@@ -123,7 +123,7 @@ class EnasTrainer : public Trainer {
   double score(BatchSource& source, int64_t batches);
 
   EnasTrainerOptions options_;
-  BuiltModel model_;
+  BuiltSpace model_;
   BatchSource* valid_;
   std::unique_ptr<EnasMutator> mutator_;
   std::unique_ptr<torch::optim::SGD> sgd_;
@@ -136,4 +136,4 @@ class EnasTrainer : public Trainer {
 
 }  // namespace nas::enas
 
-#endif  // ALGORITHMS_ENAS_ENAS_TRAINER_H_
+#endif  // ALGORITHMS_ENAS_ENAS_TRAIN_TRAINER_H_

@@ -55,7 +55,7 @@ EnasTrainerOptions SmallOptions() {
   return o;
 }
 
-BuiltModel SmallMacro() {
+BuiltSpace SmallMacro() {
   torch::manual_seed(0);
   return *MakeEnasMacro(Json::parse(R"({"layers": 3, "channels": 4})"));
 }

@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
 
 namespace nas::enas {
 namespace {
@@ -129,10 +129,10 @@ at::Tensor EnasMacroNetImpl::forward(at::Tensor x) {
   return fc_(features);
 }
 
-absl::StatusOr<BuiltModel> MakeEnasMacro(const Json& options) {
+absl::StatusOr<BuiltSpace> MakeEnasMacro(const Json& options) {
   NAS_ASSIGN_OR_RETURN(MacroSpaceOptions o, MacroSpaceOptionsFromJson(options));
   auto model = std::make_shared<EnasMacroNetImpl>(o);
-  BuiltModel built;
+  BuiltSpace built;
   built.model = model;
   built.input_shape = {o.in_channels, o.image_size, o.image_size};
   built.forward = [model](const at::Tensor& x) { return model->forward(x); };
@@ -141,4 +141,4 @@ absl::StatusOr<BuiltModel> MakeEnasMacro(const Json& options) {
 
 }  // namespace nas::enas
 
-NAS_REGISTER(nas::ModelRegistry(), "enas_macro", &nas::enas::MakeEnasMacro);
+NAS_REGISTER(nas::SpaceRegistry(), "enas_macro", &nas::enas::MakeEnasMacro);

@@ -1,5 +1,5 @@
 // "enas_macro": the ENAS macro search space (Pham et al., ICML 2018,
-// arXiv 1802.03268, section 2.3), registered in nas::ModelRegistry().
+// arXiv 1802.03268, section 2.3), registered in nas::SpaceRegistry().
 //
 //   stem conv3x3 ─> layer_0 ─> layer_1 ─> ... ─> layer_{N-1} ─> GAP ─> fc
 //                      │ FactorizedReduce of every stored output after
@@ -38,8 +38,8 @@
 #include "absl/status/statusor.h"
 #include "algorithms/enas/ops.h"
 #include "nas/base/json.h"
-#include "nas/model_registry.h"
-#include "nas/mutable_scope.h"
+#include "nas/core/space_registry.h"
+#include "nas/core/mutable_scope.h"
 
 namespace nas::enas {
 
@@ -75,7 +75,7 @@ class EnasMacroNetImpl : public torch::nn::Module {
 TORCH_MODULE(EnasMacroNet);
 
 // The model and how to call it (registered as "enas_macro").
-absl::StatusOr<BuiltModel> MakeEnasMacro(const Json& options);
+absl::StatusOr<BuiltSpace> MakeEnasMacro(const Json& options);
 
 }  // namespace nas::enas
 

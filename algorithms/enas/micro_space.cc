@@ -5,9 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "algorithms/enas/ops.h"
 #include "nas/base/status.h"
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
-#include "nas/mutable_scope.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
+#include "nas/core/mutable_scope.h"
 
 namespace nas::enas {
 namespace {
@@ -189,10 +189,10 @@ at::Tensor EnasMicroNetImpl::forward(at::Tensor x) {
   return fc_(features);
 }
 
-absl::StatusOr<BuiltModel> MakeEnasMicro(const Json& options) {
+absl::StatusOr<BuiltSpace> MakeEnasMicro(const Json& options) {
   NAS_ASSIGN_OR_RETURN(MicroSpaceOptions o, MicroSpaceOptionsFromJson(options));
   auto model = std::make_shared<EnasMicroNetImpl>(o);
-  BuiltModel built;
+  BuiltSpace built;
   built.model = model;
   built.input_shape = {o.in_channels, o.image_size, o.image_size};
   built.forward = [model](const at::Tensor& x) { return model->forward(x); };
@@ -201,4 +201,4 @@ absl::StatusOr<BuiltModel> MakeEnasMicro(const Json& options) {
 
 }  // namespace nas::enas
 
-NAS_REGISTER(nas::ModelRegistry(), "enas_micro", &nas::enas::MakeEnasMicro);
+NAS_REGISTER(nas::SpaceRegistry(), "enas_micro", &nas::enas::MakeEnasMicro);

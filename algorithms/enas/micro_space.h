@@ -1,5 +1,5 @@
 // "enas_micro": the ENAS micro (cell) search space (Pham et al., ICML 2018,
-// arXiv 1802.03268, section 2.4), registered in nas::ModelRegistry().
+// arXiv 1802.03268, section 2.4), registered in nas::SpaceRegistry().
 //
 //   stem ─> [N normal cells] ─> reduction cell ─> [N normal] ─> reduction
 //        ─> [N normal] ─> ReLU ─> GAP ─> fc
@@ -44,7 +44,7 @@
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
-#include "nas/model_registry.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::enas {
 
@@ -77,7 +77,7 @@ class EnasMicroNetImpl : public torch::nn::Module {
 TORCH_MODULE(EnasMicroNet);
 
 // The model and how to call it (registered as "enas_micro").
-absl::StatusOr<BuiltModel> MakeEnasMicro(const Json& options);
+absl::StatusOr<BuiltSpace> MakeEnasMicro(const Json& options);
 
 }  // namespace nas::enas
 

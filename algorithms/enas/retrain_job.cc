@@ -8,12 +8,12 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/classifier_evaluation.h"
-#include "nas/distributed.h"
-#include "nas/fixed_architecture.h"
-#include "nas/lr_schedule.h"
-#include "nas/model_registry.h"
-#include "nas/trainer.h"
+#include "nas/train/classifier_evaluation.h"
+#include "nas/train/distributed.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/train/lr_schedule.h"
+#include "nas/core/space_registry.h"
+#include "nas/train/trainer.h"
 
 namespace nas::enas {
 namespace {
@@ -21,7 +21,7 @@ namespace {
 // Trains a fixed network; validation = accuracy on the test data.
 class ChildTrainer : public Trainer {
  public:
-  ChildTrainer(TrainerOptions options, const RetrainJobOptions& recipe, BuiltModel model, BatchSource* train,
+  ChildTrainer(TrainerOptions options, const RetrainJobOptions& recipe, BuiltSpace model, BatchSource* train,
                BatchSource* test, Distributed* dist)
       : Trainer(options, model.model, train, dist), model_(std::move(model)), test_(test) {
     sgd_ = std::make_unique<torch::optim::SGD>(
@@ -55,7 +55,7 @@ class ChildTrainer : public Trainer {
   }
 
  private:
-  BuiltModel model_;
+  BuiltSpace model_;
   BatchSource* test_;
   std::unique_ptr<torch::optim::SGD> sgd_;
 };
@@ -74,9 +74,9 @@ absl::StatusOr<RetrainResult> RunRetrainJob(const EnasConfig& config, const Arch
   auto start = std::chrono::steady_clock::now();
   NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
   NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, Distributed::Create(env));
-  NAS_ASSIGN_OR_RETURN(ModelFactory factory, ModelRegistry().Lookup(config.space));
+  NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(config.space));
   torch::manual_seed(config.seed);
-  NAS_ASSIGN_OR_RETURN(BuiltModel built, Annotate(factory(config.space_options), "space_options"));
+  NAS_ASSIGN_OR_RETURN(BuiltSpace built, Annotate(factory(config.space_options), "space_options"));
   NAS_RETURN_IF_ERROR(Annotate(ApplyFixedArchitecture(*built.model, arch), "--architecture"));
   NAS_ASSIGN_OR_RETURN(EnasData data,
                        LoadEnasData(config, built.input_shape, config.space_options.value("classes", 10)));

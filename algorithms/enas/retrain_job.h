@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "algorithms/enas/config.h"
-#include "nas/architecture.h"
+#include "nas/core/architecture.h"
 
 namespace nas::enas {
 

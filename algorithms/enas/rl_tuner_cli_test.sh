@@ -5,7 +5,7 @@
 # SIGKILL, drives the real :trial, and reports bad input in one line.
 set -euo pipefail
 tuner="$(pwd)/algorithms/enas/rl_tuner"
-synthetic="$(pwd)/nas/testing/synthetic_trial --threads=1"
+synthetic="$(pwd)/nas/testing/synthetic_trial"
 tmp="${TEST_TMPDIR}/rl"
 mkdir -p "${tmp}"
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -84,7 +84,7 @@ expect_error() {  # expected message, then flags
   grep -q -- "${want}" "${tmp}/err" || { cat "${tmp}/err"; fail "expected '${want}'"; }
 }
 ok=(--trial_command="${synthetic}" --output_dir="${tmp}/bad")
-expect_error "unknown search space 'enas_nano'" --space=enas_nano "${ok[@]}"
+expect_error "unknown space 'enas_nano'" --space=enas_nano "${ok[@]}"
 expect_error "enas_macro options.layer" --space_options='{"layer": 2}' "${ok[@]}"
 expect_error "--space_options" --space_options='{oops' "${ok[@]}"
 expect_error "unknown tuner 'genetic'" --tuner=genetic "${ok[@]}"

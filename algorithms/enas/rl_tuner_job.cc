@@ -7,9 +7,9 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/model_registry.h"
-#include "nas/mutable_tree.h"
-#include "nas/tuner.h"
+#include "nas/core/space_registry.h"
+#include "nas/core/mutable_tree.h"
+#include "nas/multi_trial/tuner.h"
 
 namespace nas::enas {
 namespace {
@@ -40,8 +40,8 @@ absl::StatusOr<SearchSummary> RunRlTuner(RlTunerOptions o) {
   }
   NAS_RETURN_IF_ERROR(ValidateTunerDriverOptions(o.driver));
   o.driver.output_dir = Absolute(o.driver.output_dir);
-  NAS_ASSIGN_OR_RETURN(ModelFactory factory, ModelRegistry().Lookup(o.space));
-  NAS_ASSIGN_OR_RETURN(BuiltModel built, Annotate(factory(o.space_options), "--space_options"));
+  NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(o.space));
+  NAS_ASSIGN_OR_RETURN(BuiltSpace built, Annotate(factory(o.space_options), "--space_options"));
   NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*built.model));
   NAS_ASSIGN_OR_RETURN(TunerFactory tuner_factory, TunerRegistry().Lookup(o.tuner));
   TunerConfig config;

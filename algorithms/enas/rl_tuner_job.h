@@ -1,7 +1,7 @@
 // The multi-trial ENAS search (:rl_tuner): the policy-gradient tuner ("rl",
-// nas/policy_gradient_tuner.h) proposes architectures of an ENAS space, each
+// nas/tuners/policy_gradient_tuner.h) proposes architectures of an ENAS space, each
 // trained briefly by a trial process (:trial by default), in parallel or
-// through a cluster launcher; the history is resumable (nas/tuner_driver.h).
+// through a cluster launcher; the history is resumable (nas/multi_trial/tuner_driver.h).
 // The multi-trial counterpart of :search on the same space.
 //
 //   tools/bazel run //algorithms/enas:rl_tuner -- --max_trials=40 --parallel=2 --output_dir=enas/rl
@@ -16,8 +16,8 @@
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
-#include "nas/process_evaluator.h"
-#include "nas/tuner_driver.h"
+#include "nas/multi_trial/process_evaluator.h"
+#include "nas/multi_trial/tuner_driver.h"
 
 namespace nas::enas {
 

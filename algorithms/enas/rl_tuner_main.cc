@@ -14,7 +14,7 @@
 #include "nas/base/file.h"
 #include "nas/base/init.h"
 #include "nas/base/status.h"
-#include "nas/process_evaluator.h"
+#include "nas/multi_trial/process_evaluator.h"
 
 DEFINE_string(space, "enas_macro", "ENAS search space: enas_macro or enas_micro.");
 DEFINE_string(space_options, "{\"preset\": \"fashion_mnist\"}", "Options of the space, as a JSON object.");

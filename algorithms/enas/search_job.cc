@@ -10,9 +10,9 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/distributed.h"
-#include "nas/fixed_architecture.h"
-#include "nas/mutable_tree.h"
+#include "nas/train/distributed.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/mutable_tree.h"
 
 namespace nas::enas {
 namespace {
@@ -44,9 +44,9 @@ absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config, const std::s
   auto start = std::chrono::steady_clock::now();
   NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
   NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, Distributed::Create(env));
-  NAS_ASSIGN_OR_RETURN(ModelFactory factory, ModelRegistry().Lookup(config.space));
+  NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(config.space));
   torch::manual_seed(config.seed);
-  NAS_ASSIGN_OR_RETURN(BuiltModel built, Annotate(factory(config.space_options), "space_options"));
+  NAS_ASSIGN_OR_RETURN(BuiltSpace built, Annotate(factory(config.space_options), "space_options"));
   NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*built.model));
   NAS_ASSIGN_OR_RETURN(EnasData data,
                        LoadEnasData(config, built.input_shape, config.space_options.value("classes", 10)));

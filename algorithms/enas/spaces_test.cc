@@ -6,17 +6,17 @@
 
 #include "algorithms/enas/macro_space.h"
 #include "algorithms/enas/micro_space.h"
-#include "nas/architecture.h"
-#include "nas/fixed_architecture.h"
-#include "nas/model_registry.h"
-#include "nas/mutable_tree.h"
-#include "nas/uniform_sampling.h"
+#include "nas/core/architecture.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/space_registry.h"
+#include "nas/core/mutable_tree.h"
+#include "nas/core/uniform_sampling.h"
 
 namespace nas::enas {
 namespace {
 
 TEST(MacroSpaceTest, KeysAndCandidates) {
-  auto built = ModelRegistry().Lookup("enas_macro");
+  auto built = SpaceRegistry().Lookup("enas_macro");
   ASSERT_TRUE(built.ok());
   auto model = (*built)(Json::parse(R"({"layers": 4, "channels": 4})"));
   ASSERT_TRUE(model.ok()) << model.status();

@@ -12,10 +12,10 @@
 #include "datasets/split.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/fixed_architecture.h"
-#include "nas/model_registry.h"
-#include "nas/mutable_tree.h"
-#include "nas/parameters.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/space_registry.h"
+#include "nas/core/mutable_tree.h"
+#include "nas/core/parameters.h"
 
 namespace nas::enas {
 
@@ -34,7 +34,7 @@ absl::Status ValidateTrialJobOptions(const TrialJobOptions& o) {
 
 namespace {
 
-double Accuracy(const BuiltModel& built, datasets::DataLoader& loader) {
+double Accuracy(const BuiltSpace& built, datasets::DataLoader& loader) {
   torch::NoGradGuard no_grad;
   built.model->eval();
   int64_t correct = 0, total = 0;
@@ -54,8 +54,8 @@ absl::StatusOr<TrialReport> RunTrialJob(const TrialJobOptions& o, const Json& pa
   NAS_RETURN_IF_ERROR(ValidateTrialJobOptions(o));
   auto start = std::chrono::steady_clock::now();
   torch::manual_seed(o.seed);
-  NAS_ASSIGN_OR_RETURN(ModelFactory factory, ModelRegistry().Lookup(o.space));
-  NAS_ASSIGN_OR_RETURN(BuiltModel built, Annotate(factory(o.space_options), "--space_options"));
+  NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(o.space));
+  NAS_ASSIGN_OR_RETURN(BuiltSpace built, Annotate(factory(o.space_options), "--space_options"));
   NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*built.model));
   NAS_ASSIGN_OR_RETURN(Architecture arch, Annotate(ArchitectureFromParameters(parameters, space), "parameters"));
   NAS_RETURN_IF_ERROR(Annotate(ApplyFixedArchitecture(*built.model, arch), "parameters"));

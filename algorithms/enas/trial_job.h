@@ -1,6 +1,6 @@
 // One trial of the multi-trial ENAS search (:trial, run by :rl_tuner):
 // trains one fixed architecture of an ENAS space briefly and reports its
-// validation accuracy (the trial protocol of nas/trial.h).
+// validation accuracy (the trial protocol of nas/multi_trial/trial.h).
 //
 // Parameters come from --parameters (or NAS_TRIAL_PARAMETERS), the report
 // goes to --result (or NAS_TRIAL_RESULT): {"final": valid accuracy,
@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
-#include "nas/trial.h"
+#include "nas/multi_trial/trial.h"
 
 namespace nas::enas {
 

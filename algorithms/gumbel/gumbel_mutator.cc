@@ -7,8 +7,8 @@
 
 #include <torch/torch.h>
 
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
 
 namespace nas::gumbel {
 

@@ -50,7 +50,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "nas/mutator.h"
+#include "nas/core/mutator.h"
 
 namespace nas::gumbel {
 

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "nas/layer_choice.h"
+#include "nas/core/layer_choice.h"
 #include "nas/testing/mutator_conformance.h"
 #include "nas/testing/toy_spaces.h"
 

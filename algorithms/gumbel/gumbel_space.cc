@@ -3,8 +3,8 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
 
 namespace nas::gumbel {
 namespace {
@@ -99,10 +99,10 @@ absl::StatusOr<Options> OptionsFromJson(const Json& j) {
 
 }  // namespace
 
-absl::StatusOr<BuiltModel> MakeGumbelCnn(const Json& options) {
+absl::StatusOr<BuiltSpace> MakeGumbelCnn(const Json& options) {
   NAS_ASSIGN_OR_RETURN(Options o, OptionsFromJson(options));
   auto model = std::make_shared<GumbelCnnImpl>(o);
-  BuiltModel built;
+  BuiltSpace built;
   built.model = model;
   built.input_shape = {o.in_channels, o.image_size, o.image_size};
   built.forward = [model](const at::Tensor& x) { return model->forward(x); };
@@ -111,4 +111,4 @@ absl::StatusOr<BuiltModel> MakeGumbelCnn(const Json& options) {
 
 }  // namespace nas::gumbel
 
-NAS_REGISTER(nas::ModelRegistry(), "gumbel_cnn", &nas::gumbel::MakeGumbelCnn);
+NAS_REGISTER(nas::SpaceRegistry(), "gumbel_cnn", &nas::gumbel::MakeGumbelCnn);

@@ -19,13 +19,13 @@
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
-#include "nas/model_registry.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::gumbel {
 
 // The model and how to call it (registered as "gumbel_cnn"); options are
 // validated strictly.
-absl::StatusOr<BuiltModel> MakeGumbelCnn(const Json& options);
+absl::StatusOr<BuiltSpace> MakeGumbelCnn(const Json& options);
 
 }  // namespace nas::gumbel
 

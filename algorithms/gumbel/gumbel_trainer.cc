@@ -6,7 +6,7 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
-#include "nas/classifier_evaluation.h"
+#include "nas/train/classifier_evaluation.h"
 
 namespace nas::gumbel {
 
@@ -60,7 +60,7 @@ double AnnealedTemperature(const GumbelTrainerOptions& o, int64_t step, int64_t 
 }
 
 GumbelTrainer::GumbelTrainer(TrainerOptions trainer_options, GumbelTrainerOptions options,
-                             BuiltModel model, BatchSource* train, BatchSource* valid,
+                             BuiltSpace model, BatchSource* train, BatchSource* valid,
                              Distributed* distributed)
     : Trainer(trainer_options, model.model, train, distributed),
       options_(options),

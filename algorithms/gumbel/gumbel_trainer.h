@@ -32,8 +32,8 @@
 #include <torch/optim/sgd.h>
 
 #include "algorithms/gumbel/gumbel_mutator.h"
-#include "nas/model_registry.h"
-#include "nas/trainer.h"
+#include "nas/core/space_registry.h"
+#include "nas/train/trainer.h"
 
 namespace nas::gumbel {
 
@@ -62,7 +62,7 @@ double AnnealedTemperature(const GumbelTrainerOptions& options, int64_t step, in
 class GumbelTrainer : public Trainer {
  public:
   // `options` must be valid (GumbelTrainerOptionsFromJson checks them).
-  GumbelTrainer(TrainerOptions trainer_options, GumbelTrainerOptions options, BuiltModel model,
+  GumbelTrainer(TrainerOptions trainer_options, GumbelTrainerOptions options, BuiltSpace model,
                 BatchSource* train, BatchSource* valid, Distributed* distributed = nullptr);
 
   GumbelMutator& mutator() { return *mutator_; }
@@ -75,7 +75,7 @@ class GumbelTrainer : public Trainer {
   int64_t total_steps() const;
 
   GumbelTrainerOptions options_;
-  BuiltModel model_;
+  BuiltSpace model_;
   BatchSource* valid_;
   std::unique_ptr<GumbelMutator> mutator_;
   bool on_device_ = false;

@@ -15,7 +15,7 @@
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
 #include "nas/base/file.h"
-#include "nas/fixed_architecture.h"
+#include "nas/core/fixed_architecture.h"
 
 namespace nas::gumbel {
 namespace {
@@ -147,7 +147,7 @@ TEST(GumbelCnnTest, OptionsAreValidated) {
               HasSubstr("gumbel_cnn options.layers must be >= 1, got 0"));
   EXPECT_THAT(std::string(MakeGumbelCnn(Json::parse(R"({"chanels": 8})")).status().message()),
               HasSubstr("unknown member gumbel_cnn options.chanels"));
-  EXPECT_TRUE(ModelRegistry().Contains("gumbel_cnn"));
+  EXPECT_TRUE(SpaceRegistry().Contains("gumbel_cnn"));
 }
 
 }  // namespace

@@ -18,7 +18,7 @@
 #include "absl/status/status.h"
 #include "algorithms/gumbel/gumbel_trainer.h"
 #include "nas/base/json.h"
-#include "nas/trainer.h"
+#include "nas/train/trainer.h"
 
 namespace nas::gumbel {
 

@@ -47,7 +47,7 @@ expect_error() {
 }
 expect_error "unknown Gumbel mode 'gentle'; use hard or soft" "${small[@]}" --mode=gentle --output_dir="${out}/e1"
 expect_error "tau_start and tau_end must be > 0" "${small[@]}" --tau_end=0 --output_dir="${out}/e2"
-expect_error "unknown search space 'nope'; registered: gumbel_cnn" "${small[@]}" --space=nope --output_dir="${out}/e3"
+expect_error "unknown space 'nope'; registered: gumbel_cnn" "${small[@]}" --space=nope --output_dir="${out}/e3"
 expect_error "unknown member gumbel_cnn options.layer" "${small[@]}" --space_options='{"layer": 2}' --output_dir="${out}/e4"
 expect_error "malformed JSON" "${small[@]}" --space_options='{"layers":' --output_dir="${out}/e5"
 expect_error "unknown dataset 'mnist'" --dataset=mnist --output_dir="${out}/e6"

@@ -1,7 +1,7 @@
 // RandomMutator: uniform random architectures. The simplest complete
 // mutator, a debugging aid, and the template for new ones.
 //
-// Decisions come from nas/uniform_sampling.h: one uniform candidate per
+// Decisions come from nas/core/uniform_sampling.h: one uniform candidate per
 // LayerChoice; InputChoices by coin flip when n_chosen is unset, else
 // n_chosen distinct inputs. sample_final() samples too (a random search exports a random
 // architecture). Seeded by its constructor; its generator state is saved
@@ -13,7 +13,7 @@
 #include <memory>
 #include <random>
 
-#include "nas/mutator.h"
+#include "nas/core/mutator.h"
 
 namespace nas::random {
 

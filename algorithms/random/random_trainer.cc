@@ -3,8 +3,8 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
-#include "nas/classifier_evaluation.h"
-#include "nas/uniform_sampling.h"
+#include "nas/train/classifier_evaluation.h"
+#include "nas/core/uniform_sampling.h"
 
 namespace nas::random {
 
@@ -32,7 +32,7 @@ Json RandomTrainerOptionsToJson(const RandomTrainerOptions& o) {
 }
 
 RandomTrainer::RandomTrainer(TrainerOptions trainer_options, RandomTrainerOptions options,
-                             BuiltModel model, BatchSource* train, BatchSource* valid,
+                             BuiltSpace model, BatchSource* train, BatchSource* valid,
                              Distributed* distributed)
     : Trainer(trainer_options, model.model, train, distributed),
       options_(options),

@@ -19,8 +19,8 @@
 #include <torch/optim/sgd.h>
 
 #include "algorithms/random/random_mutator.h"
-#include "nas/model_registry.h"
-#include "nas/trainer.h"
+#include "nas/core/space_registry.h"
+#include "nas/train/trainer.h"
 
 namespace nas::random {
 
@@ -39,7 +39,7 @@ Json RandomTrainerOptionsToJson(const RandomTrainerOptions& options);
 
 class RandomTrainer : public Trainer {
  public:
-  RandomTrainer(TrainerOptions trainer_options, RandomTrainerOptions options, BuiltModel model,
+  RandomTrainer(TrainerOptions trainer_options, RandomTrainerOptions options, BuiltSpace model,
                 BatchSource* train, BatchSource* valid, Distributed* distributed = nullptr);
 
   RandomMutator& mutator() { return *mutator_; }
@@ -50,7 +50,7 @@ class RandomTrainer : public Trainer {
 
  private:
   RandomTrainerOptions options_;
-  BuiltModel model_;
+  BuiltSpace model_;
   BatchSource* valid_;
   std::unique_ptr<RandomMutator> mutator_;
   std::unique_ptr<torch::optim::SGD> sgd_;

@@ -13,8 +13,8 @@
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
 #include "nas/base/file.h"
-#include "nas/callbacks.h"
-#include "nas/fixed_architecture.h"
+#include "nas/train/callbacks.h"
+#include "nas/core/fixed_architecture.h"
 
 namespace nas::random {
 namespace {

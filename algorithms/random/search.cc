@@ -8,7 +8,7 @@
 #include "algorithms/random/random_mutator.h"
 #include "nas/base/file.h"
 #include "nas/base/status.h"
-#include "nas/model_registry.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::random {
 
@@ -34,8 +34,8 @@ Json SearchOptionsToJson(const SearchOptions& o) {
 }
 
 absl::Status RunSearch(const SearchOptions& options) {
-  NAS_ASSIGN_OR_RETURN(ModelFactory factory, ModelRegistry().Lookup(options.space));
-  NAS_ASSIGN_OR_RETURN(BuiltModel built, factory(options.space_options));
+  NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(options.space));
+  NAS_ASSIGN_OR_RETURN(BuiltSpace built, factory(options.space_options));
   torch::manual_seed(options.seed);
   const std::string dir = options.output_dir;
   NAS_RETURN_IF_ERROR(MakeDirs(dir));

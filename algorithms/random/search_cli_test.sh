@@ -33,7 +33,7 @@ expect_error() {
   [[ $(wc -l < "${out}.err") -eq 1 ]] || { cat "${out}.err"; fail "$*: not one line"; }
   grep -q -- "${pattern}" "${out}.err" || { cat "${out}.err"; fail "$*: no '${pattern}'"; }
 }
-expect_error "unknown search space 'nope'; registered: small_cnn" --space=nope --output_dir="${out}/d"
+expect_error "unknown space 'nope'; registered: small_cnn" --space=nope --output_dir="${out}/d"
 expect_error "malformed JSON" --space_options='{"layers":' --output_dir="${out}/d"
 expect_error "unknown member small_cnn options.layer" --space_options='{"layer": 2}' --output_dir="${out}/d"
 expect_error "num_samples must be >= 1" --num_samples=0 --output_dir="${out}/d"

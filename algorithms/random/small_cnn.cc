@@ -3,8 +3,8 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
 
 namespace nas::random {
 namespace {
@@ -96,10 +96,10 @@ absl::StatusOr<SmallCnnOptions> SmallCnnOptionsFromJson(const Json& j) {
   return o;
 }
 
-absl::StatusOr<BuiltModel> MakeSmallCnn(const Json& options) {
+absl::StatusOr<BuiltSpace> MakeSmallCnn(const Json& options) {
   NAS_ASSIGN_OR_RETURN(SmallCnnOptions o, SmallCnnOptionsFromJson(options));
   auto model = std::make_shared<SmallCnnImpl>(o);
-  BuiltModel built;
+  BuiltSpace built;
   built.model = model;
   built.input_shape = {o.in_channels, o.image_size, o.image_size};
   built.forward = [model](const at::Tensor& x) { return model->forward(x); };
@@ -108,4 +108,4 @@ absl::StatusOr<BuiltModel> MakeSmallCnn(const Json& options) {
 
 }  // namespace nas::random
 
-NAS_REGISTER(nas::ModelRegistry(), "small_cnn", &nas::random::MakeSmallCnn);
+NAS_REGISTER(nas::SpaceRegistry(), "small_cnn", &nas::random::MakeSmallCnn);

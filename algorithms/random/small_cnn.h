@@ -20,7 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
-#include "nas/model_registry.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::random {
 
@@ -35,7 +35,7 @@ struct SmallCnnOptions {
 absl::StatusOr<SmallCnnOptions> SmallCnnOptionsFromJson(const Json& j);
 
 // The model and how to call it (registered as "small_cnn").
-absl::StatusOr<BuiltModel> MakeSmallCnn(const Json& options);
+absl::StatusOr<BuiltSpace> MakeSmallCnn(const Json& options);
 
 }  // namespace nas::random
 

@@ -9,8 +9,8 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/distributed.h"
-#include "nas/fixed_architecture.h"
+#include "nas/train/distributed.h"
+#include "nas/core/fixed_architecture.h"
 
 namespace nas::random {
 
@@ -56,8 +56,8 @@ absl::Status RunTrainJob(TrainJobOptions o) {
   NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
   NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, Distributed::Create(env));
   torch::manual_seed(o.seed);
-  NAS_ASSIGN_OR_RETURN(ModelFactory factory, ModelRegistry().Lookup(o.space));
-  NAS_ASSIGN_OR_RETURN(BuiltModel built, factory(o.space_options));
+  NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(o.space));
+  NAS_ASSIGN_OR_RETURN(BuiltSpace built, factory(o.space_options));
   NAS_ASSIGN_OR_RETURN(datasets::DatasetFactory dataset_factory,
                        datasets::DatasetRegistry().Lookup(o.dataset));
   datasets::DatasetOptions data_options;

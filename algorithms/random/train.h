@@ -16,7 +16,7 @@
 #include "absl/status/status.h"
 #include "algorithms/random/random_trainer.h"
 #include "nas/base/json.h"
-#include "nas/trainer.h"
+#include "nas/train/trainer.h"
 
 namespace nas::random {
 

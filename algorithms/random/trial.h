@@ -16,7 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
-#include "nas/trial.h"
+#include "nas/multi_trial/trial.h"
 
 namespace nas::random {
 

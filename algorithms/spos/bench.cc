@@ -24,11 +24,11 @@
 #include "algorithms/spos/shufflenet_space.h"
 #include "algorithms/spos/spos_mutator.h"
 #include "nas/base/init.h"
-#include "nas/base/runtime.h"
-#include "nas/distributed.h"
-#include "nas/fixed_architecture.h"
-#include "nas/parameters.h"
-#include "nas/uniform_sampling.h"
+#include "nas/base/torch/runtime.h"
+#include "nas/train/distributed.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/parameters.h"
+#include "nas/core/uniform_sampling.h"
 #include "tools/bench/spawn.h"
 
 DEFINE_string(mode, "", "Internal: evaluate (one process of the evaluation benchmark).");

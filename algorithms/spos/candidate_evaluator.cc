@@ -3,8 +3,8 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
-#include "nas/batchnorm_recalibration.h"
-#include "nas/classifier_evaluation.h"
+#include "nas/train/batchnorm_recalibration.h"
+#include "nas/train/classifier_evaluation.h"
 
 namespace nas::spos {
 

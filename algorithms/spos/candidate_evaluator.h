@@ -1,6 +1,6 @@
 // Scores SPOS candidates on a trained supernet, as the authors' search does:
 // the candidate's path is set, BatchNorm statistics are re-estimated on
-// training batches (nas/batchnorm_recalibration.h), then top-1 accuracy is
+// training batches (nas/train/batchnorm_recalibration.h), then top-1 accuracy is
 // measured on held-out data. Every candidate sees the same recalibration
 // and evaluation batches, so its score does not depend on the candidates
 // scored before it (which is what makes a killed search resumable with
@@ -17,9 +17,9 @@
 
 #include "absl/status/statusor.h"
 #include "algorithms/spos/shufflenet_space.h"
-#include "nas/architecture.h"
-#include "nas/batch_source.h"
-#include "nas/mutator.h"
+#include "nas/core/architecture.h"
+#include "nas/train/batch_source.h"
+#include "nas/core/mutator.h"
 
 namespace nas::spos {
 

@@ -26,9 +26,9 @@
 #include "absl/status/statusor.h"
 #include "algorithms/spos/candidate_evaluator.h"
 #include "algorithms/spos/shufflenet_space.h"
-#include "algorithms/spos/spos_evolution_tuner.h"
+#include "nas/tuners/spos_evolution_tuner.h"
 #include "algorithms/spos/spos_trainer.h"
-#include "nas/trainer.h"
+#include "nas/train/trainer.h"
 
 namespace nas::spos {
 

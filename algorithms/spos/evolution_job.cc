@@ -9,15 +9,15 @@
 #include "algorithms/spos/data.h"
 #include "algorithms/spos/path_cost.h"
 #include "algorithms/spos/rank_pool.h"
-#include "algorithms/spos/spos_evolution_tuner.h"
+#include "nas/tuners/spos_evolution_tuner.h"
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/distributed.h"
-#include "nas/evaluator.h"
-#include "nas/fixed_architecture.h"
-#include "nas/parameters.h"
-#include "nas/svg_plot.h"
+#include "nas/train/distributed.h"
+#include "nas/multi_trial/evaluator.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/parameters.h"
+#include "nas/analysis/svg_plot.h"
 
 namespace nas::spos {
 

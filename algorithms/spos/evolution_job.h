@@ -19,8 +19,8 @@
 
 #include "absl/status/statusor.h"
 #include "algorithms/spos/config.h"
-#include "nas/architecture.h"
-#include "nas/tuner_driver.h"
+#include "nas/core/architecture.h"
+#include "nas/multi_trial/tuner_driver.h"
 
 namespace nas::spos {
 

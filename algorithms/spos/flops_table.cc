@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
-#include "nas/flops.h"
+#include "nas/analysis/flops.h"
 
 namespace nas::spos {
 namespace {

@@ -1,7 +1,7 @@
 // The FLOPs (and parameter) lookup table of the SPOS ShuffleNetV2 space: the
 // multiply-accumulates of every candidate of every choice block at its input
 // resolution, plus the fixed stem and head, counted as the SPOS authors
-// count (convs and FC only, batch 1; nas/flops.h). An architecture's FLOPs
+// count (convs and FC only, batch 1; nas/analysis/flops.h). An architecture's FLOPs
 // are then a sum of table entries, cheap enough for the FLOPs-constrained
 // path sampling and evolution of SPOS (thousands of look-ups per step).
 //
@@ -32,9 +32,9 @@
 
 #include "absl/status/statusor.h"
 #include "algorithms/spos/shufflenet_space.h"
-#include "nas/architecture.h"
+#include "nas/core/architecture.h"
 #include "nas/base/json.h"
-#include "nas/search_space.h"
+#include "nas/core/search_space.h"
 
 namespace nas::spos {
 

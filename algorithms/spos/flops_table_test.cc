@@ -9,9 +9,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "nas/architecture.h"
-#include "nas/fixed_architecture.h"
-#include "nas/flops.h"
+#include "nas/core/architecture.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/analysis/flops.h"
 
 namespace nas::spos {
 namespace {

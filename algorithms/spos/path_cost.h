@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "algorithms/spos/flops_table.h"
 #include "algorithms/spos/spos_mutator.h"
-#include "nas/architecture.h"
+#include "nas/core/architecture.h"
 #include "nas/base/json.h"
 
 namespace nas::spos {

@@ -28,7 +28,7 @@
 #include "absl/status/statusor.h"
 #include "algorithms/spos/candidate_evaluator.h"
 #include "nas/base/json.h"
-#include "nas/distributed.h"
+#include "nas/train/distributed.h"
 
 namespace nas::spos {
 

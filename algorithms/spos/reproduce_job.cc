@@ -14,9 +14,9 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/ranking.h"
-#include "nas/svg_plot.h"
-#include "nas/uniform_sampling.h"
+#include "nas/analysis/ranking.h"
+#include "nas/analysis/svg_plot.h"
+#include "nas/core/uniform_sampling.h"
 
 namespace nas::spos {
 namespace {

@@ -6,14 +6,15 @@
 
 #include "algorithms/spos/data.h"
 #include "algorithms/spos/path_cost.h"
+#include "nas/train/weight_decay.h"
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/classifier_evaluation.h"
-#include "nas/distributed.h"
-#include "nas/fixed_architecture.h"
-#include "nas/lr_schedule.h"
-#include "nas/trainer.h"
+#include "nas/train/classifier_evaluation.h"
+#include "nas/train/distributed.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/train/lr_schedule.h"
+#include "nas/train/trainer.h"
 
 namespace nas::spos {
 namespace {

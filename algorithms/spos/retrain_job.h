@@ -16,7 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "algorithms/spos/config.h"
-#include "nas/architecture.h"
+#include "nas/core/architecture.h"
 
 namespace nas::spos {
 

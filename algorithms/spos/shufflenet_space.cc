@@ -403,53 +403,17 @@ absl::StatusOr<std::shared_ptr<ShuffleNetSupernetImpl>> MakeShuffleNet(
   return model;
 }
 
-absl::StatusOr<BuiltModel> MakeShuffleNetSpace(const Json& options) {
+absl::StatusOr<BuiltSpace> MakeShuffleNetSpace(const Json& options) {
   NAS_ASSIGN_OR_RETURN(ShuffleNetSpaceOptions o, ShuffleNetSpaceOptionsFromJson(options));
   NAS_ASSIGN_OR_RETURN(std::shared_ptr<ShuffleNetSupernetImpl> model, MakeShuffleNet(o));
-  BuiltModel built;
+  BuiltSpace built;
   built.model = model;
   built.input_shape = model->input_shape();
   built.forward = [model](const at::Tensor& x) { return model->forward(x); };
   return built;
 }
 
-// ---------------------------------------------------------------------------
-// Weight decay groups
-
-namespace {
-
-bool IsConvOrLinear(const torch::nn::Module& m) {
-  return m.as<torch::nn::Conv1d>() != nullptr || m.as<torch::nn::Conv2d>() != nullptr ||
-         m.as<torch::nn::Conv3d>() != nullptr || m.as<torch::nn::Linear>() != nullptr;
-}
-
-}  // namespace
-
-std::vector<std::string> ConvAndLinearWeightNames(const torch::nn::Module& model) {
-  std::set<std::string> weights;
-  for (const auto& item : model.named_modules(/*name_prefix=*/"", /*include_self=*/true)) {
-    if (IsConvOrLinear(*item.value()) && item.value()->named_parameters(false).contains("weight")) {
-      weights.insert(item.key().empty() ? "weight" : absl::StrCat(item.key(), ".weight"));
-    }
-  }
-  std::vector<std::string> names;
-  for (const auto& p : model.named_parameters()) {
-    if (weights.count(p.key())) names.push_back(p.key());
-  }
-  return names;
-}
-
-WeightDecayGroups SplitForWeightDecay(const torch::nn::Module& model) {
-  std::vector<std::string> decayed = ConvAndLinearWeightNames(model);
-  std::set<std::string> decay_set(decayed.begin(), decayed.end());
-  WeightDecayGroups groups;
-  for (const auto& p : model.named_parameters()) {
-    (decay_set.count(p.key()) ? groups.decay : groups.no_decay).push_back(p.value());
-  }
-  return groups;
-}
-
 }  // namespace nas::spos
 
-NAS_REGISTER(nas::ModelRegistry(), nas::spos::kShuffleNetSpaceName,
+NAS_REGISTER(nas::SpaceRegistry(), nas::spos::kShuffleNetSpaceName,
              &nas::spos::MakeShuffleNetSpace);

@@ -77,9 +77,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
-#include "nas/layer_choice.h"
-#include "nas/model_registry.h"
-#include "nas/search_space.h"
+#include "nas/core/layer_choice.h"
+#include "nas/core/space_registry.h"
+#include "nas/core/search_space.h"
 
 namespace nas::spos {
 
@@ -252,21 +252,7 @@ absl::StatusOr<std::shared_ptr<ShuffleNetSupernetImpl>> MakeShuffleNet(
     const ShuffleNetSpaceOptions& options);
 
 // The registered factory ("spos_shufflenet").
-absl::StatusOr<BuiltModel> MakeShuffleNetSpace(const Json& options);
-
-// ---------------------------------------------------------------------------
-// Weight decay as in the authors' code: conv and FC weights only (not BN,
-// not biases). Works on any model (supernet, fixed child, or other).
-
-// Full dotted names of the weights of every Conv1d/2d/3d and Linear module,
-// in named_parameters() order.
-std::vector<std::string> ConvAndLinearWeightNames(const torch::nn::Module& model);
-
-struct WeightDecayGroups {
-  std::vector<at::Tensor> decay;     // conv and FC weights
-  std::vector<at::Tensor> no_decay;  // everything else (BN, biases)
-};
-WeightDecayGroups SplitForWeightDecay(const torch::nn::Module& model);
+absl::StatusOr<BuiltSpace> MakeShuffleNetSpace(const Json& options);
 
 }  // namespace nas::spos
 

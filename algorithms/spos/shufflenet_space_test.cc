@@ -10,12 +10,13 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "nas/architecture.h"
+#include "nas/train/weight_decay.h"
+#include "nas/core/architecture.h"
 #include "nas/base/file.h"
-#include "nas/fixed_architecture.h"
-#include "nas/model_registry.h"
-#include "nas/mutable_tree.h"
-#include "nas/mutator.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/space_registry.h"
+#include "nas/core/mutable_tree.h"
+#include "nas/core/mutator.h"
 
 namespace nas::spos {
 namespace {
@@ -79,9 +80,9 @@ class ShuffleNetSpaceTest : public ::testing::Test {
 };
 
 TEST_F(ShuffleNetSpaceTest, RegisteredSpaceHasTwentyLayerChoicesWithFourNamedCandidates) {
-  auto factory = ModelRegistry().Lookup("spos_shufflenet");
+  auto factory = SpaceRegistry().Lookup("spos_shufflenet");
   ASSERT_TRUE(factory.ok()) << factory.status();
-  absl::StatusOr<BuiltModel> built = (*factory)(Json::object());
+  absl::StatusOr<BuiltSpace> built = (*factory)(Json::object());
   ASSERT_TRUE(built.ok()) << built.status();
   EXPECT_EQ(built->input_shape, (std::vector<int64_t>{3, 224, 224}));
   absl::StatusOr<SearchSpace> space = SearchSpaceOf(*built->model);
@@ -420,8 +421,8 @@ TEST_F(ShuffleNetSpaceTest, BadOptionsAreRejectedNamingTheOption) {
   }
   // The registered factory and MakeShuffleNet report the same; the
   // constructor throws.
-  absl::StatusOr<BuiltModel> built =
-      (*ModelRegistry().Lookup("spos_shufflenet"))(Json::parse(R"({"image_size": 100})"));
+  absl::StatusOr<BuiltSpace> built =
+      (*SpaceRegistry().Lookup("spos_shufflenet"))(Json::parse(R"({"image_size": 100})"));
   EXPECT_EQ(built.status().code(), absl::StatusCode::kInvalidArgument);
   ShuffleNetSpaceOptions bad;
   bad.stage_channels[1] = 161;
@@ -431,7 +432,7 @@ TEST_F(ShuffleNetSpaceTest, BadOptionsAreRejectedNamingTheOption) {
   EXPECT_THROW(ShuffleNetSupernet{bad}, c10::Error);
 }
 
-TEST_F(ShuffleNetSpaceTest, WeightDecayGroupsHoldConvAndFcWeightsOnly) {
+TEST_F(ShuffleNetSpaceTest, WeightDecayGroupsHoldConvAndFcWeightsOnly) {  // the authors' rule
   ShuffleNetSpaceOptions o = Preset("fashion_mnist");
   o.affine = true;
   ShuffleNetSupernet net(o);

@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
-#include "nas/uniform_sampling.h"
+#include "nas/core/uniform_sampling.h"
 
 namespace nas::spos {
 

@@ -1,7 +1,7 @@
 // SposMutator: the path samplers of Single Path One-Shot (Guo et al., ECCV
 // 2020): a new single path every step, drawn
 //
-//   * "uniform": each choice uniformly (nas/uniform_sampling.h), or
+//   * "uniform": each choice uniformly (nas/core/uniform_sampling.h), or
 //   * "flops_bins": the authors' FLOPs-uniform sampling. The range
 //     [flops_min, flops_max] is cut into `bins` equal bins; one bin is drawn
 //     uniformly ONCE per path, then uniform paths are drawn until one falls
@@ -31,7 +31,7 @@
 
 #include "absl/status/status.h"
 #include "nas/base/json.h"
-#include "nas/mutator.h"
+#include "nas/core/mutator.h"
 
 namespace nas::spos {
 

@@ -7,7 +7,7 @@
 #include <torch/torch.h>
 
 #include "nas/testing/mutator_conformance.h"
-#include "nas/layer_choice.h"
+#include "nas/core/layer_choice.h"
 #include "nas/testing/toy_spaces.h"
 
 namespace nas::spos {

@@ -2,10 +2,11 @@
 
 #include <torch/torch.h>
 
+#include "nas/train/weight_decay.h"
 #include "nas/base/status.h"
-#include "nas/classifier_evaluation.h"
-#include "nas/lr_schedule.h"
-#include "nas/uniform_sampling.h"
+#include "nas/train/classifier_evaluation.h"
+#include "nas/train/lr_schedule.h"
+#include "nas/core/uniform_sampling.h"
 
 namespace nas::spos {
 

@@ -34,7 +34,7 @@
 
 #include "algorithms/spos/shufflenet_space.h"
 #include "algorithms/spos/spos_mutator.h"
-#include "nas/trainer.h"
+#include "nas/train/trainer.h"
 
 namespace nas::spos {
 

@@ -10,8 +10,8 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/distributed.h"
-#include "nas/fixed_architecture.h"
+#include "nas/train/distributed.h"
+#include "nas/core/fixed_architecture.h"
 
 namespace nas::spos {
 

@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "algorithms/spos/config.h"
-#include "nas/trainer.h"
+#include "nas/train/trainer.h"
 
 namespace nas::spos {
 

@@ -7,9 +7,9 @@
 
 #include <ATen/ATen.h>
 
-#include "nas/base_mutator.h"
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
+#include "nas/core/base_mutator.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
 
 namespace nas::my_algo {
 

@@ -6,7 +6,7 @@
 #include <memory>
 #include <random>
 
-#include "nas/mutator.h"
+#include "nas/core/mutator.h"
 
 namespace nas::my_algo {
 

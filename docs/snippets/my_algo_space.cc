@@ -3,9 +3,9 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
-#include "nas/model_registry.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::my_algo {
 namespace {
@@ -37,14 +37,14 @@ struct MyAlgoNetImpl : torch::nn::Module {
   torch::nn::Linear fc{nullptr};
 };
 
-absl::StatusOr<BuiltModel> MakeMyAlgoNet(const Json& options) {
+absl::StatusOr<BuiltSpace> MakeMyAlgoNet(const Json& options) {
   int64_t channels = 8;
   JsonObjectReader reader(options, "my_algo_net options");
   reader.Optional("channels", &channels);
   NAS_RETURN_IF_ERROR(reader.Finish());  // unknown members are errors
   if (channels < 1) return absl::InvalidArgumentError("my_algo_net options.channels must be >= 1");
   auto model = std::make_shared<MyAlgoNetImpl>(channels);
-  BuiltModel built;
+  BuiltSpace built;
   built.model = model;
   built.input_shape = {1, 28, 28};
   built.forward = [model](const at::Tensor& x) { return model->forward(x); };
@@ -54,4 +54,4 @@ absl::StatusOr<BuiltModel> MakeMyAlgoNet(const Json& options) {
 }  // namespace
 }  // namespace nas::my_algo
 
-NAS_REGISTER(nas::ModelRegistry(), "my_algo_net", &nas::my_algo::MakeMyAlgoNet);
+NAS_REGISTER(nas::SpaceRegistry(), "my_algo_net", &nas::my_algo::MakeMyAlgoNet);

@@ -2,11 +2,11 @@
 
 #include <torch/torch.h>
 
-#include "nas/classifier_evaluation.h"
+#include "nas/train/classifier_evaluation.h"
 
 namespace nas::my_algo {
 
-MyAlgoTrainer::MyAlgoTrainer(TrainerOptions options, BuiltModel model, BatchSource* train,
+MyAlgoTrainer::MyAlgoTrainer(TrainerOptions options, BuiltSpace model, BatchSource* train,
                              BatchSource* valid, double lr)
     : Trainer(options, model.model, train),
       model_(std::move(model)),

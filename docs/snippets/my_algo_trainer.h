@@ -7,14 +7,14 @@
 #include <torch/optim/sgd.h>
 
 #include "algorithms/my_algo/my_algo_mutator.h"
-#include "nas/model_registry.h"
-#include "nas/trainer.h"
+#include "nas/core/space_registry.h"
+#include "nas/train/trainer.h"
 
 namespace nas::my_algo {
 
 class MyAlgoTrainer : public Trainer {
  public:
-  MyAlgoTrainer(TrainerOptions options, BuiltModel model, BatchSource* train, BatchSource* valid,
+  MyAlgoTrainer(TrainerOptions options, BuiltSpace model, BatchSource* train, BatchSource* valid,
                 double lr = 0.05);
 
   MyAlgoMutator& mutator() { return *mutator_; }
@@ -24,7 +24,7 @@ class MyAlgoTrainer : public Trainer {
   Metrics validate(int64_t epoch) override;
 
  private:
-  BuiltModel model_;
+  BuiltSpace model_;
   BatchSource* valid_;
   std::unique_ptr<MyAlgoMutator> mutator_;
   std::unique_ptr<torch::optim::SGD> sgd_;

@@ -9,7 +9,7 @@
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
 #include "nas/base/file.h"
-#include "nas/fixed_architecture.h"
+#include "nas/core/fixed_architecture.h"
 
 namespace nas::my_algo {
 namespace {
@@ -23,7 +23,7 @@ TEST(MyAlgoTrainerTest, TrainsAndExports) {
   datasets::DataLoader train(split->train, datasets::LoaderOptions().batch_size(32));
   datasets::DataLoader valid(split->valid, datasets::LoaderOptions().batch_size(64).shuffle(false));
 
-  auto factory = ModelRegistry().Lookup("my_algo_net");  // registered by my_algo_space.cc
+  auto factory = SpaceRegistry().Lookup("my_algo_net");  // registered by my_algo_space.cc
   ASSERT_TRUE(factory.ok()) << factory.status().message();
   auto built = (*factory)(Json::object());
   ASSERT_TRUE(built.ok()) << built.status().message();

@@ -2,9 +2,9 @@
 #include <random>
 
 #include "nas/base/status.h"
-#include "nas/parameters.h"
-#include "nas/tuner.h"
-#include "nas/uniform_sampling.h"
+#include "nas/core/parameters.h"
+#include "nas/multi_trial/tuner.h"
+#include "nas/core/uniform_sampling.h"
 
 namespace nas::my_algo {
 namespace {

@@ -1,8 +1,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "nas/parameters.h"
-#include "nas/tuner.h"
+#include "nas/core/parameters.h"
+#include "nas/multi_trial/tuner.h"
 
 namespace nas::my_algo {
 namespace {

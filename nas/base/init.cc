@@ -2,19 +2,27 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <gflags/gflags.h>
 
 #include "nas/base/logging.h"
-#include "nas/base/runtime.h"
-
-DEFINE_int32(threads, 0, "Intra-op CPU threads; 0 = all cores this process may use.");
 
 namespace nas {
 
 namespace {
+
+std::vector<StartupHook>& Hooks() {
+  static auto* hooks = new std::vector<StartupHook>;
+  return *hooks;
+}
+
+std::set<std::string>& HiddenFlags() {
+  static auto* hidden = new std::set<std::string>;
+  return *hidden;
+}
 
 // Flags defined by the project's own sources (LibTorch, glog and gflags define
 // dozens more that a user of our binaries never needs).
@@ -39,7 +47,7 @@ void PrintHelp(const char* usage, const char* argv0) {
   std::vector<gflags::CommandLineFlagInfo> flags;
   gflags::GetAllFlags(&flags);
   for (const auto& flag : flags) {
-    if (IsProjectFlag(flag)) printf("%s", gflags::DescribeOneFlag(flag).c_str());
+    if (IsProjectFlag(flag) && !HiddenFlags().count(flag.name)) printf("%s", gflags::DescribeOneFlag(flag).c_str());
   }
   printf("\n--helpfull lists the flags of LibTorch and glog as well.\n");
 }
@@ -55,9 +63,15 @@ void InitMain(const char* usage, int* argc, char*** argv) {
   gflags::ParseCommandLineFlags(argc, argv, /*remove_flags=*/true);
   FLAGS_logtostderr = true;
   google::InitGoogleLogging((*argv)[0]);
-  RuntimeOptions options;
-  options.intra_op_threads = FLAGS_threads;
-  ApplyRuntimeDefaults(options);
+  RunStartupHooks();
+}
+
+void HideFlagFromHelp(const std::string& name) { HiddenFlags().insert(name); }
+
+void RegisterStartupHook(StartupHook hook) { Hooks().push_back(hook); }
+
+void RunStartupHooks() {
+  for (StartupHook hook : Hooks()) hook();
 }
 
 int ExitWith(const absl::Status& status) {

@@ -33,7 +33,7 @@ namespace nas {
 template <typename T>
 class Registry {
  public:
-  // `kind` names the entries in messages ("search space", "tuner").
+  // `kind` names the entries in messages ("space", "tuner").
   explicit Registry(std::string kind) : kind_(std::move(kind)) {}
 
   Registry(const Registry&) = delete;

@@ -13,6 +13,7 @@
 
 #include <exception>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -34,16 +35,29 @@ absl::StatusOr<T> Annotate(absl::StatusOr<T> value, absl::string_view context) {
   return Annotate(value.status(), context);
 }
 
-// Runs `fn` and turns an exception escaping it into a Status: c10::Error
-// (TORCH_CHECK failures, shape mismatches) and std::invalid_argument become
-// InvalidArgument, anything else Internal. The message is the exception's
-// message without LibTorch's C++ backtrace. Use it at few, named boundaries:
-// a binary's main, a trainer step, a user callback.
+// Runs `fn` and turns an exception escaping it into a Status:
+// std::invalid_argument becomes InvalidArgument, anything else Internal,
+// unless a registered translator claims it first. The LibTorch layer
+// (//nas/base/torch:exceptions, linked by every library that runs tensor
+// code) registers one: c10::Error (TORCH_CHECK failures, shape mismatches)
+// becomes InvalidArgument with the message without LibTorch's C++
+// backtrace. Use it at few, named boundaries: a binary's main, a trainer
+// step, a user callback.
 absl::Status CatchExceptions(const std::function<absl::Status()>& fn);
 
+// The Status of the exception currently being handled (call it inside a
+// catch block only), by the same rules.
+absl::Status StatusFromCurrentException();
+
 // The message of the exception currently being handled (inside a catch
-// block), without LibTorch's backtrace.
+// block), without LibTorch's backtrace when the LibTorch layer is linked.
 std::string CurrentExceptionMessage();
+
+// A translator is called inside a catch block; it rethrows (`throw;`) to
+// inspect the exception and returns its Status, or nullopt when the
+// exception is not its kind. Register at static-initialisation time.
+using ExceptionTranslator = std::optional<absl::Status> (*)();
+void RegisterExceptionTranslator(ExceptionTranslator translator);
 
 }  // namespace nas
 

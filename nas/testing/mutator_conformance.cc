@@ -6,8 +6,8 @@
 #include <torch/torch.h>
 
 #include "nas/base/file.h"
-#include "nas/fixed_architecture.h"
-#include "nas/mutable_tree.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/mutable_tree.h"
 #include "nas/testing/toy_spaces.h"
 
 namespace nas::testing {

@@ -25,7 +25,7 @@
 #include <functional>
 #include <memory>
 
-#include "nas/mutator.h"
+#include "nas/core/mutator.h"
 
 namespace nas::testing {
 

@@ -19,7 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "nas/base/file.h"
 #include "nas/base/init.h"
-#include "nas/trial.h"
+#include "nas/multi_trial/trial.h"
 
 DEFINE_string(parameters, "", "the trial's parameters file (default: $NAS_TRIAL_PARAMETERS)");
 DEFINE_string(result, "", "where to write the result (default: $NAS_TRIAL_RESULT)");

@@ -2,9 +2,9 @@
 
 #include <torch/torch.h>
 
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
-#include "nas/mutable_scope.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
+#include "nas/core/mutable_scope.h"
 
 namespace nas::testing {
 namespace {

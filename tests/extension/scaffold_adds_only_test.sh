@@ -15,7 +15,7 @@ mkdir -p "${ws}"
 (cd "${root}" && find -L . -type f ! -name MANIFEST ! -path './external/*' -print0 |
    xargs -0 tar --dereference -cf -) | (cd "${ws}" && tar -xf -)
 touch "${ws}/WORKSPACE"
-[[ -f "${ws}/nas/mutator.h" && -f "${ws}/nas/testing/mutator_conformance.h" ]] || fail "the copy lacks nas/"
+[[ -f "${ws}/nas/core/mutator.h" && -f "${ws}/nas/testing/mutator_conformance.h" ]] || fail "the copy lacks nas/"
 snapshot() { (cd "${ws}" && find . -type f -print0 | xargs -0 sha256sum | LC_ALL=C sort); }
 snapshot > "${TEST_TMPDIR}/before"
 

@@ -15,9 +15,9 @@
 #include <torch/torch.h>
 
 #include "nas/base/init.h"
-#include "nas/fixed_architecture.h"
-#include "nas/layer_choice.h"
-#include "nas/mutator.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/layer_choice.h"
+#include "nas/core/mutator.h"
 
 DEFINE_int32(steps, 20, "Timed steps per configuration and round.");
 DEFINE_int32(rounds, 5, "Alternating measurement rounds (the median is reported).");

@@ -1,4 +1,4 @@
-// Measures what the runtime defaults (nas/base/runtime.h) buy: the step time
+// Measures what the runtime defaults (nas/base/torch/runtime.h) buy: the step time
 // of a small conv-net training step (SGD, batch 128, 32x32x3 inputs) in fresh
 // processes with LibTorch's and glibc's own defaults, then with each of our
 // defaults added, as ratios to the all-off step in one table.
@@ -21,7 +21,7 @@
 #include <torch/torch.h>
 
 #include "nas/base/init.h"
-#include "nas/base/runtime.h"
+#include "nas/base/torch/runtime.h"
 
 DEFINE_string(child, "", "Internal: run one configuration (threads,blas,alloc as 0/1).");
 DEFINE_int32(steps, 30, "Timed training steps per configuration.");

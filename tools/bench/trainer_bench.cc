@@ -20,8 +20,8 @@
 #include <torch/torch.h>
 
 #include "nas/base/init.h"
-#include "nas/base/runtime.h"
-#include "nas/trainer.h"
+#include "nas/base/torch/runtime.h"
+#include "nas/train/trainer.h"
 #include "tools/bench/spawn.h"
 
 DEFINE_string(mode, "", "Internal: one configuration (loop, trainer, trainer_bf16, ddp).");

@@ -18,9 +18,9 @@
 
 #include "nas/base/file.h"
 #include "nas/base/init.h"
-#include "nas/evaluator.h"
-#include "nas/tuner.h"
-#include "nas/tuner_driver.h"
+#include "nas/multi_trial/evaluator.h"
+#include "nas/multi_trial/tuner.h"
+#include "nas/multi_trial/tuner_driver.h"
 
 DEFINE_int32(seeds, 5, "Seeds per tuner.");
 DEFINE_int32(trials, 400, "Trials per search.");

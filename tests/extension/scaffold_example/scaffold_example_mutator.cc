@@ -5,7 +5,7 @@
 #include <torch/serialize/input-archive.h>
 #include <torch/serialize/output-archive.h>
 
-#include "nas/uniform_sampling.h"
+#include "nas/core/uniform_sampling.h"
 
 namespace nas::scaffold_example {
 

@@ -1,6 +1,6 @@
 // ScaffoldExampleMutator: the architecture sampler of the scaffold_example package.
 //
-// As generated it samples uniformly (nas/uniform_sampling.h): one candidate
+// As generated it samples uniformly (nas/core/uniform_sampling.h): one candidate
 // per LayerChoice; InputChoices by coin flip when n_chosen is unset, else
 // n_chosen distinct inputs. Replace sample_search() with your algorithm's
 // sampling and sample_final() with what it exports. Seeded by the
@@ -13,7 +13,7 @@
 #include <memory>
 #include <random>
 
-#include "nas/mutator.h"
+#include "nas/core/mutator.h"
 
 namespace nas::scaffold_example {
 

@@ -3,8 +3,8 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
-#include "nas/input_choice.h"
-#include "nas/layer_choice.h"
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
 
 namespace nas::scaffold_example {
 namespace {
@@ -101,10 +101,10 @@ absl::StatusOr<Options> OptionsFromJson(const Json& j) {
 
 }  // namespace
 
-absl::StatusOr<BuiltModel> MakeScaffoldExampleNet(const Json& options) {
+absl::StatusOr<BuiltSpace> MakeScaffoldExampleNet(const Json& options) {
   NAS_ASSIGN_OR_RETURN(Options o, OptionsFromJson(options));
   auto model = std::make_shared<ScaffoldExampleNetImpl>(o);
-  BuiltModel built;
+  BuiltSpace built;
   built.model = model;
   built.input_shape = {o.in_channels, o.image_size, o.image_size};
   built.forward = [model](const at::Tensor& x) { return model->forward(x); };
@@ -113,4 +113,4 @@ absl::StatusOr<BuiltModel> MakeScaffoldExampleNet(const Json& options) {
 
 }  // namespace nas::scaffold_example
 
-NAS_REGISTER(nas::ModelRegistry(), "scaffold_example_net", &nas::scaffold_example::MakeScaffoldExampleNet);
+NAS_REGISTER(nas::SpaceRegistry(), "scaffold_example_net", &nas::scaffold_example::MakeScaffoldExampleNet);

@@ -19,13 +19,13 @@
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
-#include "nas/model_registry.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::scaffold_example {
 
 // The model and how to call it (registered as "scaffold_example_net"); options are
 // validated strictly ({} = defaults).
-absl::StatusOr<BuiltModel> MakeScaffoldExampleNet(const Json& options);
+absl::StatusOr<BuiltSpace> MakeScaffoldExampleNet(const Json& options);
 
 }  // namespace nas::scaffold_example
 

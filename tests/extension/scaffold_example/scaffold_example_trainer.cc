@@ -3,7 +3,7 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
-#include "nas/classifier_evaluation.h"
+#include "nas/train/classifier_evaluation.h"
 
 namespace nas::scaffold_example {
 
@@ -35,7 +35,7 @@ Json ScaffoldExampleTrainerOptionsToJson(const ScaffoldExampleTrainerOptions& o)
 }
 
 ScaffoldExampleTrainer::ScaffoldExampleTrainer(TrainerOptions trainer_options, ScaffoldExampleTrainerOptions options,
-                                 BuiltModel model, BatchSource* train, BatchSource* valid,
+                                 BuiltSpace model, BatchSource* train, BatchSource* valid,
                                  Distributed* distributed)
     : Trainer(trainer_options, model.model, train, distributed),
       options_(options),

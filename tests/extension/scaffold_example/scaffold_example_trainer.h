@@ -1,5 +1,5 @@
 // ScaffoldExampleTrainer: the scaffold_example package's training loop, on the trainer base
-// (nas/trainer.h: epochs, callbacks, metrics, TensorBoard, exact resume,
+// (nas/train/trainer.h: epochs, callbacks, metrics, TensorBoard, exact resume,
 // bf16/fp16, data parallelism). Each step samples an architecture with
 // ScaffoldExampleMutator (the same on every rank), trains the weights on it with
 // SGD (cosine learning rate); validation scores one sampled architecture
@@ -22,8 +22,8 @@
 #include <torch/optim/sgd.h>
 
 #include "tests/extension/scaffold_example/scaffold_example_mutator.h"
-#include "nas/model_registry.h"
-#include "nas/trainer.h"
+#include "nas/core/space_registry.h"
+#include "nas/train/trainer.h"
 
 namespace nas::scaffold_example {
 
@@ -43,7 +43,7 @@ Json ScaffoldExampleTrainerOptionsToJson(const ScaffoldExampleTrainerOptions& op
 
 class ScaffoldExampleTrainer : public Trainer {
  public:
-  ScaffoldExampleTrainer(TrainerOptions trainer_options, ScaffoldExampleTrainerOptions options, BuiltModel model,
+  ScaffoldExampleTrainer(TrainerOptions trainer_options, ScaffoldExampleTrainerOptions options, BuiltSpace model,
                   BatchSource* train, BatchSource* valid, Distributed* distributed = nullptr);
 
   ScaffoldExampleMutator& mutator() { return *mutator_; }
@@ -54,7 +54,7 @@ class ScaffoldExampleTrainer : public Trainer {
 
  private:
   ScaffoldExampleTrainerOptions options_;
-  BuiltModel model_;
+  BuiltSpace model_;
   BatchSource* valid_;
   std::unique_ptr<ScaffoldExampleMutator> mutator_;
   std::unique_ptr<torch::optim::SGD> sgd_;

@@ -14,7 +14,7 @@
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
 #include "nas/base/file.h"
-#include "nas/fixed_architecture.h"
+#include "nas/core/fixed_architecture.h"
 
 namespace nas::scaffold_example {
 namespace {

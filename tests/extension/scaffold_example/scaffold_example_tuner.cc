@@ -3,8 +3,8 @@
 #include <ATen/ATen.h>
 
 #include "nas/base/status.h"
-#include "nas/parameters.h"
-#include "nas/uniform_sampling.h"
+#include "nas/core/parameters.h"
+#include "nas/core/uniform_sampling.h"
 
 namespace nas::scaffold_example {
 

@@ -1,5 +1,5 @@
 // ScaffoldExampleTuner: the scaffold_example package's tuner on the tuner protocol
-// (nas/tuner.h), registered as "scaffold_example" in TunerRegistry(), so
+// (nas/multi_trial/tuner.h), registered as "scaffold_example" in TunerRegistry(), so
 // //tools:tune and this package's :search binary can run it by name.
 //
 // As generated it proposes uniformly random architectures, never the same
@@ -18,7 +18,7 @@
 #include <set>
 #include <string>
 
-#include "nas/tuner.h"
+#include "nas/multi_trial/tuner.h"
 
 namespace nas::scaffold_example {
 

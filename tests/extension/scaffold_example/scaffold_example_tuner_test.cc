@@ -8,8 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "tests/extension/scaffold_example/scaffold_example_space.h"
-#include "nas/mutable_tree.h"
-#include "nas/parameters.h"
+#include "nas/core/mutable_tree.h"
+#include "nas/core/parameters.h"
 
 namespace nas::scaffold_example {
 namespace {
@@ -64,7 +64,7 @@ TEST(ScaffoldExampleTunerTest, BadOptionsAndBadUse) {
 }
 
 TEST(ScaffoldExampleNetTest, OptionsAreValidated) {
-  EXPECT_TRUE(ModelRegistry().Contains("scaffold_example_net"));
+  EXPECT_TRUE(SpaceRegistry().Contains("scaffold_example_net"));
   EXPECT_THAT(std::string(MakeScaffoldExampleNet(Json::parse(R"({"layers": 0})")).status().message()),
               HasSubstr("scaffold_example_net options.layers must be >= 1, got 0"));
   EXPECT_THAT(std::string(MakeScaffoldExampleNet(Json::parse(R"({"layer": 2})")).status().message()),

@@ -9,12 +9,12 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/classifier_evaluation.h"
-#include "nas/distributed.h"
-#include "nas/evaluator.h"
-#include "nas/fixed_architecture.h"
-#include "nas/parameters.h"
-#include "nas/tuner.h"
+#include "nas/train/classifier_evaluation.h"
+#include "nas/train/distributed.h"
+#include "nas/multi_trial/evaluator.h"
+#include "nas/core/fixed_architecture.h"
+#include "nas/core/parameters.h"
+#include "nas/multi_trial/tuner.h"
 
 namespace nas::scaffold_example {
 
@@ -77,8 +77,8 @@ absl::StatusOr<SearchSummary> RunSearchJob(SearchJobOptions o) {
   NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
   NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, Distributed::Create(env));
   torch::manual_seed(o.seed);
-  NAS_ASSIGN_OR_RETURN(ModelFactory factory, ModelRegistry().Lookup(o.space));
-  NAS_ASSIGN_OR_RETURN(BuiltModel built, factory(o.space_options));
+  NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(o.space));
+  NAS_ASSIGN_OR_RETURN(BuiltSpace built, factory(o.space_options));
   // Look the tuner up first: a bad option fails before any training.
   NAS_ASSIGN_OR_RETURN(TunerFactory tuner_factory, TunerRegistry().Lookup("scaffold_example"));
   TunerConfig tuner_config;

@@ -18,8 +18,8 @@
 #include "absl/status/statusor.h"
 #include "tests/extension/scaffold_example/scaffold_example_trainer.h"
 #include "nas/base/json.h"
-#include "nas/trainer.h"
-#include "nas/tuner_driver.h"
+#include "nas/train/trainer.h"
+#include "nas/multi_trial/tuner_driver.h"
 
 namespace nas::scaffold_example {
 

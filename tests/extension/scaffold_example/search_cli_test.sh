@@ -36,7 +36,7 @@ expect_error() {
   [[ "${lines}" -eq 1 ]] || { cat "${out}.err"; fail "$*: not one line"; }
   grep -q -- "${pattern}" "${out}.err" || { cat "${out}.err"; fail "$*: no '${pattern}'"; }
 }
-expect_error "unknown search space 'nope'; registered: scaffold_example_net" "${small[@]}" --space=nope --output_dir="${out}/e1"
+expect_error "unknown space 'nope'; registered: scaffold_example_net" "${small[@]}" --space=nope --output_dir="${out}/e1"
 expect_error "unknown member scaffold_example_net options.layer" "${small[@]}" --space_options='{"layer": 2}' --output_dir="${out}/e2"
 expect_error "malformed JSON" "${small[@]}" --tuner_options='{"max_attempts":' --output_dir="${out}/e3"
 expect_error "unknown member scaffold_example tuner options.attempts" "${small[@]}" --tuner_options='{"attempts": 2}' --output_dir="${out}/e4"

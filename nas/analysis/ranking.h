@@ -1,0 +1,21 @@
+// Rank agreement between two scorings of the same items, e.g. supernet
+// accuracy vs stand-alone accuracy of K architectures: the standard trust
+// check of one-shot NAS (Kendall's tau near 1: the supernet ranks like
+// training does; near 0: it does not).
+#ifndef NAS_ANALYSIS_RANKING_H_
+#define NAS_ANALYSIS_RANKING_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace nas {
+
+// Kendall's tau-b (ties in either list handled). Needs two lists of equal
+// length >= 2 with finite values; a list whose values are all equal has no
+// ranking (an error).
+absl::StatusOr<double> KendallTau(const std::vector<double>& a, const std::vector<double>& b);
+
+}  // namespace nas
+
+#endif  // NAS_ANALYSIS_RANKING_H_

@@ -1,0 +1,261 @@
+// LayerChoice / InputChoice / MutableScope through their public interface,
+// driven by a Mutator that returns fixed decisions.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "nas/core/input_choice.h"
+#include "nas/core/layer_choice.h"
+#include "nas/core/mutable_scope.h"
+#include "nas/core/mutator.h"
+
+namespace nas {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Candidates that multiply by a constant, so outputs are easy to predict.
+struct ScaleImpl : torch::nn::Cloneable<ScaleImpl> {
+  explicit ScaleImpl(double s) : s(s) {}
+  void reset() override {}
+  at::Tensor forward(at::Tensor x) {
+    ++calls;
+    return x * s;
+  }
+  double s;
+  int calls = 0;
+};
+TORCH_MODULE(Scale);
+
+// A Mutator whose decisions the test sets.
+class ManualMutator : public Mutator {
+ public:
+  using Mutator::Mutator;
+  Decisions next;
+  Decisions sample_search() override { return next; }
+  Decisions sample_final() override { return next; }
+};
+
+struct ChoiceNetImpl : torch::nn::Module {
+  explicit ChoiceNetImpl(Reduction r = Reduction::kSum)
+      : a(Scale(1)), b(Scale(2)), c(Scale(3)),
+        choice(register_module(
+            "choice", LayerChoice(std::vector<torch::nn::NamedAnyModule>{{"one", a}, {"two", b},
+                                                                         {"three", c}},
+                                  LayerChoiceOptions().key("op").reduction(r)))),
+        input(register_module("input", InputChoice(InputChoiceOptions()
+                                                       .choose_from({"op", ""})
+                                                       .reduction(r)
+                                                       .key("in")))) {}
+  Scale a, b, c;
+  LayerChoice choice;
+  InputChoice input;
+};
+TORCH_MODULE(ChoiceNet);
+
+at::Tensor Bool(std::vector<int> v) {
+  at::Tensor t = torch::zeros({static_cast<int64_t>(v.size())}, torch::kBool);
+  for (size_t i = 0; i < v.size(); ++i) t[i] = v[i] != 0;
+  return t;
+}
+
+class MutablesTest : public ::testing::Test {
+ protected:
+  void SetUp() override { torch::manual_seed(0); }
+  void Decide(ManualMutator& m, at::Tensor op, at::Tensor in = Bool({1, 0})) {
+    m.next = {{"op", op}, {"in", in}};
+    m.reset();
+  }
+  at::Tensor x = torch::ones({2, 3});
+};
+
+TEST_F(MutablesTest, BoolMaskRunsOnlySelectedCandidates) {
+  ChoiceNet net;
+  ManualMutator m(net);
+  Decide(m, Bool({0, 1, 0}));
+  EXPECT_TRUE(torch::equal(net->choice(x), x * 2));
+  EXPECT_EQ(net->a->calls, 0);
+  EXPECT_EQ(net->b->calls, 1);
+  EXPECT_EQ(net->c->calls, 0);
+}
+
+TEST_F(MutablesTest, Reductions) {
+  for (auto [r, expected] : std::vector<std::pair<Reduction, at::Tensor>>{
+           {Reduction::kSum, torch::ones({2, 3}) * 4},
+           {Reduction::kMean, torch::ones({2, 3}) * 2},
+           {Reduction::kConcat, torch::cat({torch::ones({2, 3}), torch::ones({2, 3}) * 3}, 1)}}) {
+    ChoiceNet net(r);
+    ManualMutator m(net);
+    Decide(m, Bool({1, 0, 1}));
+    EXPECT_TRUE(torch::allclose(net->choice(x), expected)) << ReductionName(r);
+  }
+  ChoiceNet none(Reduction::kNone);
+  ManualMutator m(none);
+  Decide(m, Bool({1, 0, 1}));
+  ChoiceOutput out = none->choice->forward_with_mask(x);
+  EXPECT_FALSE(out.output.defined());
+  ASSERT_EQ(out.outputs.size(), 2u);
+  EXPECT_TRUE(torch::equal(out.outputs[1], x * 3));
+  EXPECT_TRUE(torch::equal(out.mask, Bool({1, 0, 1})));
+}
+
+TEST_F(MutablesTest, NothingSelectedGivesUndefinedOutput) {
+  ChoiceNet net;
+  ManualMutator m(net);
+  Decide(m, Bool({0, 0, 0}), Bool({0, 0}));
+  EXPECT_FALSE(net->choice(x).defined());
+  EXPECT_FALSE(net->input(std::vector<at::Tensor>{x, x}).defined());
+}
+
+TEST_F(MutablesTest, FloatMasksOfAnyDtypeWeightAndSkipZeros) {
+  for (auto dtype : {torch::kFloat, torch::kDouble, torch::kHalf, torch::kBFloat16}) {
+    ChoiceNet net;
+    ManualMutator m(net);
+    Decide(m, torch::tensor({0.5, 0.0, 0.25}).to(dtype));
+    EXPECT_TRUE(torch::allclose(net->choice(x), x * (0.5 + 0.75))) << dtype;
+    EXPECT_EQ(net->b->calls, 0) << "zero weight must not run";
+  }
+}
+
+TEST_F(MutablesTest, FloatMaskKeepsGradientToWeights) {
+  ChoiceNet net;
+  ManualMutator m(net);
+  at::Tensor alpha = torch::tensor({0.2, 0.3, 0.5}, torch::requires_grad());
+  Decide(m, torch::softmax(alpha, 0));
+  net->choice(x).sum().backward();
+  ASSERT_TRUE(alpha.grad().defined());
+  EXPECT_GT(alpha.grad().abs().sum().item<double>(), 0);
+}
+
+TEST_F(MutablesTest, BadMasksNameTheKey) {
+  ChoiceNet net;
+  ManualMutator m(net);
+  m.next = {{"op", Bool({1, 0})}, {"in", Bool({1, 0})}};
+  EXPECT_THAT([&] { m.reset(); }, ::testing::ThrowsMessage<c10::Error>(
+                                      HasSubstr("decision for 'op' has 2 entries but the choice has 3")));
+  m.next = {{"op", torch::tensor({0, 1, 0})}, {"in", Bool({1, 0})}};
+  EXPECT_THAT([&] { m.reset(); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("'op' must be a bool or floating mask")));
+  m.next = {{"in", Bool({1, 0})}};
+  EXPECT_THAT([&] { m.reset(); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("no decision for key 'op'")));
+  m.next = {{"op", Bool({1, 0, 0})}, {"in", Bool({1, 0})}, {"extra", Bool({1})}};
+  EXPECT_THAT([&] { m.reset(); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("unknown key 'extra'")));
+}
+
+TEST_F(MutablesTest, ForwardBeforeResetNamesTheChoice) {
+  ChoiceNet net;
+  ManualMutator m(net);
+  EXPECT_THAT([&] { net->choice(x); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("'op' ran before the mutator's first reset()")));
+  ChoiceNet unbound;
+  EXPECT_THAT([&] { unbound->choice(x); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("before a mutator was bound")));
+}
+
+TEST_F(MutablesTest, InputChoiceByPositionByKeyAndMissing) {
+  ChoiceNet net;
+  ManualMutator m(net);
+  Decide(m, Bool({1, 0, 0}), Bool({1, 1}));
+  at::Tensor y = x * 5;
+  EXPECT_TRUE(torch::equal(net->input(std::vector<at::Tensor>{x, y}), x + y));
+  // By key: the unnamed input is missing and skipped.
+  EXPECT_TRUE(torch::equal(net->input->forward_by_key({{"op", y}}), y));
+  EXPECT_THAT([&] { net->input->forward_by_key({{"nope", y}}); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("input 'nope' is not one of its choose_from keys")));
+  EXPECT_THAT([&] { net->input(std::vector<at::Tensor>{x}); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("'in' expects 2 inputs, got 1")));
+}
+
+TEST_F(MutablesTest, BadOptionsAreRejected) {
+  EXPECT_THROW(LayerChoice(std::vector<torch::nn::AnyModule>{}), c10::Error);
+  EXPECT_THAT([] { LayerChoice(std::vector<torch::nn::NamedAnyModule>{{"a", Scale(1)}, {"a", Scale(2)}}); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("candidate name 'a' is used twice")));
+  EXPECT_THAT([] { InputChoice choice(InputChoiceOptions{}); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("give n_candidates or choose_from")));
+  EXPECT_THAT([] { InputChoice(InputChoiceOptions().n_candidates(2).choose_from({"a"})); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("n_candidates is 2 but choose_from has 1")));
+  EXPECT_THAT([] { InputChoice(InputChoiceOptions().n_candidates(2).n_chosen(3)); },
+              ::testing::ThrowsMessage<c10::Error>(HasSubstr("n_chosen 3 is outside [0, 2]")));
+}
+
+TEST_F(MutablesTest, UnnamedCandidatesAreNumberedAndRegistered) {
+  LayerChoice choice(std::vector<torch::nn::AnyModule>{torch::nn::AnyModule(torch::nn::Linear(3, 3)),
+                                                       torch::nn::AnyModule(torch::nn::Linear(3, 3))});
+  EXPECT_EQ(choice->names(), (std::vector<std::string>{"0", "1"}));
+  EXPECT_EQ(choice->named_parameters().size(), 4u);
+  EXPECT_TRUE(choice->named_parameters().contains("1.weight"));
+}
+
+TEST_F(MutablesTest, PrettyPrintShowsTheChoice) {
+  ChoiceNet net;
+  std::ostringstream s;
+  net->choice->pretty_print(s);
+  EXPECT_EQ(s.str(), "nas::LayerChoice(key=op, candidates=[one, two, three], reduction=sum)");
+  std::ostringstream t;
+  net->input->pretty_print(t);
+  EXPECT_EQ(t.str(), "nas::InputChoice(key=in, n_candidates=2, choose_from=[op, <none>], "
+                     "n_chosen=any, reduction=sum)");
+}
+
+TEST_F(MutablesTest, CloneCopiesCandidatesAndIsUnbound) {
+  ChoiceNet net;
+  ManualMutator m(net);
+  auto copy = std::dynamic_pointer_cast<LayerChoiceImpl>(net->choice->clone());
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(copy->names(), net->choice->names());
+  EXPECT_EQ(copy->mutator(), nullptr);
+  EXPECT_NE(copy->candidate(0).ptr().get(), net->choice->candidate(0).ptr().get());
+  auto input_copy = std::dynamic_pointer_cast<InputChoiceImpl>(net->input->clone());
+  ASSERT_NE(input_copy, nullptr);
+  EXPECT_EQ(input_copy->mutator(), nullptr);
+  EXPECT_EQ(input_copy->choose_from(), net->input->choose_from());
+  // A whole model with parameters clones deeply.
+  torch::nn::Sequential seq(LayerChoice(std::vector<torch::nn::AnyModule>{
+      torch::nn::AnyModule(torch::nn::Linear(3, 3))}));
+  auto seq_copy = std::dynamic_pointer_cast<torch::nn::SequentialImpl>(seq->clone());
+  ASSERT_EQ(seq_copy->parameters().size(), 2u);
+  EXPECT_TRUE(torch::equal(seq_copy->parameters()[0], seq->parameters()[0]));
+  EXPECT_NE(seq_copy->parameters()[0].data_ptr(), seq->parameters()[0].data_ptr());
+}
+
+class ScopeRecorder : public ManualMutator {
+ public:
+  using ManualMutator::ManualMutator;
+  std::vector<std::string> events;
+  void enter_mutable_scope(MutableScopeImpl& s) override { events.push_back("enter " + s.key()); }
+  void exit_mutable_scope(MutableScopeImpl& s) override { events.push_back("exit " + s.key()); }
+  ChoiceOutput on_forward_layer_choice(LayerChoiceImpl& c, const CandidateFn& run) override {
+    events.push_back("choice " + c.key());
+    return ManualMutator::on_forward_layer_choice(c, run);
+  }
+};
+
+struct ScopedImpl : torch::nn::Module {
+  ScopedImpl()
+      : scope(register_module(
+            "scope", MutableScope("cell", torch::nn::AnyModule(LayerChoice(
+                                              std::vector<torch::nn::AnyModule>{
+                                                  torch::nn::AnyModule(Scale(1)),
+                                                  torch::nn::AnyModule(Scale(2))},
+                                              LayerChoiceOptions().key("inner")))))) {}
+  MutableScope scope;
+};
+TORCH_MODULE(Scoped);
+
+TEST_F(MutablesTest, ScopeHooksWrapTheBody) {
+  Scoped net;
+  ScopeRecorder m(net);
+  m.next = {{"inner", Bool({0, 1})}};
+  m.reset();
+  EXPECT_TRUE(torch::equal(net->scope(x), x * 2));
+  EXPECT_EQ(m.events, (std::vector<std::string>{"enter cell", "choice inner", "exit cell"}));
+  // Exit runs when the body throws (here: called with two arguments).
+  m.events.clear();
+  EXPECT_THROW(net->scope->call(x, x), c10::Error);
+  EXPECT_EQ(m.events, (std::vector<std::string>{"enter cell", "exit cell"}));
+}
+
+}  // namespace
+}  // namespace nas

@@ -1,0 +1,148 @@
+// The main of every job binary, written once: the common flags, the
+// configuration read in one order, --print_config, output folders resolved
+// against where the user ran `bazel run`, one error line and the exit code.
+//
+// A configuration is read in this order, each step over the previous one:
+//
+//   1. the preset: --preset, else the --config file's "preset" member, else
+//      the package's default (the package's FromJson knows its presets);
+//   2. the --config file's members (strict: an unknown member is an error
+//      naming the file and its JSON path);
+//   3. --set=path=value,path=value...: any member by its dotted path (value
+//      is JSON: 3, 0.1, true, "x", {"a": 1}; a bare word is a string);
+//   4. the binary's own flags given explicitly (--epochs, --seed, ...), each
+//      naming the member it sets;
+//
+// and then validated once by the package's FromJson, so a bad value from a
+// flag gets the same message as from a file (the flag is named in it).
+//
+// Common flags (defined here, once):
+//
+// | flag           | meaning                                              |
+// |----------------|------------------------------------------------------|
+// | --config       | configuration file (JSON)                            |
+// | --preset       | a preset of the package                              |
+// | --set          | path=value overrides                                 |
+// | --seed         | sets the configuration's "seed"                      |
+// | --output_dir   | where the job writes (relative to where you ran it)  |
+// | --resume       | continue the run in --output_dir                     |
+// | --print_config | print the resolved configuration and exit            |
+// | --threads      | intra-op CPU threads (nas/base/torch)                |
+//
+// A binary that has no use for --output_dir or --resume (a trial program)
+// hides them and rejects them when given.
+//
+// Example (a package's search_main.cc):
+//
+//   DEFINE_int64(epochs, 0, "Search epochs (default: the preset's).");
+//
+//   int main(int argc, char** argv) {
+//     nas::JobMain<nas::darts::DartsConfig> job;
+//     job.usage = "DARTS: differentiable architecture search of a cell.";
+//     job.output_dir = "darts/search";
+//     job.from_json = &nas::darts::DartsConfigFromJson;
+//     job.to_json = &nas::darts::DartsConfigToJson;
+//     job.flags = {{"epochs", "search.trainer.epochs"}};
+//     job.run = [](const nas::darts::DartsConfig& config, const nas::JobArgs& args) {
+//       return nas::darts::RunSearchJob(config, args.output_dir, args.resume).status();
+//     };
+//     return job.main(argc, argv);
+//   }
+#ifndef NAS_JOBS_JOB_MAIN_H_
+#define NAS_JOBS_JOB_MAIN_H_
+
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "nas/base/init.h"
+#include "nas/base/json.h"
+#include "nas/base/status.h"
+
+namespace nas {
+
+// A binary flag that sets one member of the configuration when given
+// explicitly. `json`: the flag's string value is parsed as JSON (an object
+// such as --space_options), otherwise it is converted by the flag's type.
+struct FlagPath {
+  std::string flag;
+  std::string path;  // dotted: "search.trainer.epochs"
+  bool json = false;
+};
+
+// What the common flags say, resolved.
+struct JobArgs {
+  std::string output_dir;  // absolute; "" when the binary has none
+  bool resume = false;
+};
+
+// True when --`name` was given on the command line (not its default).
+bool FlagWasSet(const std::string& name);
+
+// Steps 1-4 above as one JSON document (the configuration file's members,
+// the preset, the overrides), and the source to name in messages. Fails
+// for an unreadable file, a malformed --set or a flag value that is not
+// valid JSON.
+struct ConfigDocument {
+  Json json = Json::object();
+  std::string source;                   // "<file>: $" or "$"
+  std::vector<FlagPath> applied_flags;  // flags that set a member
+};
+absl::StatusOr<ConfigDocument> ReadConfigDocument(const std::vector<FlagPath>& flags);
+
+// Applies "a.b=1,c=x" to `doc`, creating objects on the way; a member that
+// is not an object where the path needs one is an error naming the path.
+absl::Status ApplySetOverrides(const std::string& assignments, Json* doc);
+
+// Appends " (from --flag)" to `status` when it names the member a flag set.
+absl::Status AttributeToFlags(absl::Status status, const ConfigDocument& document);
+
+// Resolves the common flags for a binary that writes into an output folder
+// (default shown in --help) or none (output_dir empty), and rejects
+// --output_dir / --resume given to a binary without them.
+struct JobFlagsSpec {
+  std::string output_dir;  // default of --output_dir; "" = the binary has none
+  bool resumable = true;
+};
+void PrepareJobFlags(const JobFlagsSpec& spec);  // before InitMain
+absl::StatusOr<JobArgs> ResolveJobArgs(const JobFlagsSpec& spec);
+
+// True when --print_config was given.
+bool PrintConfigRequested();
+
+template <typename Config>
+struct JobMain {
+  const char* usage = "";
+  // Default of --output_dir (relative to where the user runs the binary);
+  // empty: the binary writes no output folder (and has no --resume).
+  std::string output_dir;
+  bool resumable = true;
+  std::function<absl::StatusOr<Config>(const Json& document, const std::string& source)> from_json;
+  std::function<Json(const Config&)> to_json;
+  std::vector<FlagPath> flags;
+  std::function<absl::Status(const Config&, const JobArgs&)> run;
+
+  int main(int argc, char** argv) {
+    JobFlagsSpec spec{output_dir, resumable && !output_dir.empty()};
+    PrepareJobFlags(spec);
+    InitMain(usage, &argc, &argv);
+    return ExitWith(CatchExceptions([&]() -> absl::Status {
+      NAS_ASSIGN_OR_RETURN(JobArgs args, ResolveJobArgs(spec));
+      NAS_ASSIGN_OR_RETURN(ConfigDocument document, ReadConfigDocument(flags));
+      absl::StatusOr<Config> config = from_json(document.json, document.source);
+      if (!config.ok()) return AttributeToFlags(config.status(), document);
+      if (PrintConfigRequested()) {
+        printf("%s\n", to_json(*config).dump(2).c_str());
+        return absl::OkStatus();
+      }
+      return run(*config, args);
+    }));
+  }
+};
+
+}  // namespace nas
+
+#endif  // NAS_JOBS_JOB_MAIN_H_

@@ -1,0 +1,303 @@
+#include "nas/multi_trial/process_evaluator.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "nas/base/file.h"
+#include "nas/base/status.h"
+
+extern char** environ;
+
+namespace nas {
+namespace {
+
+// Process groups of running trials, for KillRunningTrials() (which may run
+// in a signal handler: lock-free slots, no allocation).
+constexpr int kMaxRunning = 1024;
+std::atomic<pid_t> running_groups[kMaxRunning];
+
+int RegisterRunning(pid_t pid) {
+  for (int i = 0; i < kMaxRunning; ++i) {
+    pid_t expected = 0;
+    if (running_groups[i].compare_exchange_strong(expected, pid)) return i;
+  }
+  return -1;
+}
+
+void UnregisterRunning(int slot) {
+  if (slot >= 0) running_groups[slot].store(0);
+}
+
+std::string ShellQuote(const std::string& s) {
+  return "'" + absl::StrReplaceAll(s, {{"'", "'\\''"}}) + "'";
+}
+
+// The first word a shell would run: skips leading NAME=value assignments.
+std::string FirstProgram(const std::string& command_line) {
+  for (absl::string_view word : absl::StrSplit(command_line, absl::ByAnyChar(" \t\n"), absl::SkipEmpty())) {
+    std::string w(word);
+    size_t eq = w.find('=');
+    if (eq != std::string::npos && eq > 0 && w.find('/') > eq) continue;  // assignment
+    if (w.size() >= 2 && (w.front() == '\'' || w.front() == '"') && w.back() == w.front()) {
+      w = w.substr(1, w.size() - 2);
+    }
+    return w;
+  }
+  return "";
+}
+
+bool IsExecutableFile(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
+}
+
+std::string TailOfFile(const std::string& path, size_t max_bytes) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return "";
+  std::string tail = text->size() > max_bytes ? text->substr(text->size() - max_bytes) : *text;
+  absl::string_view trimmed = absl::StripTrailingAsciiWhitespace(tail);
+  size_t newline = trimmed.rfind('\n');
+  // The last line (the error, usually); the whole tail if it is one line.
+  return std::string(newline == std::string::npos ? trimmed : trimmed.substr(newline + 1));
+}
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string TrialDirectory(const std::string& trials_dir, int64_t id) {
+  char name[32];
+  snprintf(name, sizeof(name), "%06lld", static_cast<long long>(id));
+  return JoinPath(trials_dir, name);
+}
+
+absl::Status CheckTrialCommand(const ProcessEvaluatorOptions& options) {
+  const std::string& line = options.launcher.empty() ? options.command : options.launcher;
+  const char* what = options.launcher.empty() ? "trial command" : "launcher";
+  std::string program = FirstProgram(line);
+  if (program.empty()) return absl::InvalidArgumentError(absl::StrCat("the ", what, " is empty"));
+  static const std::set<std::string> kShellWords = {
+      ".", "cd", "exec", "export", "source", "set", "trap", "ulimit", "umask", "(", "{", "if", "for", "while"};
+  if (kShellWords.count(program) != 0) return absl::OkStatus();
+  if (program.find('/') != std::string::npos) {
+    if (program[0] != '/' && !options.working_dir.empty()) program = JoinPath(options.working_dir, program);
+    if (IsExecutableFile(program)) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat("the ", what, " runs '", program,
+                                                   "', which is not an executable file"));
+  }
+  const char* path = std::getenv("PATH");
+  for (absl::string_view dir : absl::StrSplit(path == nullptr ? "" : path, ':', absl::SkipEmpty())) {
+    if (IsExecutableFile(JoinPath(std::string(dir), program))) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat("the ", what, " runs '", program,
+                                                 "', which is not a program on PATH"));
+}
+
+// A simple command (one program and its arguments) is exec'ed by the shell,
+// so the trial itself is the driver's child: it dies with the driver
+// (PR_SET_PDEATHSIG) and its own signals are reported as such.
+bool IsSimpleCommand(const std::string& command) {
+  if (command.find_first_of(";&|<>()`$\n\\") != std::string::npos) return false;
+  size_t start = command.find_first_not_of(" \t");
+  std::string first = FirstProgram(command);
+  if (start == std::string::npos || command.compare(start, first.size(), first) != 0) {
+    return false;  // empty, or starts with NAME=value assignments
+  }
+  static const std::set<std::string> kKeywords = {"if", "for", "while", "case", "until", "{", "!", "exec"};
+  return kKeywords.count(first) == 0;
+}
+
+std::string TrialCommandLine(const ProcessEvaluatorOptions& options, const TrialRequest& trial) {
+  std::string dir = TrialDirectory(options.trials_dir, trial.id);
+  std::string parameters = JoinPath(dir, "parameters.json");
+  std::string result = JoinPath(dir, "result.json");
+  std::string command = options.command;
+  bool has_placeholder = command.find("{parameters}") != std::string::npos ||
+                         command.find("{result}") != std::string::npos;
+  command = absl::StrReplaceAll(command, {{"{parameters}", ShellQuote(parameters)},
+                                          {"{result}", ShellQuote(result)},
+                                          {"{trial_dir}", ShellQuote(dir)},
+                                          {"{trial_id}", std::to_string(trial.id)},
+                                          {"{seed}", std::to_string(trial.seed)}});
+  if (!has_placeholder) {
+    absl::StrAppend(&command, " --parameters=", ShellQuote(parameters), " --result=", ShellQuote(result));
+  }
+  if (options.launcher.empty()) return IsSimpleCommand(command) ? "exec " + command : command;
+  std::string exports = absl::StrCat(
+      "export NAS_TRIAL_ID=", trial.id, " NAS_TRIAL_SEED=", trial.seed,
+      " NAS_TRIAL_DIR=", ShellQuote(dir), " NAS_TRIAL_PARAMETERS=", ShellQuote(parameters),
+      " NAS_TRIAL_RESULT=", ShellQuote(result), "; ");
+  std::string launched = absl::StrCat(options.launcher, " /bin/sh -c ", ShellQuote(exports + command));
+  return IsSimpleCommand(options.launcher) ? "exec " + launched : launched;
+}
+
+absl::StatusOr<std::unique_ptr<ProcessEvaluator>> ProcessEvaluator::Create(
+    ProcessEvaluatorOptions options) {
+  if (options.command.empty()) return absl::InvalidArgumentError("the trial command is empty");
+  if (options.trials_dir.empty()) return absl::InvalidArgumentError("no trials directory");
+  if (options.timeout_seconds < 0) {
+    return absl::InvalidArgumentError("the trial timeout must be >= 0 (0 = none)");
+  }
+  if (options.kill_grace_seconds < 0) return absl::InvalidArgumentError("the kill grace must be >= 0");
+  NAS_RETURN_IF_ERROR(CheckTrialCommand(options));
+  NAS_RETURN_IF_ERROR(MakeDirs(options.trials_dir));
+  return std::unique_ptr<ProcessEvaluator>(new ProcessEvaluator(std::move(options)));
+}
+
+TrialOutcome ProcessEvaluator::evaluate(const TrialRequest& trial) {
+  TrialOutcome outcome;
+  std::string dir = TrialDirectory(options_.trials_dir, trial.id);
+  std::string parameters_path = JoinPath(dir, "parameters.json");
+  std::string result_path = JoinPath(dir, "result.json");
+  std::string stdout_path = JoinPath(dir, "stdout.log");
+  std::string stderr_path = JoinPath(dir, "stderr.log");
+  // A rerun (after a resume) starts clean.
+  unlink(result_path.c_str());
+  if (absl::Status s = WriteFileAtomically(parameters_path, trial.parameters.dump(2) + "\n"); !s.ok()) {
+    outcome.message = std::string(s.message());
+    return outcome;
+  }
+
+  // Everything the child needs is prepared before fork(): between fork and
+  // exec only async-signal-safe calls are allowed (other threads may hold
+  // the allocator's locks).
+  std::string command = TrialCommandLine(options_, trial);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (strncmp(*e, "NAS_TRIAL_", 10) != 0) env_strings.emplace_back(*e);
+  }
+  env_strings.push_back(absl::StrCat("NAS_TRIAL_ID=", trial.id));
+  env_strings.push_back(absl::StrCat("NAS_TRIAL_SEED=", trial.seed));
+  env_strings.push_back("NAS_TRIAL_DIR=" + dir);
+  env_strings.push_back("NAS_TRIAL_PARAMETERS=" + parameters_path);
+  env_strings.push_back("NAS_TRIAL_RESULT=" + result_path);
+  std::vector<char*> envp;
+  for (std::string& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
+
+  int out_fd = open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int err_fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (out_fd < 0 || err_fd < 0 || null_fd < 0) {
+    for (int fd : {out_fd, err_fd, null_fd}) {
+      if (fd >= 0) close(fd);
+    }
+    outcome.message = absl::StrCat("cannot create the logs in ", dir, ": ", strerror(errno));
+    return outcome;
+  }
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid == 0) {
+    setpgid(0, 0);
+    // The trial dies with the driver (SIGKILL included) instead of
+    // running on as an orphan.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(125);
+    if (!options_.working_dir.empty() && chdir(options_.working_dir.c_str()) != 0) _exit(126);
+    dup2(null_fd, 0);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
+    _exit(127);
+  }
+  close(out_fd);
+  close(err_fd);
+  close(null_fd);
+  if (pid < 0) {
+    outcome.message = absl::StrCat("fork failed: ", strerror(errno));
+    return outcome;
+  }
+  setpgid(pid, pid);  // also here: no race with the kill below
+  int slot = RegisterRunning(pid);
+
+  double start = Now();
+  double term_sent = -1;
+  int wait_status = 0;
+  bool timed_out = false;
+  std::chrono::microseconds poll(500);
+  while (true) {
+    pid_t r = waitpid(pid, &wait_status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) break;
+    double now = Now();
+    if (options_.timeout_seconds > 0 && !timed_out && now - start > options_.timeout_seconds) {
+      timed_out = true;
+      term_sent = now;
+      kill(-pid, SIGTERM);
+    }
+    if (timed_out && now - term_sent > options_.kill_grace_seconds) kill(-pid, SIGKILL);
+    std::this_thread::sleep_for(poll);
+    poll = std::min(poll * 2, std::chrono::microseconds(20000));
+  }
+  kill(-pid, SIGKILL);  // whatever the trial left running in its group
+  UnregisterRunning(slot);
+
+  std::string stderr_tail = TailOfFile(stderr_path, 2000);
+  auto with_stderr = [&](std::string message) {
+    if (!stderr_tail.empty()) absl::StrAppend(&message, "; stderr: ", stderr_tail);
+    return message;
+  };
+  if (timed_out) {
+    outcome.status = TrialStatus::kTimeout;
+    outcome.message = absl::StrCat("timed out after ", options_.timeout_seconds, " s");
+    return outcome;
+  }
+  if (WIFSIGNALED(wait_status)) {
+    outcome.message = with_stderr(absl::StrCat("killed by signal ", WTERMSIG(wait_status), " (",
+                                               strsignal(WTERMSIG(wait_status)), ")"));
+    return outcome;
+  }
+  int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
+  if (code != 0) {
+    std::string message = absl::StrCat("exited with code ", code);
+    if (code == 127) absl::StrAppend(&message, " (command not found)");
+    if (code > 128 && code < 128 + 32) {
+      absl::StrAppend(&message, " (the shell's way of saying: killed by signal ", code - 128, ", ",
+                      strsignal(code - 128), ")");
+    }
+    outcome.message = with_stderr(message);
+    return outcome;
+  }
+  if (!FileExists(result_path)) {
+    outcome.message = absl::StrCat("exited with code 0 but wrote no result to ", result_path);
+    return outcome;
+  }
+  absl::StatusOr<TrialReport> report = ReadTrialReport(result_path);
+  if (!report.ok()) {
+    outcome.message = absl::StrCat("malformed result: ", report.status().message());
+    return outcome;
+  }
+  outcome.status = TrialStatus::kSucceeded;
+  outcome.report = *std::move(report);
+  return outcome;
+}
+
+void KillRunningTrials() {
+  for (int i = 0; i < kMaxRunning; ++i) {
+    pid_t pid = running_groups[i].load();
+    if (pid > 0) kill(-pid, SIGKILL);
+  }
+}
+
+}  // namespace nas

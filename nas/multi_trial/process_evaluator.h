@@ -1,0 +1,75 @@
+// Trial processes: one process per candidate, started through /bin/sh so
+// the trial command can be any program in any language.
+//
+// Each trial gets a directory <trials_dir>/<id, 6 digits>/ holding
+//   parameters.json   the candidate, NNI {_value, _idx} JSON (written first)
+//   result.json       the trial's report (trial.h), written by the trial
+//   stdout.log, stderr.log
+// and learns the paths from its environment (NAS_TRIAL_PARAMETERS,
+// NAS_TRIAL_RESULT, NAS_TRIAL_DIR, NAS_TRIAL_ID, NAS_TRIAL_SEED) and from
+// its command line: the placeholders {parameters} {result} {trial_dir}
+// {trial_id} {seed} are replaced (shell-quoted); a command naming neither
+// {parameters} nor {result} gets "--parameters=... --result=..." appended.
+//
+// A launcher prefix (e.g. "srun -N1 -n1 --exclusive", "ssh node7") runs the
+// trial elsewhere: the command becomes
+//   <launcher> /bin/sh -c 'export NAS_TRIAL_...=...; <command>'
+// so the variables travel even where the launcher does not forward the
+// environment. The trial directory must then be on a shared filesystem.
+//
+// A trial that exits non-zero, dies from a signal, outlives its timeout
+// (SIGTERM to its process group, SIGKILL after a grace period) or writes no
+// or a malformed result.json is a failed trial; the message says which and
+// quotes the end of stderr.log.
+#ifndef NAS_MULTI_TRIAL_PROCESS_EVALUATOR_H_
+#define NAS_MULTI_TRIAL_PROCESS_EVALUATOR_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "nas/multi_trial/evaluator.h"
+
+namespace nas {
+
+struct ProcessEvaluatorOptions {
+  std::string command;        // shell command line of the trial
+  std::string launcher;       // optional prefix
+  std::string trials_dir;     // where the trial directories go
+  std::string working_dir;    // the trials' working directory; empty: the driver's
+  double timeout_seconds = 0; // 0: no timeout
+  double kill_grace_seconds = 5;
+};
+
+// The first program the command line runs (the launcher's when there is
+// one) must exist: an executable path, or a program on PATH.
+absl::Status CheckTrialCommand(const ProcessEvaluatorOptions& options);
+
+// <trials_dir>/<id as 6 digits>.
+std::string TrialDirectory(const std::string& trials_dir, int64_t id);
+
+// The shell command line that runs `trial` (placeholders replaced, the
+// launcher applied).
+std::string TrialCommandLine(const ProcessEvaluatorOptions& options, const TrialRequest& trial);
+
+class ProcessEvaluator : public Evaluator {
+ public:
+  // Validates the options and CheckTrialCommand().
+  static absl::StatusOr<std::unique_ptr<ProcessEvaluator>> Create(ProcessEvaluatorOptions options);
+
+  // Thread-safe: the tuner driver runs several at once.
+  TrialOutcome evaluate(const TrialRequest& trial) override;
+
+ private:
+  explicit ProcessEvaluator(ProcessEvaluatorOptions options) : options_(std::move(options)) {}
+  ProcessEvaluatorOptions options_;
+};
+
+// SIGKILLs the process group of every running trial. Async-signal-safe: a
+// tuner binary calls it from its SIGINT/SIGTERM handler so that stopping
+// the search leaves no trial behind.
+void KillRunningTrials();
+
+}  // namespace nas
+
+#endif  // NAS_MULTI_TRIAL_PROCESS_EVALUATOR_H_

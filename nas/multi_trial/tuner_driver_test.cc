@@ -1,0 +1,330 @@
+#include "nas/multi_trial/tuner_driver.h"
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "nas/core/architecture.h"
+#include "nas/base/file.h"
+#include "nas/base/json_lines.h"
+#include "nas/core/parameters.h"
+
+namespace nas {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Dir(const std::string& name) { return JoinPath(std::getenv("TEST_TMPDIR"), name); }
+
+// 6 layer choices of 4 candidates and an input choice picking 2 of 4; the
+// score counts decisions equal to a hidden target (optimum 7).
+SearchSpace Space() {
+  std::vector<ChoiceSpec> choices;
+  for (int i = 0; i < 6; ++i) {
+    choices.push_back({"op" + std::to_string(i), MutableKind::kLayerChoice, {"a", "b", "c", "d"}, std::nullopt});
+  }
+  choices.push_back({"skip", MutableKind::kInputChoice, {"op0", "op1", "op2", "op3"}, 2});
+  return SearchSpace(choices);
+}
+
+double Score(const Json& params) {
+  double score = 0;
+  for (int i = 0; i < 6; ++i) score += params["op" + std::to_string(i)]["_idx"].get<int>() == (i * 3) % 4;
+  auto idx = params["skip"]["_idx"].get<std::vector<int>>();
+  std::sort(idx.begin(), idx.end());
+  score += idx == std::vector<int>{1, 3};
+  return score;
+}
+
+InProcessEvaluator ScoreEvaluator() {
+  return InProcessEvaluator([](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
+    TrialReport report;
+    report.final_value = Score(trial.parameters);
+    report.metrics = {{"seed", trial.seed}};
+    return report;
+  });
+}
+
+std::unique_ptr<Tuner> Evolution(uint64_t seed) {
+  TunerConfig config;
+  config.seed = seed;
+  config.options = {{"population_size", 20}, {"sample_size", 5}};
+  return *(*TunerRegistry().Lookup("evolution"))(config);
+}
+
+Json Config(uint64_t seed) { return {{"tuner", "evolution"}, {"seed", seed}}; }
+
+TunerDriverOptions Options(const std::string& dir, int64_t max_trials) {
+  TunerDriverOptions options;
+  options.output_dir = Dir(dir);
+  options.max_trials = max_trials;
+  options.seed = 5;
+  return options;
+}
+
+// The history without its clocks and resume markers: what must be equal
+// between an interrupted and an uninterrupted search.
+std::vector<Json> Comparable(const std::string& dir) {
+  auto records = ReadSearchHistory(Dir(dir));
+  EXPECT_TRUE(records.ok()) << records.status();
+  std::vector<Json> out;
+  for (Json r : *records) {
+    if (r["event"] == "resumed") continue;
+    for (const char* key : {"time", "start_time", "end_time", "duration_s", "elapsed_s"}) r.erase(key);
+    out.push_back(r);
+  }
+  return out;
+}
+
+TEST(TunerDriverTest, EvolutionFindsTheOptimumAndWritesEverything) {
+  auto tuner = Evolution(1);
+  InProcessEvaluator evaluator = ScoreEvaluator();
+  auto summary = RunSearch(Options("full", 300), Space(), Config(1), tuner.get(), &evaluator);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->proposed, 300);
+  EXPECT_EQ(summary->succeeded, 300);
+  EXPECT_EQ(summary->best_value, 7);
+  // best_architecture.json is the best trial's architecture.
+  auto best = ReadArchitecture(JoinPath(Dir("full"), "best_architecture.json"));
+  ASSERT_TRUE(best.ok()) << best.status();
+  EXPECT_EQ(best->to_json(), ArchitectureFromParameters(summary->best_parameters, Space())->to_json());
+  auto written = ReadJsonFile(JoinPath(Dir("full"), "summary.json"));
+  ASSERT_TRUE(written.ok());
+  EXPECT_EQ((*written)["best_value"], 7);
+  EXPECT_EQ((*written)["best_trial"], summary->best_trial);
+  // One search line, then proposed/finished pairs with the trial's data.
+  auto history = ReadSearchHistory(Dir("full"));
+  ASSERT_EQ(history->size(), 601u);
+  EXPECT_EQ((*history)[0]["event"], "search");
+  EXPECT_EQ((*history)[0]["search_space"], Space().to_json());
+  const Json& finished = (*history)[2];
+  EXPECT_EQ(finished["event"], "finished");
+  EXPECT_EQ(finished["status"], "succeeded");
+  EXPECT_EQ(finished["value"], Score((*history)[1]["parameters"]));
+  EXPECT_EQ(finished["metrics"]["seed"], TrialSeed(5, 0));
+  EXPECT_GE(finished["end_time"].get<double>(), finished["start_time"].get<double>());
+}
+
+TEST(TunerDriverTest, SameSeedSameHistory) {
+  for (const char* dir : {"det_a", "det_b"}) {
+    auto tuner = Evolution(3);
+    InProcessEvaluator evaluator = ScoreEvaluator();
+    ASSERT_TRUE(RunSearch(Options(dir, 40), Space(), Config(3), tuner.get(), &evaluator).ok());
+  }
+  EXPECT_EQ(Comparable("det_a"), Comparable("det_b"));
+}
+
+// A search killed while trial 17 ran (its "proposed" line written, a torn
+// line after it) and then resumed writes what an uninterrupted one writes.
+TEST(TunerDriverTest, ResumeAfterAKillEqualsAnUninterruptedSearch) {
+  {
+    auto tuner = Evolution(2);
+    InProcessEvaluator evaluator = ScoreEvaluator();
+    ASSERT_TRUE(RunSearch(Options("whole", 60), Space(), Config(2), tuner.get(), &evaluator).ok());
+  }
+  auto lines = ReadSearchHistory(Dir("whole"));
+  std::string prefix;
+  for (size_t i = 0; i < 1 + 2 * 17 + 1; ++i) prefix += (*lines)[i].dump() + "\n";
+  prefix += "{\"event\":\"finished\",\"tri";  // killed mid-write
+  ASSERT_TRUE(WriteFileAtomically(JoinPath(Dir("killed"), "history.jsonl"), prefix).ok());
+
+  std::set<int64_t> evaluated;
+  InProcessEvaluator counting([&](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
+    evaluated.insert(trial.id);
+    TrialReport report;
+    report.final_value = Score(trial.parameters);
+    report.metrics = {{"seed", trial.seed}};
+    return report;
+  });
+  auto tuner = Evolution(2);
+  TunerDriverOptions options = Options("killed", 60);
+  options.resume = true;
+  auto summary = RunSearch(options, Space(), Config(2), tuner.get(), &counting);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(*evaluated.begin(), 17);  // the running trial reran, no finished one did
+  EXPECT_EQ(evaluated.size(), 60u - 17u);
+  EXPECT_EQ(Comparable("killed"), Comparable("whole"));
+  auto resumed = ReadSearchHistory(Dir("killed"));
+  EXPECT_EQ((*resumed)[36]["event"], "resumed");
+  EXPECT_EQ((*resumed)[36]["rerun"], Json::array({17}));
+
+  // Resuming a finished search with a larger budget extends it.
+  options.max_trials = 70;
+  auto more = RunSearch(options, Space(), Config(2), Evolution(2).get(), &counting);
+  ASSERT_TRUE(more.ok()) << more.status();
+  EXPECT_EQ(more->proposed, 70);
+  EXPECT_EQ(evaluated.size(), 70u - 17u);
+}
+
+TEST(TunerDriverTest, RunsTrialsInParallel) {
+  std::atomic<int> running{0}, peak{0};
+  InProcessEvaluator slow([&](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
+    int now = ++running;
+    int expected = peak.load();
+    while (now > expected && !peak.compare_exchange_weak(expected, now)) {}
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    --running;
+    TrialReport report;
+    report.final_value = Score(trial.parameters);
+    return report;
+  });
+  TunerDriverOptions options = Options("parallel", 12);
+  options.parallel = 4;
+  auto start = std::chrono::steady_clock::now();
+  auto summary = RunSearch(options, Space(), Config(1), Evolution(1).get(), &slow);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->succeeded, 12);
+  EXPECT_EQ(peak.load(), 4);
+  EXPECT_LT(seconds, 0.9);  // 12 x 0.1 s in 3 waves, not 1.2 s in a row
+  // The history's timestamps show 4 trials overlapping.
+  std::vector<std::pair<double, double>> spans;
+  auto history = ReadSearchHistory(Dir("parallel"));
+  for (const Json& r : *history) {
+    if (r["event"] == "finished") spans.push_back({r["start_time"], r["end_time"]});
+  }
+  int max_overlap = 0;
+  for (const auto& [s, e] : spans) {
+    double mid = (s + e) / 2;
+    int overlap = 0;
+    for (const auto& [s2, e2] : spans) overlap += s2 <= mid && mid <= e2;
+    max_overlap = std::max(max_overlap, overlap);
+  }
+  EXPECT_EQ(max_overlap, 4);
+}
+
+TEST(TunerDriverTest, FailedTrialsAreRecordedAndTheSearchGoesOn) {
+  InProcessEvaluator flaky([](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
+    if (trial.id == 2) return absl::InternalError("out of memory");
+    if (trial.id == 5) throw std::runtime_error("segfault-ish");
+    TrialReport report;
+    report.final_value = Score(trial.parameters);
+    return report;
+  });
+  auto summary = RunSearch(Options("flaky", 10), Space(), Config(1), Evolution(1).get(), &flaky);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->succeeded, 8);
+  EXPECT_EQ(summary->failed, 2);
+  auto history = ReadSearchHistory(Dir("flaky"));
+  const Json& failed = (*history)[6];
+  EXPECT_EQ(failed["trial"], 2);
+  EXPECT_EQ(failed["status"], "failed");
+  EXPECT_TRUE(failed["value"].is_null());
+  EXPECT_EQ(failed["message"], "out of memory");
+  EXPECT_EQ((*history)[12]["message"], "segfault-ish");
+}
+
+TEST(TunerDriverTest, StopsAfterTooManyFailuresInARow) {
+  InProcessEvaluator broken([](const TrialRequest&) -> absl::StatusOr<TrialReport> {
+    return absl::NotFoundError("trial.py: no such file");
+  });
+  TunerDriverOptions options = Options("broken", 100);
+  options.max_consecutive_failures = 3;
+  auto summary = RunSearch(options, Space(), Config(1), Evolution(1).get(), &broken);
+  ASSERT_FALSE(summary.ok());
+  EXPECT_THAT(summary.status().message(),
+              HasSubstr("3 trials failed in a row, stopping the search; the last one, trial 2: "
+                        "trial.py: no such file"));
+  EXPECT_TRUE(FileExists(JoinPath(Dir("broken"), "summary.json")));
+}
+
+TEST(TunerDriverTest, TimeBudgetStopsProposing) {
+  InProcessEvaluator slow([](const TrialRequest&) -> absl::StatusOr<TrialReport> {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return TrialReport{1, {}, Json::object()};
+  });
+  TunerDriverOptions options = Options("timed", 1000);
+  options.max_duration_seconds = 0.3;
+  auto summary = RunSearch(options, Space(), Config(1), Evolution(1).get(), &slow);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_GE(summary->proposed, 4);
+  EXPECT_LE(summary->proposed, 8);
+}
+
+// Proposes two architectures, then says it has nothing left.
+class TwoShotTuner : public Tuner {
+ public:
+  absl::Status update_search_space(const SearchSpace& space) override {
+    space_ = space;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Json> generate_parameters(int64_t id) override {
+    if (id >= 2) return absl::OutOfRangeError("only two");
+    Architecture arch;
+    return ParametersFromArchitecture(*Architecture::from_json(
+                                          {{"op0", "a"}, {"op1", "a"}, {"op2", "a"}, {"op3", "a"},
+                                           {"op4", "a"}, {"op5", id == 0 ? "a" : "b"}, {"skip", {"op0", "op1"}}}),
+                                      space_);
+  }
+  absl::Status receive_trial_result(int64_t, const Json&, double) override { return absl::OkStatus(); }
+
+ private:
+  SearchSpace space_;
+};
+
+TEST(TunerDriverTest, AnExhaustedTunerEndsTheSearch) {
+  TwoShotTuner tuner;
+  InProcessEvaluator evaluator = ScoreEvaluator();
+  auto summary = RunSearch(Options("exhausted", 10), Space(), Config(1), &tuner, &evaluator);
+  ASSERT_TRUE(summary.ok()) << summary.status();
+  EXPECT_EQ(summary->proposed, 2);
+  EXPECT_TRUE(summary->tuner_exhausted);
+}
+
+TEST(TunerDriverTest, RefusesToMixSearches) {
+  InProcessEvaluator evaluator = ScoreEvaluator();
+  ASSERT_TRUE(RunSearch(Options("mix", 5), Space(), Config(1), Evolution(1).get(), &evaluator).ok());
+  // Without resume an existing history is never overwritten.
+  auto again = RunSearch(Options("mix", 5), Space(), Config(1), Evolution(1).get(), &evaluator);
+  ASSERT_FALSE(again.ok());
+  EXPECT_THAT(again.status().message(), HasSubstr("already holds a search; resume it (--resume)"));
+  TunerDriverOptions options = Options("mix", 5);
+  options.resume = true;
+  auto other = RunSearch(options, Space(), Config(9), Evolution(9).get(), &evaluator);
+  ASSERT_FALSE(other.ok());
+  EXPECT_THAT(other.status().message(), HasSubstr("belongs to another search"));
+  std::vector<ChoiceSpec> choices = {{"op0", MutableKind::kLayerChoice, {"a", "b"}, std::nullopt}};
+  auto space = RunSearch(options, SearchSpace(choices), Config(1), Evolution(1).get(), &evaluator);
+  ASSERT_FALSE(space.ok());
+  EXPECT_THAT(space.status().message(), HasSubstr("another search space"));
+}
+
+TEST(TunerDriverTest, CorruptHistoryIsReportedWithItsLine) {
+  InProcessEvaluator evaluator = ScoreEvaluator();
+  TunerDriverOptions options = Options("corrupt", 5);
+  options.resume = true;
+  std::string path = JoinPath(Dir("corrupt"), "history.jsonl");
+  ASSERT_TRUE(RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator).ok());
+  std::string text = *ReadFile(path);
+  ASSERT_TRUE(WriteFileAtomically(path, text.substr(0, text.find('\n') + 1) + "garbage\n" +
+                                            text.substr(text.find('\n') + 1))
+                  .ok());
+  auto s = RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr("history.jsonl:2: not a JSON object"));
+
+  ASSERT_TRUE(WriteFileAtomically(path, text + "{\"event\":\"finished\",\"trial\":99,\"status\":\"succeeded\"}\n").ok());
+  s = RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.status().message(), HasSubstr(":12: trial 99 finished but was not running"));
+}
+
+TEST(TunerDriverTest, RejectsBadOptions) {
+  InProcessEvaluator evaluator = ScoreEvaluator();
+  TunerDriverOptions options = Options("bad", 0);
+  EXPECT_THAT(RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator).status().message(),
+              HasSubstr("max_trials must be >= 1"));
+  options = Options("bad", 5);
+  options.parallel = 0;
+  EXPECT_THAT(ValidateTunerDriverOptions(options).message(), HasSubstr("parallel"));
+  options = Options("", 5);
+  options.output_dir = "";
+  EXPECT_THAT(ValidateTunerDriverOptions(options).message(), HasSubstr("output directory"));
+}
+
+}  // namespace
+}  // namespace nas
