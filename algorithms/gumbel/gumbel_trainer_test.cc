@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "algorithms/gumbel/gumbel_space.h"
+#include "algorithms/random/small_cnn_space.h"
 #include "datasets/loader.h"
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
@@ -36,14 +36,15 @@ struct Data {
   std::unique_ptr<datasets::DataLoader> train, valid;
 };
 
-const char* kSpace = R"({"channels": 8, "layers": 2})";
+const char* kSpace =
+    R"({"channels": 8, "layers": 2, "ops": ["conv3x3", "conv5x5", "maxpool3x3", "identity"]})";
 
 std::string TempDir(const std::string& name) { return JoinPath(std::getenv("TEST_TMPDIR"), name); }
 
 TEST(GumbelTrainerTest, LearnsWeightsAndLogits) {
   torch::manual_seed(0);
   Data data;
-  auto built = MakeGumbelCnn(Json::parse(kSpace));
+  auto built = random::MakeSmallCnn(Json::parse(kSpace));
   ASSERT_TRUE(built.ok());
   TrainerOptions o;
   o.epochs = 3;
@@ -81,7 +82,7 @@ std::pair<std::vector<at::Tensor>, std::vector<at::Tensor>> Train(const std::str
                                                                   bool interrupted) {
   torch::manual_seed(0);
   Data data;
-  auto built = MakeGumbelCnn(Json::parse(kSpace));
+  auto built = random::MakeSmallCnn(Json::parse(kSpace));
   TrainerOptions o;
   o.epochs = 2;
   o.progress = false;
@@ -93,7 +94,7 @@ std::pair<std::vector<at::Tensor>, std::vector<at::Tensor>> Train(const std::str
     GumbelTrainer trainer(first, {}, *built, data.train.get(), data.valid.get());
     EXPECT_TRUE(trainer.fit().ok());
     torch::manual_seed(123);  // resume must not depend on the global generator
-    built = MakeGumbelCnn(Json::parse(kSpace));
+    built = random::MakeSmallCnn(Json::parse(kSpace));
     o.resume = true;
   }
   GumbelTrainer trainer(o, {}, *built, data.train.get(), data.valid.get());
@@ -142,13 +143,6 @@ TEST(GumbelTrainerTest, OptionsRoundTripAndAreValidated) {
   EXPECT_THAT(error(R"({"lr": "fast"})"), HasSubstr("config.optimizer.lr"));
 }
 
-TEST(GumbelCnnTest, OptionsAreValidated) {
-  EXPECT_THAT(std::string(MakeGumbelCnn(Json::parse(R"({"layers": 0})")).status().message()),
-              HasSubstr("gumbel_cnn options.layers must be >= 1, got 0"));
-  EXPECT_THAT(std::string(MakeGumbelCnn(Json::parse(R"({"chanels": 8})")).status().message()),
-              HasSubstr("unknown member gumbel_cnn options.chanels"));
-  EXPECT_TRUE(SpaceRegistry().Contains("gumbel_cnn"));
-}
 
 }  // namespace
 }  // namespace nas::gumbel

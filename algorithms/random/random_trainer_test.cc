@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "algorithms/random/small_cnn.h"
+#include "algorithms/random/small_cnn_space.h"
 #include "datasets/loader.h"
 #include "datasets/split.h"
 #include "datasets/synthetic.h"

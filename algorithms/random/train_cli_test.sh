@@ -5,10 +5,17 @@ set -euo pipefail
 bin="$(dirname "$0")/train"
 out="${TEST_TMPDIR}/train"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-small=(--dataset=synthetic --synthetic_size=256 --batch_size=32 --epochs=1
-       --space_options='{"channels": 4, "layers": 2}' --workers=1)
+small=(--dataset=synthetic --set=data.synthetic_size=256,data.batch_size=32,data.workers=1 --epochs=1
+       --space_options='{"channels": 4, "layers": 2}')
 
-"${bin}" --help | grep -q -- "-checkpoint_every" || fail "--help lacks --checkpoint_every"
+"${bin}" --help > "${out}.help"
+for flag in config preset set seed output_dir resume print_config dataset space_options epochs precision threads; do
+  grep -q -- "-${flag} " "${out}.help" || fail "--help lacks --${flag}"
+done
+# The resolved configuration, with the flags applied.
+"${bin}" "${small[@]}" --print_config > "${out}.config"
+grep -q '"synthetic_size": 256' "${out}.config" || fail "--print_config lacks the --set override"
+grep -q '"epochs": 1' "${out}.config" || fail "--print_config lacks --epochs"
 "${bin}" "${small[@]}" --output_dir="${out}/ok" 2> "${out}.log"
 for f in config.json metrics.jsonl supernet.pt arch.json; do
   [[ -s "${out}/ok/${f}" ]] || fail "missing ${f}"
@@ -40,7 +47,12 @@ expect_error "CUDA is not available" "${small[@]}" --device=cuda --output_dir="$
 expect_error "already holds checkpoints" "${small[@]}" --output_dir="${out}/ok"
 expect_error "no checkpoint in" "${small[@]}" --resume --output_dir="${out}/e8"
 echo '{"trainer": {"epoch": 2}}' > "${out}/bad.json"
-expect_error "unknown member config.trainer.epoch" --config="${out}/bad.json"
+expect_error 'unknown member .*bad.json: \$.trainer.epoch' --config="${out}/bad.json"
+expect_error 'trainer.epochs must be >= 1 (from --epochs)' "${small[@]}" --epochs=0 --output_dir="${out}/e10"
+expect_error "not path=value" "${small[@]}" --set=data.batch_size --output_dir="${out}/e11"
+expect_error "unknown member \$.data.batch" "${small[@]}" --set=data.batch=3 --output_dir="${out}/e12"
+expect_error "--output_dir must not be empty" "${small[@]}" --output_dir=
+expect_error "unknown preset 'paper'; known: default" --preset=paper --output_dir="${out}/e13"
 # A corrupt dataset file.
 mkdir -p "${out}/corrupt"
 printf 'not gzip at all' > "${out}/corrupt/train-images-idx3-ubyte.gz"

@@ -5,7 +5,7 @@ trial="$(pwd)/algorithms/random/trial"
 tmp="${TEST_TMPDIR}/trial"
 mkdir -p "${tmp}"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-data=(--dataset=synthetic --steps=30 --batch_size=32 --valid_examples=200 --evaluations=2)
+data=(--dataset=synthetic --steps=30 --set=data.batch_size=32,data.valid_examples=200 --evaluations=2)
 
 tools/ss_gen --space=small_cnn --space_options='{"layers": 2}' --output="${tmp}/space.json" 2> /dev/null
 cat > "${tmp}/params.json" <<'JSON'

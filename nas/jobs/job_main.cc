@@ -17,6 +17,14 @@ DEFINE_uint64(seed, 0, "Seed (overrides the configuration's).");
 DEFINE_string(output_dir, "", "Output folder, relative to where you ran the binary.");
 DEFINE_bool(resume, false, "Continue the run in --output_dir from its newest checkpoint.");
 DEFINE_bool(print_config, false, "Print the resolved configuration (JSON) and exit.");
+DEFINE_string(dataset, "", "Registered dataset: fashion_mnist, cifar10, synthetic (default: the configuration's).");
+DEFINE_string(data_dir, "", "Dataset folder (default: the dataset's own).");
+DEFINE_string(space, "", "Registered space (default: the configuration's).");
+DEFINE_string(space_options, "{}", "Options of the space, as a JSON object.");
+DEFINE_int64(epochs, 0, "Training epochs (default: the configuration's).");
+DEFINE_int64(max_steps, 0, "Stop after this many steps (default: the configuration's; 0 = all epochs).");
+DEFINE_string(precision, "", "fp32, bf16 (CPU autocast) or fp16 (CUDA autocast with loss scaling).");
+DEFINE_string(device, "", "cpu, cuda or cuda:N.");
 
 namespace nas {
 namespace {
@@ -82,6 +90,7 @@ absl::StatusOr<Json> FlagValue(const FlagPath& flag) {
   }
   const std::string what = absl::StrCat("--", flag.flag, "=", info.current_value);
   if (flag.json) return ParseJson(info.current_value, absl::StrCat("--", flag.flag));
+  if (flag.user_path) return Json(ResolveUserPath(info.current_value));
   if (info.type == "string") return Json(info.current_value);
   if (info.type == "bool") return Json(info.current_value == "true");
   Json number = Json::parse(info.current_value, nullptr, /*allow_exceptions=*/false);
@@ -167,27 +176,51 @@ absl::Status AttributeToFlags(absl::Status status, const ConfigDocument& documen
   return status;
 }
 
+namespace {
+
+// The common flags this binary has no use for.
+std::vector<std::string> UnusedFlags(const JobFlagsSpec& spec) {
+  std::vector<std::string> unused;
+  if (spec.output_dir.empty()) unused.push_back("output_dir");
+  if (spec.output_dir.empty() || !spec.resumable) unused.push_back("resume");
+  if (!spec.data) unused.insert(unused.end(), {"dataset", "data_dir"});
+  if (!spec.space) unused.insert(unused.end(), {"space", "space_options"});
+  if (spec.trainer_path.empty()) unused.insert(unused.end(), {"epochs", "max_steps", "precision", "device"});
+  return unused;
+}
+
+}  // namespace
+
+std::vector<FlagPath> CommonFlagPaths(const JobFlagsSpec& spec) {
+  std::vector<FlagPath> paths;
+  if (spec.data) paths.insert(paths.end(), {{"dataset", "data.dataset"}, {"data_dir", "data.data_dir", false, /*user_path=*/true}});
+  if (spec.space) {
+    paths.push_back({"space", "space"});
+    paths.push_back({"space_options", "space_options", /*json=*/true});
+  }
+  if (!spec.trainer_path.empty()) {
+    for (const char* name : {"epochs", "max_steps", "precision", "device"}) {
+      paths.push_back({name, spec.trainer_path + "." + name});
+    }
+  }
+  return paths;
+}
+
 void PrepareJobFlags(const JobFlagsSpec& spec) {
   if (!spec.output_dir.empty()) {
     gflags::SetCommandLineOptionWithMode("output_dir", spec.output_dir.c_str(), gflags::SET_FLAGS_DEFAULT);
-  } else {
-    HideFlagFromHelp("output_dir");
   }
-  if (!spec.resumable) HideFlagFromHelp("resume");
+  for (const std::string& name : UnusedFlags(spec)) HideFlagFromHelp(name);
 }
 
 absl::StatusOr<JobArgs> ResolveJobArgs(const JobFlagsSpec& spec) {
+  for (const std::string& name : UnusedFlags(spec)) {
+    if (FlagWasSet(name)) return absl::InvalidArgumentError(absl::StrCat("--", name, ": not a flag of this binary"));
+  }
   JobArgs args;
-  if (spec.output_dir.empty()) {
-    if (FlagWasSet("output_dir")) {
-      return absl::InvalidArgumentError("--output_dir: this binary writes no output folder");
-    }
-  } else {
+  if (!spec.output_dir.empty()) {
     if (FLAGS_output_dir.empty()) return absl::InvalidArgumentError("--output_dir must not be empty");
     args.output_dir = ResolveUserPath(FLAGS_output_dir);
-  }
-  if (!spec.resumable && FlagWasSet("resume")) {
-    return absl::InvalidArgumentError("--resume: this binary has no run to resume");
   }
   args.resume = FLAGS_resume;
   return args;

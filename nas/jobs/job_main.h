@@ -16,33 +16,40 @@
 // and then validated once by the package's FromJson, so a bad value from a
 // flag gets the same message as from a file (the flag is named in it).
 //
-// Common flags (defined here, once):
+// Common flags (defined here, once; a binary without the part a flag sets
+// hides it from --help and rejects it):
 //
-// | flag           | meaning                                              |
-// |----------------|------------------------------------------------------|
-// | --config       | configuration file (JSON)                            |
-// | --preset       | a preset of the package                              |
-// | --set          | path=value overrides                                 |
-// | --seed         | sets the configuration's "seed"                      |
-// | --output_dir   | where the job writes (relative to where you ran it)  |
-// | --resume       | continue the run in --output_dir                     |
-// | --print_config | print the resolved configuration and exit            |
-// | --threads      | intra-op CPU threads (nas/base/torch)                |
-//
-// A binary that has no use for --output_dir or --resume (a trial program)
-// hides them and rejects them when given.
+// | flag            | sets / means                                         |
+// |-----------------|------------------------------------------------------|
+// | --config        | configuration file (JSON)                            |
+// | --preset        | a preset of the package                              |
+// | --set           | path=value overrides                                 |
+// | --seed          | "seed"                                               |
+// | --print_config  | print the resolved configuration and exit            |
+// | --output_dir    | where the job writes (relative to where you ran it)  |
+// | --resume        | continue the run in --output_dir                     |
+// | --dataset       | "data.dataset"                                       |
+// | --data_dir      | "data.data_dir"                                      |
+// | --space         | "space" (binaries whose space is a choice)           |
+// | --space_options | "space_options" (JSON)                               |
+// | --epochs        | <trainer_path>.epochs                                |
+// | --max_steps     | <trainer_path>.max_steps                             |
+// | --precision     | <trainer_path>.precision (fp32, bf16, fp16)          |
+// | --device        | <trainer_path>.device (cpu, cuda, cuda:N)            |
+// | --threads       | intra-op CPU threads (nas/base/torch)                |
 //
 // Example (a package's search_main.cc):
 //
-//   DEFINE_int64(epochs, 0, "Search epochs (default: the preset's).");
+//   DEFINE_bool(unrolled, false, "Second-order DARTS.");
 //
 //   int main(int argc, char** argv) {
 //     nas::JobMain<nas::darts::DartsConfig> job;
 //     job.usage = "DARTS: differentiable architecture search of a cell.";
 //     job.output_dir = "darts/search";
+//     job.trainer_path = "search.trainer";
 //     job.from_json = &nas::darts::DartsConfigFromJson;
 //     job.to_json = &nas::darts::DartsConfigToJson;
-//     job.flags = {{"epochs", "search.trainer.epochs"}};
+//     job.flags = {{"unrolled", "search.darts.unrolled"}};
 //     job.run = [](const nas::darts::DartsConfig& config, const nas::JobArgs& args) {
 //       return nas::darts::RunSearchJob(config, args.output_dir, args.resume).status();
 //     };
@@ -66,11 +73,13 @@ namespace nas {
 
 // A binary flag that sets one member of the configuration when given
 // explicitly. `json`: the flag's string value is parsed as JSON (an object
-// such as --space_options), otherwise it is converted by the flag's type.
+// such as --space_options); `user_path`: a path resolved against where the
+// user ran the binary; otherwise the value is converted by the flag's type.
 struct FlagPath {
   std::string flag;
   std::string path;  // dotted: "search.trainer.epochs"
   bool json = false;
+  bool user_path = false;
 };
 
 // What the common flags say, resolved.
@@ -100,15 +109,20 @@ absl::Status ApplySetOverrides(const std::string& assignments, Json* doc);
 // Appends " (from --flag)" to `status` when it names the member a flag set.
 absl::Status AttributeToFlags(absl::Status status, const ConfigDocument& document);
 
-// Resolves the common flags for a binary that writes into an output folder
-// (default shown in --help) or none (output_dir empty), and rejects
-// --output_dir / --resume given to a binary without them.
+// Which common flags a binary has (see the table above).
 struct JobFlagsSpec {
-  std::string output_dir;  // default of --output_dir; "" = the binary has none
-  bool resumable = true;
+  std::string output_dir;    // default of --output_dir; "" = the binary has none
+  bool resumable = true;     // --resume (only with an output folder)
+  bool data = true;          // --dataset, --data_dir
+  bool space = false;        // --space, --space_options
+  std::string trainer_path;  // --epochs ... set <trainer_path>.*; "" = none
 };
-void PrepareJobFlags(const JobFlagsSpec& spec);  // before InitMain
+// Before InitMain: the --output_dir default for --help, unused flags hidden.
+void PrepareJobFlags(const JobFlagsSpec& spec);
+// After InitMain: the output folder resolved, unused flags given rejected.
 absl::StatusOr<JobArgs> ResolveJobArgs(const JobFlagsSpec& spec);
+// The common flags that set configuration members, for ReadConfigDocument.
+std::vector<FlagPath> CommonFlagPaths(const JobFlagsSpec& spec);
 
 // True when --print_config was given.
 bool PrintConfigRequested();
@@ -120,18 +134,26 @@ struct JobMain {
   // empty: the binary writes no output folder (and has no --resume).
   std::string output_dir;
   bool resumable = true;
+  // Members the common --dataset/--data_dir, --space/--space_options and
+  // --epochs/--max_steps/--precision/--device set.
+  bool data_flags = true;
+  bool space_flags = false;
+  std::string trainer_path;
   std::function<absl::StatusOr<Config>(const Json& document, const std::string& source)> from_json;
   std::function<Json(const Config&)> to_json;
   std::vector<FlagPath> flags;
   std::function<absl::Status(const Config&, const JobArgs&)> run;
 
   int main(int argc, char** argv) {
-    JobFlagsSpec spec{output_dir, resumable && !output_dir.empty()};
+    JobFlagsSpec spec{output_dir, resumable && !output_dir.empty(), data_flags, space_flags,
+                      trainer_path};
     PrepareJobFlags(spec);
     InitMain(usage, &argc, &argv);
     return ExitWith(CatchExceptions([&]() -> absl::Status {
       NAS_ASSIGN_OR_RETURN(JobArgs args, ResolveJobArgs(spec));
-      NAS_ASSIGN_OR_RETURN(ConfigDocument document, ReadConfigDocument(flags));
+      std::vector<FlagPath> all = CommonFlagPaths(spec);
+      all.insert(all.end(), flags.begin(), flags.end());
+      NAS_ASSIGN_OR_RETURN(ConfigDocument document, ReadConfigDocument(all));
       absl::StatusOr<Config> config = from_json(document.json, document.source);
       if (!config.ok()) return AttributeToFlags(config.status(), document);
       if (PrintConfigRequested()) {

@@ -4,6 +4,7 @@
 
 #include <torch/nn/module.h>
 
+#include "absl/strings/str_cat.h"
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
@@ -11,6 +12,54 @@
 #include "nas/jobs/supernet_job.h"
 
 namespace nas {
+
+absl::Status RetrainSectionFromJson(const Json& j, const std::string& path, RetrainSection* out) {
+  if (!j.is_object()) return absl::InvalidArgumentError(absl::StrCat(path, ": expected an object"));
+  Json recipe = j;
+  recipe.erase("trainer");
+  NAS_RETURN_IF_ERROR(ClassifierTrainerOptionsFromJson(recipe, path, &out->optimizer));
+  if (j.contains("trainer")) {
+    NAS_RETURN_IF_ERROR(TrainerOptionsFromJson(j["trainer"], JsonChildPath(path, "trainer"), &out->trainer));
+  }
+  return absl::OkStatus();
+}
+
+Json RetrainSectionToJson(const RetrainSection& s) {
+  Json j = ClassifierTrainerOptionsToJson(s.optimizer);
+  j["trainer"] = TrainerOptionsToJson(s.trainer);
+  return j;
+}
+
+namespace {
+
+class ClassifierRetraining : public Retraining {
+ public:
+  ClassifierRetraining(RetrainInputs& in, ClassifierTrainerOptions optimizer, uint64_t loader_seed, int cutout,
+                       std::function<Json(const RetrainInputs&)> extra)
+      : in_(in),
+        train_(TrainLoader(in.data.full_train, in.data_options, loader_seed, in.rank(), in.world_size(), cutout)),
+        test_(EvalLoader(in.data.test, in.data_options)),
+        trainer_(in.trainer, std::move(optimizer), in.model, train_.get(), test_.get(), in.distributed),
+        extra_(std::move(extra)) {}
+
+  Trainer& trainer() override { return trainer_; }
+  Json result_extra() override { return extra_ ? extra_(in_) : Json::object(); }
+
+ private:
+  const RetrainInputs& in_;
+  std::unique_ptr<datasets::DataLoader> train_, test_;
+  ClassifierTrainer trainer_;
+  std::function<Json(const RetrainInputs&)> extra_;
+};
+
+}  // namespace
+
+RetrainFactory MakeClassifierRetraining(ClassifierTrainerOptions optimizer, uint64_t loader_seed, int cutout,
+                                        std::function<Json(const RetrainInputs&)> extra) {
+  return [=](RetrainInputs& in) -> absl::StatusOr<std::unique_ptr<Retraining>> {
+    return std::make_unique<ClassifierRetraining>(in, optimizer, loader_seed, cutout, extra);
+  };
+}
 
 Json RetrainJobResultToJson(const RetrainJobResult& r) {
   Json j = {{"test_accuracy", r.test_accuracy},

@@ -26,10 +26,23 @@
 #include "nas/core/architecture.h"
 #include "nas/core/space_registry.h"
 #include "nas/jobs/data.h"
+#include "nas/train/classifier_trainer.h"
 #include "nas/train/distributed.h"
 #include "nas/train/trainer.h"
 
 namespace nas {
+
+// The "retrain" section of a package's configuration: the trainer options
+// under "trainer" and the ClassifierTrainer recipe as members beside it:
+//
+//   "retrain": {"trainer": {"epochs": 2, ...}, "lr": 0.1, "momentum": 0.9,
+//               "weight_decay": 4e-5, "schedule": "linear_steps", ...}
+struct RetrainSection {
+  TrainerOptions trainer;
+  ClassifierTrainerOptions optimizer;
+};
+absl::Status RetrainSectionFromJson(const Json& j, const std::string& path, RetrainSection* out);
+Json RetrainSectionToJson(const RetrainSection& section);
 
 struct RetrainJobOptions {
   std::string space;
@@ -56,6 +69,7 @@ struct RetrainInputs {
 };
 
 // The package's recipe: a trainer whose validate() scores the test set.
+// Most packages use ClassifierTrainer through MakeClassifierRetraining().
 class Retraining {
  public:
   virtual ~Retraining() = default;
@@ -65,6 +79,12 @@ class Retraining {
 };
 
 using RetrainFactory = std::function<absl::StatusOr<std::unique_ptr<Retraining>>(RetrainInputs& inputs)>;
+
+// A ClassifierTrainer with `optimizer` on full_train (augmented, loader
+// seed `loader_seed`, cutout pixels) scoring the test set; `extra` goes to
+// result.json.
+RetrainFactory MakeClassifierRetraining(ClassifierTrainerOptions optimizer, uint64_t loader_seed, int cutout = 0,
+                                        std::function<Json(const RetrainInputs&)> extra = nullptr);
 
 struct RetrainJobResult {
   double test_accuracy = 0;

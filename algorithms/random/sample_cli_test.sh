@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The search binary as a user runs it: help, outputs, determinism, bad input.
+# The sample binary as a user runs it: help, outputs, determinism, bad input.
 set -euo pipefail
-bin="$(dirname "$0")/search"
-[[ -x "${bin}" ]] || bin="${TEST_SRCDIR}/oneshot_nas/algorithms/random/search"
+bin="$(dirname "$0")/sample"
+[[ -x "${bin}" ]] || bin="${TEST_SRCDIR}/oneshot_nas/algorithms/random/sample"
 out="${TEST_TMPDIR}/cli"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -36,8 +36,9 @@ expect_error() {
 expect_error "unknown space 'nope'; registered: small_cnn" --space=nope --output_dir="${out}/d"
 expect_error "malformed JSON" --space_options='{"layers":' --output_dir="${out}/d"
 expect_error "unknown member small_cnn options.layer" --space_options='{"layer": 2}' --output_dir="${out}/d"
-expect_error "num_samples must be >= 1" --num_samples=0 --output_dir="${out}/d"
-expect_error "cannot open" --config="${out}/missing.json"
+expect_error "num_samples must be in \[1, 100000\], got 0 (from --num_samples)" --num_samples=0 --output_dir="${out}/d"
+expect_error "--resume: not a flag of this binary" --resume --output_dir="${out}/d"
+expect_error "missing.json" --config="${out}/missing.json"
 echo '{"num_sample": 2}' > "${out}/bad.json"
-expect_error "unknown member config.num_sample" --config="${out}/bad.json"
+expect_error 'unknown member .*bad.json: \$.num_sample' --config="${out}/bad.json"
 echo "PASS"

@@ -1,7 +1,11 @@
-#include "algorithms/random/small_cnn.h"
+#include "algorithms/random/small_cnn_space.h"
+
+#include <algorithm>
+#include <set>
 
 #include <torch/torch.h>
 
+#include "absl/strings/str_join.h"
 #include "nas/base/status.h"
 #include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"
@@ -30,6 +34,20 @@ struct ConvBnImpl : torch::nn::Cloneable<ConvBnImpl> {
 };
 TORCH_MODULE(ConvBn);
 
+const std::vector<std::string>& KnownOps() {
+  static const auto* ops =
+      new std::vector<std::string>{"conv3x3", "conv5x5", "sepconv3x3", "maxpool3x3", "identity"};
+  return *ops;
+}
+
+AnyModule MakeOp(const std::string& op, int64_t channels) {
+  if (op == "conv3x3") return AnyModule(ConvBn(channels, 3, false));
+  if (op == "conv5x5") return AnyModule(ConvBn(channels, 5, false));
+  if (op == "sepconv3x3") return AnyModule(ConvBn(channels, 3, true));
+  if (op == "maxpool3x3") return AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1)));
+  return AnyModule(torch::nn::Identity());
+}
+
 struct SmallCnnImpl : torch::nn::Module {
   explicit SmallCnnImpl(const SmallCnnOptions& o) {
     stem = register_module("stem", torch::nn::Sequential(
@@ -37,12 +55,9 @@ struct SmallCnnImpl : torch::nn::Module {
         torch::nn::BatchNorm2d(o.channels)));
     for (int i = 0; i < o.layers; ++i) {
       std::string key = "op" + std::to_string(i);
-      ops.push_back(register_module(key, LayerChoice(std::vector<torch::nn::NamedAnyModule>{
-          {"conv3x3", ConvBn(o.channels, 3, false)},
-          {"conv5x5", ConvBn(o.channels, 5, false)},
-          {"sepconv3x3", ConvBn(o.channels, 3, true)},
-          {"maxpool3x3", torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1))},
-          {"identity", torch::nn::Identity()}}, LayerChoiceOptions().key(key))));
+      std::vector<torch::nn::NamedAnyModule> candidates;
+      for (const std::string& op : o.ops) candidates.emplace_back(op, MakeOp(op, o.channels));
+      ops.push_back(register_module(key, LayerChoice(std::move(candidates), LayerChoiceOptions().key(key))));
       if (i > 0) {
         std::vector<std::string> sources;
         for (int j = 0; j < i; ++j) sources.push_back("op" + std::to_string(j));
@@ -83,7 +98,8 @@ absl::StatusOr<SmallCnnOptions> SmallCnnOptionsFromJson(const Json& j) {
       .Optional("image_size", &o.image_size)
       .Optional("channels", &o.channels)
       .Optional("layers", &o.layers)
-      .Optional("classes", &o.classes);
+      .Optional("classes", &o.classes)
+      .Optional("ops", &o.ops);
   NAS_RETURN_IF_ERROR(r.Finish());
   for (auto [name, value] : {std::pair<const char*, int>{"in_channels", o.in_channels},
                              {"image_size", o.image_size}, {"channels", o.channels},
@@ -93,7 +109,27 @@ absl::StatusOr<SmallCnnOptions> SmallCnnOptionsFromJson(const Json& j) {
           absl::StrCat("small_cnn options.", name, " must be >= 1, got ", value));
     }
   }
+  // A bound that keeps a typo (20000) from building a model of gigabytes.
+  if (o.layers > 64) {
+    return absl::InvalidArgumentError(absl::StrCat("small_cnn options.layers must be <= 64, got ", o.layers));
+  }
+  if (o.ops.empty()) return absl::InvalidArgumentError("small_cnn options.ops must name at least one operation");
+  std::set<std::string> seen;
+  for (const std::string& op : o.ops) {
+    if (std::find(KnownOps().begin(), KnownOps().end(), op) == KnownOps().end()) {
+      return absl::InvalidArgumentError(absl::StrCat("small_cnn options.ops: unknown operation '", op,
+                                                     "'; known: ", absl::StrJoin(KnownOps(), ", ")));
+    }
+    if (!seen.insert(op).second) {
+      return absl::InvalidArgumentError(absl::StrCat("small_cnn options.ops: '", op, "' appears twice"));
+    }
+  }
   return o;
+}
+
+Json SmallCnnOptionsToJson(const SmallCnnOptions& o) {
+  return {{"in_channels", o.in_channels}, {"image_size", o.image_size}, {"channels", o.channels},
+          {"layers", o.layers},           {"classes", o.classes},       {"ops", o.ops}};
 }
 
 absl::StatusOr<BuiltSpace> MakeSmallCnn(const Json& options) {
@@ -103,6 +139,7 @@ absl::StatusOr<BuiltSpace> MakeSmallCnn(const Json& options) {
   built.model = model;
   built.input_shape = {o.in_channels, o.image_size, o.image_size};
   built.forward = [model](const at::Tensor& x) { return model->forward(x); };
+  built.classes = o.classes;
   return built;
 }
 
