@@ -12,15 +12,20 @@
 #include "datasets/fashion_mnist.h"
 #include "datasets/synthetic.h"
 #include "nas/base/file.h"
+#include "nas/testing/status_matchers.h"
+#include "nas/testing/tensor_matchers.h"
 
 namespace nas::datasets {
 namespace {
 
+using ::nas::testing::StatusIs;
+using ::nas::testing::TensorEq;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Dir(const std::string& name) {
   std::string dir = JoinPath(std::getenv("TEST_TMPDIR"), name);
-  EXPECT_TRUE(MakeDirs(dir).ok());
+  EXPECT_OK(MakeDirs(dir));
   return dir;
 }
 
@@ -56,11 +61,9 @@ absl::StatusOr<ImageDataset> Mnist(const std::string& dir) {
   return LoadFashionMnist(o);
 }
 
-std::string Error(const absl::StatusOr<ImageDataset>& d) { return std::string(d.status().message()); }
-
 TEST(FashionMnistTest, ReadsIdxGz) {
   auto ds = Mnist(MakeMnist("ok", 5));
-  ASSERT_TRUE(ds.ok()) << ds.status().message();
+  ASSERT_OK(ds);
   EXPECT_EQ(ds->images.sizes(), (std::vector<int64_t>{5, 1, 28, 28}));
   EXPECT_EQ(ds->images.scalar_type(), torch::kByte);
   EXPECT_EQ(ds->labels.sizes(), (std::vector<int64_t>{5}));
@@ -71,33 +74,41 @@ TEST(FashionMnistTest, ReadsIdxGz) {
 TEST(FashionMnistTest, BadFilesNameTheFile) {
   std::string dir = MakeMnist("magic", 5);
   WriteGz(JoinPath(dir, "train-labels-idx1-ubyte.gz"), Idx(0x803, {5}, 5, 0));
-  EXPECT_THAT(Error(Mnist(dir)), HasSubstr("train-labels-idx1-ubyte.gz: idx magic number 0x803, expected 0x801"));
+  EXPECT_THAT(Mnist(dir),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("train-labels-idx1-ubyte.gz: idx magic number 0x803, expected 0x801")));
 
   dir = MakeMnist("truncated", 5);
   WriteGz(JoinPath(dir, "train-images-idx3-ubyte.gz"), Idx(0x803, {5, 28, 28}, 4 * 784, 0));
-  EXPECT_THAT(Error(Mnist(dir)), HasSubstr("promises 3920 bytes of data, the file has 3136 (truncated)"));
+  EXPECT_THAT(Mnist(dir), StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("promises 3920 bytes of data, the file has 3136 (truncated)")));
 
   dir = MakeMnist("cut_gzip", 5);
   std::string gz = *ReadFile(JoinPath(dir, "train-images-idx3-ubyte.gz"));
-  ASSERT_TRUE(WriteFileAtomically(JoinPath(dir, "train-images-idx3-ubyte.gz"), gz.substr(0, gz.size() / 2)).ok());
-  EXPECT_THAT(Error(Mnist(dir)), HasSubstr("train-images-idx3-ubyte.gz: truncated or corrupt gzip"));
+  ASSERT_OK(WriteFileAtomically(JoinPath(dir, "train-images-idx3-ubyte.gz"), gz.substr(0, gz.size() / 2)));
+  EXPECT_THAT(Mnist(dir), StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("train-images-idx3-ubyte.gz: truncated or corrupt gzip")));
 
   dir = MakeMnist("missing", 5);
   std::remove(JoinPath(dir, "train-labels-idx1-ubyte.gz").c_str());
-  EXPECT_THAT(Error(Mnist(dir)), HasSubstr("missing file " + JoinPath(dir, "train-labels-idx1-ubyte.gz")));
+  EXPECT_THAT(Mnist(dir), StatusIs(absl::StatusCode::kNotFound,
+                                   HasSubstr("missing file " + JoinPath(dir, "train-labels-idx1-ubyte.gz"))));
 
   dir = MakeMnist("counts", 5);
   WriteGz(JoinPath(dir, "train-labels-idx1-ubyte.gz"), Idx(0x801, {4}, 4, 0));
-  EXPECT_THAT(Error(Mnist(dir)), HasSubstr("has 5 images but"));
+  EXPECT_THAT(Mnist(dir),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("has 5 images but")));
 
   dir = MakeMnist("labels", 5);
   WriteGz(JoinPath(dir, "train-labels-idx1-ubyte.gz"), Idx(0x801, {5}, 5, 10));
-  EXPECT_THAT(Error(Mnist(dir)), HasSubstr("label 12 is not in [0, 9]"));
+  EXPECT_THAT(Mnist(dir),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("label 12 is not in [0, 9]")));
 
   dir = Dir("shape");
   WriteGz(JoinPath(dir, "train-images-idx3-ubyte.gz"), Idx(0x803, {2, 32, 32}, 2 * 1024, 0));
   WriteGz(JoinPath(dir, "train-labels-idx1-ubyte.gz"), Idx(0x801, {2}, 2, 0));
-  EXPECT_THAT(Error(Mnist(dir)), HasSubstr("expected 28x28 images"));
+  EXPECT_THAT(Mnist(dir),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("expected 28x28 images")));
 }
 
 TEST(FashionMnistTest, InstalledPackageLoads) {
@@ -105,7 +116,7 @@ TEST(FashionMnistTest, InstalledPackageLoads) {
   DatasetOptions o;
   o.split = Split::kTest;
   auto ds = LoadFashionMnist(o);
-  ASSERT_TRUE(ds.ok()) << ds.status().message();
+  ASSERT_OK(ds);
   EXPECT_EQ(ds->images.sizes(), (std::vector<int64_t>{10000, 1, 28, 28}));
   EXPECT_EQ(std::get<0>(at::_unique(ds->labels)).numel(), 10);
 }
@@ -116,7 +127,7 @@ void WriteCifar(const std::string& path, int records, int label) {
     s.push_back(static_cast<char>(label));
     s.append(3072, static_cast<char>(r));
   }
-  ASSERT_TRUE(WriteFileAtomically(path, s).ok());
+  ASSERT_OK(WriteFileAtomically(path, s));
 }
 
 TEST(Cifar10Test, ReadsBinaryBatches) {
@@ -126,7 +137,7 @@ TEST(Cifar10Test, ReadsBinaryBatches) {
   DatasetOptions o;
   o.data_dir = dir;
   auto train = LoadCifar10(o);
-  ASSERT_TRUE(train.ok()) << train.status().message();
+  ASSERT_OK(train);
   EXPECT_EQ(train->images.sizes(), (std::vector<int64_t>{10, 3, 32, 32}));
   EXPECT_EQ(train->labels[9].item<int64_t>(), 5);
   EXPECT_EQ(train->images[1][2][31][31].item<int>(), 1);
@@ -139,10 +150,14 @@ TEST(Cifar10Test, BadInput) {
   for (int i = 1; i <= 4; ++i) WriteCifar(JoinPath(dir, "data_batch_" + std::to_string(i) + ".bin"), 1, 0);
   DatasetOptions o;
   o.data_dir = dir;
-  EXPECT_THAT(Error(LoadCifar10(o)), HasSubstr("missing CIFAR-10 batch " + JoinPath(dir, "data_batch_5.bin")));
-  ASSERT_TRUE(WriteFileAtomically(JoinPath(dir, "data_batch_5.bin"), std::string(3000, 'x')).ok());
-  EXPECT_THAT(Error(LoadCifar10(o)), HasSubstr("3000 bytes is not a whole number of 3073-byte records"));
-  EXPECT_THAT(Error(LoadCifar10(DatasetOptions{})), HasSubstr("pass --data_dir"));
+  EXPECT_THAT(LoadCifar10(o),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("missing CIFAR-10 batch " + JoinPath(dir, "data_batch_5.bin"))));
+  ASSERT_OK(WriteFileAtomically(JoinPath(dir, "data_batch_5.bin"), std::string(3000, 'x')));
+  EXPECT_THAT(LoadCifar10(o), StatusIs(absl::StatusCode::kInvalidArgument,
+                                       HasSubstr("3000 bytes is not a whole number of 3073-byte records")));
+  EXPECT_THAT(LoadCifar10(DatasetOptions{}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("pass --data_dir")));
 }
 
 TEST(SyntheticTest, DeterministicAndRegistered) {
@@ -150,13 +165,15 @@ TEST(SyntheticTest, DeterministicAndRegistered) {
   o.synthetic_size = 64;
   o.seed = 5;
   auto a = MakeSynthetic(o), b = (*DatasetRegistry().Lookup("synthetic"))(o);
-  ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_TRUE(torch::equal(a->images, b->images));
-  EXPECT_TRUE(torch::equal(a->labels, b->labels));
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  EXPECT_THAT(b->images, TensorEq(a->images));
+  EXPECT_THAT(b->labels, TensorEq(a->labels));
   o.split = Split::kTest;
-  EXPECT_FALSE(torch::equal(MakeSynthetic(o)->images, a->images));
-  EXPECT_THAT(std::string(DatasetRegistry().Lookup("mnist").status().message()),
-              HasSubstr("unknown dataset 'mnist'; registered: cifar10, fashion_mnist, synthetic"));
+  EXPECT_THAT(MakeSynthetic(o)->images, Not(TensorEq(a->images)));
+  EXPECT_THAT(DatasetRegistry().Lookup("mnist"),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("unknown dataset 'mnist'; registered: cifar10, fashion_mnist, synthetic")));
 }
 
 }  // namespace

@@ -10,11 +10,19 @@
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
 #include "datasets/transforms.h"
+#include "nas/testing/status_matchers.h"
+#include "nas/testing/tensor_matchers.h"
 
 namespace nas::datasets {
 namespace {
 
+using ::nas::testing::StatusIs;
+using ::nas::testing::TensorEq;
+using ::nas::testing::TensorNear;
+using ::testing::AnyOf;
 using ::testing::HasSubstr;
+using ::testing::Matches;
+using ::testing::Not;
 
 ImageDataset Data(int64_t n = 100) {
   DatasetOptions o;
@@ -41,9 +49,9 @@ TEST(TransformsTest, NormalizeUsesMeanAndStd) {
   at::Tensor img = torch::full({1, 1, 2, 2}, 51, torch::kByte);
   TransformOptions o;
   at::Tensor x = ApplyTransforms(img, {0.1}, {0.5}, o, 0);
-  EXPECT_TRUE(torch::allclose(x, torch::full({1, 1, 2, 2}, (0.2 - 0.1) / 0.5)));
+  EXPECT_THAT(x, TensorNear(torch::full({1, 1, 2, 2}, (0.2 - 0.1) / 0.5), 1e-8, 1e-5));
   o.normalize = false;
-  EXPECT_TRUE(torch::allclose(ApplyTransforms(img, {}, {}, o, 0), torch::full({1, 1, 2, 2}, 0.2)));
+  EXPECT_THAT(ApplyTransforms(img, {}, {}, o, 0), TensorNear(torch::full({1, 1, 2, 2}, 0.2), 1e-8, 1e-5));
 }
 
 TEST(TransformsTest, AugmentationsAreDeterministicAndDoWhatTheySay) {
@@ -56,8 +64,8 @@ TEST(TransformsTest, AugmentationsAreDeterministicAndDoWhatTheySay) {
   at::Tensor a = ApplyTransforms(d.images, d.mean, d.std, o, 42);
   at::Tensor b = ApplyTransforms(d.images, d.mean, d.std, o, 42);
   at::Tensor c = ApplyTransforms(d.images, d.mean, d.std, o, 43);
-  EXPECT_TRUE(torch::equal(a, b));
-  EXPECT_FALSE(torch::equal(a, c));
+  EXPECT_THAT(b, TensorEq(a));
+  EXPECT_THAT(c, Not(TensorEq(a)));
   EXPECT_EQ(a.sizes(), d.images.sizes());
 
   // Flip only: each image equals the original or its mirror.
@@ -68,8 +76,8 @@ TEST(TransformsTest, AugmentationsAreDeterministicAndDoWhatTheySay) {
   at::Tensor orig = d.images.to(torch::kFloat) / 255;
   int flipped = 0;
   for (int64_t i = 0; i < 16; ++i) {
-    bool same = torch::equal(f[i], orig[i]), mirrored = torch::equal(f[i], orig[i].flip({2}));
-    EXPECT_TRUE(same || mirrored) << i;
+    EXPECT_THAT(f[i], AnyOf(TensorEq(orig[i]), TensorEq(orig[i].flip({2})))) << i;
+    bool same = Matches(TensorEq(orig[i]))(f[i]), mirrored = Matches(TensorEq(orig[i].flip({2})))(f[i]);
     flipped += mirrored && !same;
   }
   EXPECT_GT(flipped, 0);
@@ -81,7 +89,8 @@ TEST(TransformsTest, AugmentationsAreDeterministicAndDoWhatTheySay) {
   cut.cutout = 8;
   at::Tensor z = ApplyTransforms(d.images, d.mean, d.std, cut, 7);
   at::Tensor changed = z != orig;
-  EXPECT_TRUE(torch::all(z.masked_select(changed) == 0).item<bool>());
+  at::Tensor cut_out = z.masked_select(changed);
+  EXPECT_THAT(cut_out, TensorEq(torch::zeros_like(cut_out)));
   EXPECT_GT(changed.sum().item<int64_t>(), 0);
 
   // Crop only: a shifted copy with zero padding keeps the pixel values.
@@ -90,33 +99,37 @@ TEST(TransformsTest, AugmentationsAreDeterministicAndDoWhatTheySay) {
   crop.crop_padding = 2;
   at::Tensor cropped = ApplyTransforms(d.images, d.mean, d.std, crop, 3);
   EXPECT_LE(cropped.max().item<float>(), 1.0f);
-  EXPECT_FALSE(torch::equal(cropped, orig));
+  EXPECT_THAT(cropped, Not(TensorEq(orig)));
 }
 
 TEST(TransformsTest, OptionsFromJsonAreStrict) {
   TransformOptions o;
-  EXPECT_TRUE(TransformOptionsFromJson(nas::Json::parse(R"({"cutout": 16})"), "$.t", &o).ok());
+  EXPECT_OK(TransformOptionsFromJson(nas::Json::parse(R"({"cutout": 16})"), "$.t", &o));
   EXPECT_EQ(o.cutout, 16);
-  EXPECT_THAT(std::string(TransformOptionsFromJson(nas::Json::parse(R"({"cutuot": 16})"), "$.t", &o).message()),
-              HasSubstr("unknown member $.t.cutuot"));
-  EXPECT_THAT(std::string(TransformOptionsFromJson(nas::Json::parse(R"({"cutout": -1})"), "$.t", &o).message()),
-              HasSubstr("must be >= 0"));
+  EXPECT_THAT(TransformOptionsFromJson(nas::Json::parse(R"({"cutuot": 16})"), "$.t", &o),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown member $.t.cutuot")));
+  EXPECT_THAT(
+      TransformOptionsFromJson(nas::Json::parse(R"({"cutout": -1})"), "$.t", &o),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.t: crop_padding and cutout must be >= 0")));
 }
 
 TEST(SplitTest, DeterministicDisjointAndSized) {
   ImageDataset d = Indexed(100);
   auto a = SplitTrainValid(d, 0.9, 3), b = SplitTrainValid(d, 0.9, 3);
-  ASSERT_TRUE(a.ok());
+  ASSERT_OK(a);
+  ASSERT_OK(b);
   EXPECT_EQ(a->train.size(), 90);
   EXPECT_EQ(a->valid.size(), 10);
-  EXPECT_TRUE(torch::equal(a->train.labels, b->train.labels));
+  EXPECT_THAT(b->train.labels, TensorEq(a->train.labels));
   std::set<int64_t> all;
   for (auto* part : {&a->train, &a->valid}) {
     for (int64_t i = 0; i < part->size(); ++i) all.insert(part->labels[i].item<int64_t>());
   }
   EXPECT_EQ(all.size(), 100u);
-  EXPECT_THAT(std::string(SplitTrainValid(d, 1.0, 0).status().message()), HasSubstr("must be in (0, 1)"));
-  EXPECT_THAT(std::string(SplitTrainValid(Indexed(2), 0.1, 0).status().message()), HasSubstr("leaves a part empty"));
+  EXPECT_THAT(SplitTrainValid(d, 1.0, 0),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must be in (0, 1)")));
+  EXPECT_THAT(SplitTrainValid(Indexed(2), 0.1, 0),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("leaves a part empty")));
 }
 
 TEST(LoaderTest, EachEpochCoversEveryExampleOnceInANewOrder) {
@@ -150,12 +163,12 @@ TEST(LoaderTest, BatchesDoNotDependOnWorkersAndResumeExactly) {
   ASSERT_EQ(b.size(), 7u);
   ASSERT_EQ(c.size(), 4u);
   for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_TRUE(torch::equal(a[i].data, b[i].data)) << i;
-    EXPECT_TRUE(torch::equal(a[i].target, b[i].target)) << i;
+    EXPECT_THAT(b[i].data, TensorEq(a[i].data)) << i;
+    EXPECT_THAT(b[i].target, TensorEq(a[i].target)) << i;
   }
   for (size_t i = 0; i < c.size(); ++i) {
     EXPECT_EQ(c[i].index, static_cast<int64_t>(i + 3));
-    EXPECT_TRUE(torch::equal(c[i].data, a[i + 3].data)) << i;
+    EXPECT_THAT(c[i].data, TensorEq(a[i + 3].data)) << i;
   }
 }
 
@@ -169,7 +182,7 @@ TEST(LoaderTest, RankShardsPartitionEachGlobalBatch) {
   ASSERT_EQ(a.size(), 2u);  // 19 examples: 2 full global batches of 8
   ASSERT_EQ(b.size(), 2u);
   for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_TRUE(torch::equal(torch::cat({a[i].target, b[i].target}), w[i].target)) << i;
+    EXPECT_THAT(torch::cat({a[i].target, b[i].target}), TensorEq(w[i].target)) << i;
   }
   EXPECT_THAT([] { DataLoader l(Indexed(4), LoaderOptions().batch_size(4).world_size(2)); },
               ::testing::ThrowsMessage<c10::Error>(HasSubstr("no complete global batch of 8")));
@@ -179,7 +192,7 @@ TEST(LoaderTest, DropLastAndNoShuffle) {
   DataLoader loader(Indexed(10), LoaderOptions().batch_size(4).drop_last(true).shuffle(false));
   auto batches = Epoch(loader, 0);
   ASSERT_EQ(batches.size(), 2u);
-  EXPECT_TRUE(torch::equal(batches[1].target, torch::arange(4, 8, torch::kLong)));
+  EXPECT_THAT(batches[1].target, TensorEq(torch::arange(4, 8, torch::kLong)));
 }
 
 TEST(LoaderTest, StartingANewEpochMidwayIsSafe) {

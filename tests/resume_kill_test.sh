@@ -6,9 +6,8 @@ train="${TEST_SRCDIR}/oneshot_nas/algorithms/random/train"
 compare="$(dirname "$0")/compare_weights"
 out="${TEST_TMPDIR}"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-args=(--dataset=synthetic --synthetic_size=1024 --batch_size=32 --epochs=2
-      --space_options='{"channels": 8, "layers": 2}' --checkpoint_every=5 --log_every=7
-      --seed=3 --workers=2)
+args=(--dataset=synthetic --epochs=2 --space_options='{"channels": 8, "layers": 2}' --seed=3
+      --set=data.synthetic_size=1024,data.batch_size=32,data.workers=2,trainer.checkpoint_every=5,trainer.log_every=7)
 
 "${train}" "${args[@]}" --output_dir="${out}/straight" 2> "${out}/straight.log"
 

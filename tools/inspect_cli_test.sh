@@ -23,8 +23,10 @@ k3=$(number flops "${tmp}/k3.out"); k5=$(number flops "${tmp}/k5.out")
 "${bin}" --space=small_cnn --space_options='{"layers": 2}' | grep -q '"supernet_parameters"' \
   || fail "no supernet report without an architecture"
 
-# SPOS: the authors' published block choice, as NNI's one-hot file: 318.7M.
-choices=(0 0 3 1 1 1 0 0 2 0 2 1 1 0 2 0 2 1 3 2)
+# SPOS: the authors' released block-search architecture (their table: 323M
+# FLOPs, 3.5M parameters), as NNI's one-hot file; their code counts exactly
+# 322,918,720 MACs and 3,558,464 parameters (affine BN).
+choices=(2 1 0 1 2 0 2 0 2 0 2 3 0 0 0 0 3 2 3 3)
 {
   echo "{"
   for i in "${!choices[@]}"; do
@@ -34,9 +36,12 @@ choices=(0 0 3 1 1 1 0 0 2 0 2 1 1 0 2 0 2 1 3 2)
   done
   echo "}"
 } > "${tmp}/spos.json"
-"${bin}" --space=spos_shufflenet --architecture="${tmp}/spos.json" > "${tmp}/spos.out"
+"${bin}" --space=spos_shufflenet --space_options='{"affine": true}' --architecture="${tmp}/spos.json" \
+  > "${tmp}/spos.out"
 flops=$(number flops "${tmp}/spos.out")
-(( flops > 318000000 && flops < 319500000 )) || fail "published SPOS architecture: ${flops} MACs, expected 318.7M"
+(( flops == 322918720 )) || fail "the authors' SPOS architecture: ${flops} MACs, expected 322918720"
+params=$(number parameters "${tmp}/spos.out")
+(( params == 3558464 )) || fail "the authors' SPOS architecture: ${params} parameters, expected 3558464"
 
 expect_error() {  # message, flags
   local want="$1"; shift

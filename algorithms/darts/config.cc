@@ -1,7 +1,7 @@
+// The DARTS configuration: presets, strict reading, writing (config.h).
 #include "algorithms/darts/config.h"
 
 #include "absl/strings/str_cat.h"
-#include "nas/base/file.h"
 #include "nas/base/status.h"
 
 namespace nas::darts {
@@ -18,27 +18,6 @@ absl::Status NetworkFromJson(const Json& j, const std::string& path, DartsNetwor
   for (auto it = j.begin(); it != j.end(); ++it) merged[it.key()] = it.value();
   NAS_ASSIGN_OR_RETURN(*out, DartsNetworkOptionsFromJson(merged, path));
   return absl::OkStatus();
-}
-
-absl::Status DataFromJson(const Json& j, const std::string& path, DataOptions* o) {
-  JsonObjectReader r(j, path);
-  r.Optional("dataset", &o->dataset)
-      .Optional("data_dir", &o->data_dir)
-      .Optional("synthetic_size", &o->synthetic_size)
-      .Optional("train_examples", &o->train_examples)
-      .Optional("batch_size", &o->batch_size)
-      .Optional("workers", &o->workers);
-  NAS_RETURN_IF_ERROR(r.Finish());
-  if (o->train_examples < 0 || o->batch_size < 1 || o->workers < 0 || o->synthetic_size < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": train_examples and workers must be >= 0, batch_size and synthetic_size >= 1"));
-  }
-  return absl::OkStatus();
-}
-
-Json DataToJson(const DataOptions& o) {
-  return {{"dataset", o.dataset},   {"data_dir", o.data_dir},     {"synthetic_size", o.synthetic_size},
-          {"train_examples", o.train_examples}, {"batch_size", o.batch_size}, {"workers", o.workers}};
 }
 
 absl::Status SearchFromJson(const Json& j, const std::string& path, SearchOptions* o) {
@@ -130,7 +109,11 @@ absl::StatusOr<DartsConfig> DartsConfigPreset(const std::string& name) {
   c.search.trainer.checkpoint_every = 50;
   c.retrain.trainer.log_every = 50;
   c.retrain.trainer.checkpoint_every = 200;
+  // The search's weights and architecture halves (data.train, data.valid).
+  c.data.train_fraction = 0.5;
   if (name == "fashion_mnist") {
+    c.data.train_examples = 2000;
+    c.data.valid_examples = 2000;
     c.search.network = Network("search_fashion_mnist");
     c.search.trainer.epochs = 2;
     c.retrain.network = Network("eval_fashion_mnist");
@@ -145,7 +128,6 @@ absl::StatusOr<DartsConfig> DartsConfigPreset(const std::string& name) {
   }
   if (name == "paper") {
     c.data.dataset = "cifar10";
-    c.data.train_examples = 0;
     c.search.network = Network("search_cifar10");
     c.search.trainer.epochs = 50;
     c.retrain.network = Network("eval_cifar10");
@@ -177,7 +159,7 @@ absl::StatusOr<DartsConfig> DartsConfigFromJson(const Json& j, const std::string
   const Json* trial = r.Member("trial");
   const Json* evolution = r.Member("evolution");
   NAS_RETURN_IF_ERROR(r.Finish());
-  if (data) NAS_RETURN_IF_ERROR(DataFromJson(*data, JsonChildPath(source, "data"), &c.data));
+  if (data) NAS_RETURN_IF_ERROR(DataOptionsFromJson(*data, JsonChildPath(source, "data"), &c.data));
   if (search) NAS_RETURN_IF_ERROR(SearchFromJson(*search, JsonChildPath(source, "search"), &c.search));
   if (retrain) NAS_RETURN_IF_ERROR(RetrainFromJson(*retrain, JsonChildPath(source, "retrain"), &c.retrain));
   if (trial) NAS_RETURN_IF_ERROR(TrialFromJson(*trial, JsonChildPath(source, "trial"), &c.trial));
@@ -187,7 +169,7 @@ absl::StatusOr<DartsConfig> DartsConfigFromJson(const Json& j, const std::string
 
 Json DartsConfigToJson(const DartsConfig& c) {
   return {{"preset", c.preset},
-          {"data", DataToJson(c.data)},
+          {"data", DataOptionsToJson(c.data)},
           {"search",
            {{"network", DartsNetworkOptionsToJson(c.search.network)},
             {"trainer", TrainerOptionsToJson(c.search.trainer)},
@@ -205,13 +187,6 @@ Json DartsConfigToJson(const DartsConfig& c) {
             {"max_duration", c.evolution.max_duration},
             {"parallel", c.evolution.parallel}}},
           {"seed", c.seed}};
-}
-
-absl::StatusOr<DartsConfig> LoadDartsConfig(const std::string& path, const std::string& preset) {
-  if (path.empty()) return DartsConfigPreset(preset.empty() ? "fashion_mnist" : preset);
-  NAS_ASSIGN_OR_RETURN(Json j, ReadJsonFile(path));
-  if (!preset.empty() && j.is_object() && !j.contains("preset")) j["preset"] = preset;
-  return DartsConfigFromJson(j, path + ": $");
 }
 
 }  // namespace nas::darts

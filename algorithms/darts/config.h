@@ -1,9 +1,10 @@
-// The configuration of the DARTS package: one JSON file (--config) with a
-// section per binary; a preset gives the defaults, any member overrides them
-// (strict: unknown members are errors naming their path).
+// The configuration of the DARTS package, shared by its four binaries: one
+// JSON document with a section per binary; a preset gives the defaults, any
+// member overrides them (strict: unknown members are errors naming their
+// JSON path).
 //
 //   {"preset": "fashion_mnist",
-//    "data": {"dataset": "fashion_mnist", "train_examples": 4000, "batch_size": 64, ...},
+//    "data": {...nas::DataOptions (nas/jobs/data.h)...},
 //    "search": {"network": {...DartsNetworkOptions...}, "trainer": {...TrainerOptions...},
 //               "darts": {...DartsTrainerOptions...}},
 //    "retrain": {"network": {...}, "trainer": {...}, "batch_size": 96, "lr": 0.025, ...},
@@ -11,15 +12,26 @@
 //    "evolution": {"population": 16, "sample_size": 4, "max_trials": 48, "parallel": 2},
 //    "seed": 0}
 //
+// The data (nas/jobs/data.h): the search trains the weights on data.train
+// and the alphas on data.valid (the rest of the training set after
+// train_fraction; capped by train_examples / valid_examples); trials train
+// on data.train and score on data.valid; retraining uses the whole training
+// set and scores the test set.
+//
+// Read by nas::JobMain (nas/jobs/job_main.h): --config, --preset and
+// --set=path=value over the preset, then the binaries' flags.
+//
 // Presets:
 //   fashion_mnist (default): a search network of 5 cells x 8 channels, 2
-//     epochs over 4000 training examples (2000 + 2000), about 6 minutes
-//     first order / 15 second order on 2 CPU cores; retraining 8 cells x 16
+//     epochs over 2000 + 2000 training examples (data.train_fraction 0.5,
+//     train_examples 2000, valid_examples 2000), about 6 minutes first
+//     order / 15 second order on 2 CPU cores; retraining 8 cells x 16
 //     channels for 3 epochs on the whole training set.
 //   paper: the authors' CIFAR-10 settings (search 50 epochs, batch 64, 8
-//     cells x 16; evaluation 600 epochs, batch 96, 20 cells x 36, cutout 16,
-//     drop-path 0.2, auxiliary 0.4). Needs CIFAR-10 (datasets/cifar10.h) and
-//     a GPU to finish in days rather than weeks.
+//     cells x 16 on the two halves of the training set; evaluation 600
+//     epochs, batch 96, 20 cells x 36, cutout 16, drop-path 0.2, auxiliary
+//     0.4). Needs CIFAR-10 (datasets/cifar10.h) and a GPU to finish in days
+//     rather than weeks.
 #ifndef ALGORITHMS_DARTS_CONFIG_H_
 #define ALGORITHMS_DARTS_CONFIG_H_
 
@@ -29,18 +41,10 @@
 #include "algorithms/darts/darts_space.h"
 #include "algorithms/darts/darts_trainer.h"
 #include "nas/base/json.h"
+#include "nas/jobs/data.h"
 #include "nas/train/trainer.h"
 
 namespace nas::darts {
-
-struct DataOptions {
-  std::string dataset = "fashion_mnist";
-  std::string data_dir;            // "" = the dataset's default
-  int64_t synthetic_size = 2048;   // the "synthetic" dataset only
-  int64_t train_examples = 4000;   // search: a random subset (0 = all), split 50/50
-  int64_t batch_size = 64;         // search and trial batches
-  int workers = 2;
-};
 
 struct SearchOptions {
   DartsNetworkOptions network;
@@ -91,12 +95,10 @@ struct DartsConfig {
 
 // "fashion_mnist" or "paper"; NotFound listing them otherwise.
 absl::StatusOr<DartsConfig> DartsConfigPreset(const std::string& name);
+// The document's "preset" (default fashion_mnist), then its members over it
+// (strict; errors name `source`'s JSON paths), validated.
 absl::StatusOr<DartsConfig> DartsConfigFromJson(const Json& j, const std::string& source);
 Json DartsConfigToJson(const DartsConfig& config);
-
-// --config (a file; "" = none) over --preset ("" = the file's or
-// fashion_mnist).
-absl::StatusOr<DartsConfig> LoadDartsConfig(const std::string& path, const std::string& preset);
 
 }  // namespace nas::darts
 

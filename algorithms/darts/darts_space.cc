@@ -325,15 +325,20 @@ namespace {
 absl::StatusOr<BuiltSpace> MakeDartsSpace(const Json& json) {
   NAS_ASSIGN_OR_RETURN(DartsNetworkOptions options, DartsNetworkOptionsFromJson(json, "darts_cell options"));
   NAS_ASSIGN_OR_RETURN(DartsNetwork net, MakeDartsNetwork(options));
-  BuiltSpace built;
-  built.model = net.ptr();
-  built.input_shape = net->input_shape();
-  std::shared_ptr<DartsNetworkImpl> model = net.ptr();
-  built.forward = [model](const at::Tensor& x) { return model->forward(x); };
-  return built;
+  return DartsBuiltSpace(net);
 }
 
 }  // namespace
+
+BuiltSpace DartsBuiltSpace(const DartsNetwork& network) {
+  BuiltSpace built;
+  std::shared_ptr<DartsNetworkImpl> model = network.ptr();
+  built.model = model;
+  built.input_shape = model->input_shape();
+  built.forward = [model](const at::Tensor& x) { return model->forward(x); };
+  built.classes = model->options().classes;
+  return built;
+}
 
 }  // namespace nas::darts
 

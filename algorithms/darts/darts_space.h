@@ -66,6 +66,7 @@
 #include "nas/base/json.h"
 #include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::darts {
 
@@ -175,6 +176,10 @@ TORCH_MODULE(DartsNetwork);
 // The network of `options` (validated), initialised under the global torch
 // seed.
 absl::StatusOr<DartsNetwork> MakeDartsNetwork(const DartsNetworkOptions& options);
+
+// `network` as the registered "darts_cell" factory returns it (model, input
+// shape, forward, classes), for the jobs and trainers that take a space.
+BuiltSpace DartsBuiltSpace(const DartsNetwork& network);
 
 }  // namespace nas::darts
 

@@ -1,20 +1,22 @@
 // EvalTrainer: trains a DARTS network fixed to one architecture from
-// scratch, the authors' way (train.py): SGD with momentum and a cosine
-// learning rate to 0, gradient-norm clipping, the auxiliary head's loss
-// weighted by auxiliary_weight, and drop-path whose probability ramps
-// linearly from 0 to drop_path_prob over the epochs. validate() reports
-// top-1 accuracy and loss on `valid` (the test set when retraining).
+// scratch, the authors' way (train.py), as a nas::ClassifierTrainer (SGD
+// with momentum, a cosine learning rate to 0 per epoch, gradient-norm
+// clipping; validate() reports top-1 accuracy and loss on `valid`, the test
+// set when retraining) with DARTS's two additions in loss():
+//
+//   * the auxiliary head's cross-entropy, weighted by auxiliary_weight, added
+//     to the loss (logged as "aux_loss"; "loss" is the sum);
+//   * drop-path on the kept edges, its probability ramped linearly from 0 at
+//     the first epoch to drop_path_prob * (epochs - 1) / epochs at the last.
 //
 // Used by :retrain (the evaluation network) and by :trial (a small network
-// trained briefly for the evolution baseline).
+// trained briefly for the evolution baseline, auxiliary_weight and
+// drop_path_prob 0).
 #ifndef ALGORITHMS_DARTS_EVAL_TRAINER_H_
 #define ALGORITHMS_DARTS_EVAL_TRAINER_H_
 
-#include <memory>
-
-#include <torch/optim/sgd.h>
-
 #include "algorithms/darts/darts_space.h"
+#include "nas/train/classifier_trainer.h"
 #include "nas/train/trainer.h"
 
 namespace nas::darts {
@@ -26,23 +28,27 @@ struct EvalTrainerOptions {
   double grad_clip = 5;
   double auxiliary_weight = 0.4;
   double drop_path_prob = 0.2;
+
+  // The ClassifierTrainer part: lr cosine to 0, momentum, weight decay on
+  // every parameter, the clip.
+  ClassifierTrainerOptions classifier() const;
 };
 
-class EvalTrainer : public Trainer {
+class EvalTrainer : public ClassifierTrainer {
  public:
-  // `network` must be fixed to an architecture (apply_fixed_architecture).
-  EvalTrainer(TrainerOptions trainer_options, EvalTrainerOptions options, DartsNetwork network, BatchSource* train,
-              BatchSource* valid, Distributed* distributed = nullptr);
+  // `network` must be fixed to an architecture (ApplyFixedArchitecture);
+  // the options must be valid (>= 0, lr > 0, drop_path_prob < 1).
+  EvalTrainer(TrainerOptions trainer_options, EvalTrainerOptions options, DartsNetwork network,
+              BatchSource* train, BatchSource* valid, Distributed* distributed = nullptr);
 
  protected:
   Metrics train_step(const Batch& batch) override;
-  Metrics validate(int64_t epoch) override;
+  at::Tensor loss(const Batch& batch, at::Tensor* logits) override;
 
  private:
   EvalTrainerOptions options_;
   DartsNetwork network_;
-  BatchSource* valid_;
-  std::unique_ptr<torch::optim::SGD> sgd_;
+  double aux_loss_ = -1;  // of the last loss(); < 0: none
 };
 
 }  // namespace nas::darts

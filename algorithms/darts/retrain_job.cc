@@ -1,54 +1,22 @@
+// DARTS retraining on the shared retraining job (retrain_job.h).
 #include "algorithms/darts/retrain_job.h"
 
-#include <chrono>
+#include <memory>
+#include <utility>
 
-#include <torch/utils.h>
-
-#include "absl/strings/str_cat.h"
-#include "algorithms/darts/data.h"
 #include "algorithms/darts/eval_trainer.h"
 #include "algorithms/darts/genotype.h"
-#include "nas/base/file.h"
 #include "nas/base/json.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/train/distributed.h"
-#include "nas/core/fixed_architecture.h"
 #include "nas/core/mutable_tree.h"
+#include "nas/jobs/data.h"
 
 namespace nas::darts {
 
-absl::StatusOr<RetrainResult> RunRetrainJob(const DartsConfig& config, const Architecture& architecture,
-                                            const std::string& output_dir, bool resume) {
-  auto start = std::chrono::steady_clock::now();
-  NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, Distributed::Create(env));
-  const RetrainOptions& r = config.retrain;
-  NAS_ASSIGN_OR_RETURN(DartsData data, LoadDartsData(config, r.network));
-  torch::manual_seed(config.seed);
-  NAS_ASSIGN_OR_RETURN(DartsNetwork network, MakeDartsNetwork(r.network));
-  NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*network));
-  NAS_ASSIGN_OR_RETURN(Decisions decisions, Annotate(architecture.resolve(space), "architecture"));
-  NAS_ASSIGN_OR_RETURN(Genotype genotype, Annotate(GenotypeOf(decisions, space), "architecture"));
-  NAS_RETURN_IF_ERROR(ApplyFixedArchitecture(*network, architecture));
-  RetrainResult result;
-  result.parameters = network->parameter_count();
-  LOG(INFO) << "retraining " << genotype.ToString();
-  LOG(INFO) << r.network.layers << " cells x " << r.network.channels << " channels: " << result.parameters
-            << " parameters (" << static_cast<double>(result.parameters) / 1e6
-            << "M) without the auxiliary head; " << data.full_train.size() << " training / " << data.test.size()
-            << " test images, " << r.trainer.epochs << " epochs";
+namespace {
 
-  auto train = TrainLoader(data.full_train, r.batch_size, config, config.seed, r.cutout, dist->rank(),
-                           dist->world_size());
-  auto test = EvalLoader(data.test, config, dist->rank(), dist->world_size());
-  if (dist->is_main() && !output_dir.empty()) {
-    NAS_RETURN_IF_ERROR(MakeDirs(output_dir));
-    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(output_dir, "config.json"), DartsConfigToJson(config)));
-  }
-  TrainerOptions trainer_options = r.trainer;
-  trainer_options.output_dir = output_dir;
-  trainer_options.resume = resume;
+EvalTrainerOptions EvalOptions(const RetrainOptions& r) {
   EvalTrainerOptions eval;
   eval.lr = r.lr;
   eval.momentum = r.momentum;
@@ -56,22 +24,75 @@ absl::StatusOr<RetrainResult> RunRetrainJob(const DartsConfig& config, const Arc
   eval.grad_clip = r.grad_clip;
   eval.auxiliary_weight = r.auxiliary_weight;
   eval.drop_path_prob = r.drop_path_prob;
-  EvalTrainer trainer(trainer_options, eval, network, train.get(), test.get(), dist.get());
-  NAS_RETURN_IF_ERROR(trainer.fit());
-  // The weights after the last step, also when max_steps ends mid-epoch.
-  NAS_ASSIGN_OR_RETURN(Metrics final_scores, trainer.validate_now());
-  result.test_accuracy = final_scores.count("accuracy") ? final_scores.at("accuracy") : 0;
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  LOG(INFO) << "test accuracy " << result.test_accuracy << " (" << result.parameters << " parameters, "
-            << result.seconds << " s)";
-  if (dist->is_main() && !output_dir.empty()) {
-    NAS_RETURN_IF_ERROR(SaveWeights(*network, JoinPath(output_dir, "model.pt")));
-    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(output_dir, "result.json"),
-                                      Json{{"test_accuracy", result.test_accuracy},
-                                           {"parameters", result.parameters},
-                                           {"genotype", genotype.ToString()},
-                                           {"seconds", result.seconds}}));
-  }
+  return eval;
+}
+
+// EvalTrainer on the whole training set (augmented with cutout, loader seed
+// = the job's seed), scoring the test set; both sharded over ranks.
+class DartsRetraining : public Retraining {
+ public:
+  DartsRetraining(RetrainInputs& in, DartsNetwork network, const RetrainOptions& r, Json extra)
+      : train_(TrainLoader(in.data.full_train, in.data_options, in.seed, in.rank(), in.world_size(),
+                           r.cutout, r.batch_size)),
+        test_(EvalLoader(in.data.test, in.data_options, in.rank(), in.world_size())),
+        trainer_(in.trainer, EvalOptions(r), std::move(network), train_.get(), test_.get(),
+                 in.distributed),
+        extra_(std::move(extra)),
+        parameters_(extra_.at("parameters").get<int64_t>()) {}
+
+  Trainer& trainer() override { return trainer_; }
+  Json result_extra() override { return extra_; }
+  std::optional<int64_t> parameter_count() override { return parameters_; }
+
+ private:
+  std::unique_ptr<datasets::DataLoader> train_, test_;
+  EvalTrainer trainer_;
+  Json extra_;
+  int64_t parameters_;  // without the auxiliary head
+};
+
+// The genotype of `architecture` in a network of `options` (an unfixed
+// copy, built for its choices only).
+absl::StatusOr<Genotype> ArchitectureGenotype(const DartsNetworkOptions& options,
+                                              const Architecture& architecture) {
+  NAS_ASSIGN_OR_RETURN(DartsNetwork network, MakeDartsNetwork(options));
+  NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*network));
+  NAS_ASSIGN_OR_RETURN(Decisions decisions, Annotate(architecture.resolve(space), "architecture"));
+  return Annotate(GenotypeOf(decisions, space), "architecture");
+}
+
+}  // namespace
+
+absl::StatusOr<RetrainJobResult> RunRetrainJob(const DartsConfig& config,
+                                               const Architecture& architecture,
+                                               const std::string& output_dir, bool resume) {
+  const RetrainOptions& r = config.retrain;
+  NAS_ASSIGN_OR_RETURN(Genotype genotype, ArchitectureGenotype(r.network, architecture));
+  LOG(INFO) << "retraining " << genotype.ToString();
+  RetrainJobOptions job;
+  job.space = kDartsSpaceName;
+  job.space_options = DartsNetworkOptionsToJson(r.network);
+  job.data = config.data;
+  job.trainer = r.trainer;
+  job.seed = config.seed;
+  NAS_ASSIGN_OR_RETURN(
+      RetrainJobResult result,
+      nas::RunRetrainJob(
+          job, DartsConfigToJson(config), architecture, output_dir, resume,
+          [&](RetrainInputs& in) -> absl::StatusOr<std::unique_ptr<Retraining>> {
+            auto model = std::dynamic_pointer_cast<DartsNetworkImpl>(in.model.model);
+            if (model == nullptr) {
+              return absl::InternalError("space 'darts_cell' did not build a DartsNetwork");
+            }
+            const int64_t parameters = model->parameter_count();
+            LOG(INFO) << r.network.layers << " cells x " << r.network.channels
+                      << " channels: " << parameters << " parameters ("
+                      << static_cast<double>(parameters) / 1e6 << "M) without the auxiliary head; "
+                      << in.data.full_train.size() << " training / " << in.data.test.size()
+                      << " test images, " << in.trainer.epochs << " epochs";
+            Json extra = {{"genotype", genotype.ToString()}, {"parameters", parameters}};
+            return std::make_unique<DartsRetraining>(in, DartsNetwork(model), r, std::move(extra));
+          }));
   return result;
 }
 

@@ -1,10 +1,18 @@
-// DARTS retraining (:retrain): the evaluation network (20 cells x 36
-// channels on CIFAR-10; the preset's on Fashion-MNIST) fixed to an
-// architecture file, trained from scratch on the whole training set with
-// cutout, the auxiliary head and drop-path (EvalTrainer), scored on the
-// test set after every epoch. Writes config.json, metrics.jsonl,
-// tensorboard/, checkpoints/ (--resume), model.pt and result.json
-// (test_accuracy, parameters without the auxiliary head, genotype).
+// DARTS retraining (:retrain): the shared retraining job
+// (nas/jobs/retrain_job.h) on the "darts_cell" space with the evaluation
+// network of config.retrain.network (20 cells x 36 channels on CIFAR-10;
+// the preset's on Fashion-MNIST) fixed to an architecture file and DARTS's
+// recipe (EvalTrainer: cutout, the auxiliary head, drop-path, cosine, clip),
+// trained from scratch on the whole training set and scored on the test set
+// after every epoch. Writes into output_dir:
+//
+//   config.json, architecture.json   the configuration and the cell
+//   metrics.jsonl, tensorboard/      train / valid (test set) metrics
+//   checkpoints/                     for --resume
+//   model.pt                         the trained weights
+//   result.json                      test_accuracy, test_loss, parameters
+//                                    (without the auxiliary head), genotype,
+//                                    seconds
 #ifndef ALGORITHMS_DARTS_RETRAIN_JOB_H_
 #define ALGORITHMS_DARTS_RETRAIN_JOB_H_
 
@@ -13,17 +21,16 @@
 #include "absl/status/statusor.h"
 #include "algorithms/darts/config.h"
 #include "nas/core/architecture.h"
+#include "nas/jobs/retrain_job.h"
 
 namespace nas::darts {
 
-struct RetrainResult {
-  double test_accuracy = 0;
-  int64_t parameters = 0;  // without the auxiliary head
-  double seconds = 0;
-};
-
-absl::StatusOr<RetrainResult> RunRetrainJob(const DartsConfig& config, const Architecture& architecture,
-                                            const std::string& output_dir, bool resume);
+// result.parameters excludes the auxiliary head (the number papers report);
+// result.extra holds "parameters" and "genotype". InvalidArgument naming the
+// key for an architecture that does not fit the network.
+absl::StatusOr<RetrainJobResult> RunRetrainJob(const DartsConfig& config,
+                                               const Architecture& architecture,
+                                               const std::string& output_dir, bool resume);
 
 }  // namespace nas::darts
 

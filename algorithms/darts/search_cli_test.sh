@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The DARTS binaries as users run them, on a tiny configuration (synthetic
-# data): search (first and second order) and its files, determinism, resume,
-# retraining of the found cell, the evolution baseline with 2 trials at a
-# time and its resume, and bad input (one `error:` line, non-zero exit).
+# data): the resolved configuration (--print_config, --set), search (first
+# and second order) and its files, determinism, resume, retraining of the
+# found cell, the evolution baseline with 2 trials at a time and its resume,
+# and bad input (one `error:` line, non-zero exit).
 set -euo pipefail
 bin="$(pwd)/algorithms/darts"
 tmp="${TEST_TMPDIR}/darts"
@@ -11,7 +12,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 cat > "${tmp}/tiny.json" <<'JSON'
 {
-  "data": {"dataset": "synthetic", "synthetic_size": 192, "train_examples": 0, "batch_size": 16, "workers": 0},
+  "data": {"dataset": "synthetic", "synthetic_size": 192, "train_fraction": 0.5, "train_examples": 0,
+           "valid_examples": 0, "batch_size": 16, "workers": 0},
   "search": {"network": {"channels": 4, "layers": 3, "nodes": 2},
              "trainer": {"epochs": 2, "progress": false, "log_every": 100},
              "darts": {"discrete_bn_batches": 2}},
@@ -33,10 +35,30 @@ expect_error() {
   grep -q -- "${want}" "${tmp}/err.log" || { cat "${tmp}/err.log"; fail "no '${want}' in the error of: $*"; }
 }
 
+# 0. The resolved configuration: the preset's data layout, the file, --set and
+# the flags over it, and a printed configuration that reads back unchanged.
+"${bin}/search" --print_config > "${tmp}/preset.json" || fail "--print_config failed"
+for member in '"train_fraction": 0.5' '"train_examples": 2000' '"valid_examples": 2000' '"preset": "fashion_mnist"'; do
+  grep -q "${member}" "${tmp}/preset.json" || fail "the preset's configuration lacks ${member}"
+done
+"${bin}/search" --config="${tmp}/tiny.json" --set=search.darts.alpha_lr=0.001,data.batch_size=8 --unrolled \
+  --epochs=3 --print_config > "${tmp}/resolved.json" || fail "--print_config with overrides failed"
+grep -q '"alpha_lr": 0.001' "${tmp}/resolved.json" || fail "--print_config lacks the --set override"
+grep -q '"batch_size": 8' "${tmp}/resolved.json" || fail "--print_config lacks data.batch_size from --set"
+grep -q '"unrolled": true' "${tmp}/resolved.json" || fail "--print_config lacks --unrolled"
+grep -q '"epochs": 3' "${tmp}/resolved.json" || fail "--print_config lacks --epochs"
+grep -q '"synthetic_size": 192' "${tmp}/resolved.json" || fail "--print_config lacks the file's data"
+[[ ! -e darts/search ]] || fail "--print_config wrote an output folder"
+"${bin}/search" --config="${tmp}/resolved.json" --print_config > "${tmp}/reread.json"
+cmp -s "${tmp}/resolved.json" "${tmp}/reread.json" || fail "the printed configuration does not read back unchanged"
+"${bin}/retrain" --config="${tmp}/tiny.json" --epochs=7 --print_config | grep -q '"epochs": 7' \
+  || fail "retrain: --epochs does not set retrain.trainer.epochs"
+
 # 1. First-order search and its files.
 "${bin}/search" --config="${tmp}/tiny.json" --output_dir="${tmp}/first" 2> "${tmp}/first.log" \
   || { tail -20 "${tmp}/first.log"; fail "search failed"; }
-for f in architecture.json genotype.txt genotypes.jsonl cells.dot alphas.json result.json metrics.jsonl config.json; do
+for f in architecture.json genotype.txt genotypes.jsonl cells.dot alphas.json result.json metrics.jsonl config.json \
+         supernet.pt; do
   [[ -s "${tmp}/first/${f}" ]] || fail "missing ${f}"
 done
 grep -q "^Genotype(normal=\[('" "${tmp}/first/genotype.txt" || fail "genotype.txt: $(cat "${tmp}/first/genotype.txt")"
@@ -62,7 +84,9 @@ grep -q '"unrolled": true' "${tmp}/second/result.json" || fail "result.json does
 # 4. Retraining the found cell.
 "${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/first/architecture.json" \
   --output_dir="${tmp}/retrain" 2> "${tmp}/retrain.log" || { tail -20 "${tmp}/retrain.log"; fail "retrain failed"; }
-grep -q '"test_accuracy"' "${tmp}/retrain/result.json" || fail "no test accuracy"
+for key in test_accuracy parameters genotype seconds; do
+  grep -q "\"${key}\"" "${tmp}/retrain/result.json" || fail "retrain's result.json has no ${key}"
+done
 grep -q 'parameters (' "${tmp}/retrain.log" || fail "no parameter count printed"
 [[ -s "${tmp}/retrain/model.pt" ]] || fail "no model.pt"
 
@@ -81,16 +105,27 @@ grep -q "^Genotype(" "${tmp}/evo/best_genotype.txt" || fail "no best genotype"
 echo '{"search": {' > "${tmp}/broken.json"
 expect_error "broken.json" "${bin}/search" --config="${tmp}/broken.json" --output_dir="${tmp}/x"
 echo '{"search": {"darts": {"unroled": true}}}' > "${tmp}/typo.json"
-expect_error "unroled" "${bin}/search" --config="${tmp}/typo.json" --output_dir="${tmp}/x"
+expect_error 'unknown member .*typo.json: \$.search.darts.unroled' "${bin}/search" --config="${tmp}/typo.json" \
+  --output_dir="${tmp}/x"
+expect_error 'unknown member \$.search.darts.unroled' "${bin}/search" --set=search.darts.unroled=true \
+  --output_dir="${tmp}/x"
+expect_error "not path=value" "${bin}/search" --config="${tmp}/tiny.json" --set=search.trainer.epochs \
+  --output_dir="${tmp}/x"
+expect_error "search.trainer.epochs.*(from --epochs)" "${bin}/search" --config="${tmp}/tiny.json" --epochs=-1 \
+  --output_dir="${tmp}/x"
 echo '{"search": {"network": {"channels": 5}}}' > "${tmp}/odd.json"
 expect_error "channels must be even" "${bin}/search" --config="${tmp}/odd.json" --output_dir="${tmp}/x"
 expect_error "unknown DARTS preset 'imagenet'" "${bin}/search" --preset=imagenet --output_dir="${tmp}/x"
 echo '{"data": {"dataset": "synthetic"}, "search": {"network": {"in_channels": 3}}}' > "${tmp}/shape.json"
 expect_error "expects \[3, 28, 28\]" "${bin}/search" --config="${tmp}/shape.json" --output_dir="${tmp}/x"
-expect_error "--architecture is required" "${bin}/retrain" --config="${tmp}/tiny.json"
-expect_error "missing.json" "${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/missing.json"
+expect_error "--architecture is required" "${bin}/retrain" --config="${tmp}/tiny.json" --output_dir="${tmp}/x"
+expect_error "missing.json" "${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/missing.json" \
+  --output_dir="${tmp}/x"
 echo '{"normal_n2_p0": "sep_conv_3x3"}' > "${tmp}/partial.json"
-expect_error "normal_n2_switch" "${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/partial.json"
+expect_error "normal_n2_switch" "${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/partial.json" \
+  --output_dir="${tmp}/x"
 echo '{"normal_n2_p0": {"_value": "conv9x9", "_idx": 9}}' > "${tmp}/params.json"
 expect_error "parameters" "${bin}/trial" --config="${tmp}/tiny.json" --parameters="${tmp}/params.json"
+expect_error "--output_dir: not a flag of this binary" "${bin}/trial" --config="${tmp}/tiny.json" \
+  --parameters="${tmp}/params.json" --output_dir="${tmp}/x"
 echo PASS

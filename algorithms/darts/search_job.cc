@@ -1,95 +1,136 @@
+// The DARTS search on the shared supernet job (search_job.h).
 #include "algorithms/darts/search_job.h"
 
 #include <chrono>
+#include <memory>
+#include <optional>
+#include <utility>
 
-#include <torch/utils.h>
-
-#include "absl/strings/str_cat.h"
-#include "algorithms/darts/data.h"
 #include "algorithms/darts/darts_trainer.h"
 #include "nas/base/file.h"
 #include "nas/base/json.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/train/distributed.h"
+#include "nas/jobs/data.h"
+#include "nas/jobs/supernet_job.h"
 
 namespace nas::darts {
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 Json AlphasJson(DartsMutator& mutator) {
   Json out = Json::object();
   for (const auto& [key, weights] : mutator.softmax_weights()) {
     const ChoiceSpec* spec = mutator.search_space().find(key);
     Json edge = Json::object();
-    for (int64_t i = 0; i < spec->size(); ++i) edge[spec->candidates[i]] = weights[i].item<double>();
+    for (int64_t i = 0; i < spec->size(); ++i)
+      edge[spec->candidates[i]] = weights[i].item<double>();
     out[key] = edge;
   }
   return out;
 }
 
+// DartsTrainer with its three loaders: weights on data.train (loader seed =
+// the job's seed), alphas on data.valid (seed + 1), validation on data.valid
+// in order; all sharded over ranks.
+class DartsSearch : public SupernetSearch {
+ public:
+  DartsSearch(SupernetInputs& in, DartsNetwork network, DartsTrainerOptions options,
+              Clock::time_point start)
+      : train_(TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
+        arch_(TrainLoader(in.data.valid, in.data_options, in.seed + 1, in.rank(), in.world_size())),
+        valid_(EvalLoader(in.data.valid, in.data_options, in.rank(), in.world_size())),
+        trainer_(in.trainer, options, std::move(network), train_.get(), arch_.get(), valid_.get(),
+                 in.distributed),
+        unrolled_(options.unrolled),
+        start_(start) {}
+
+  Trainer& trainer() override { return trainer_; }
+  std::optional<Architecture> exported() override {
+    return trainer_.mutator().export_architecture();
+  }
+
+  // After training, on every rank.
+  const Genotype& finish() {
+    genotype_ = trainer_.genotype();
+    return genotype_;
+  }
+
+  absl::Status write_results(const std::string& dir) override {
+    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    NAS_RETURN_IF_ERROR(
+        WriteFileAtomically(JoinPath(dir, "genotype.txt"), genotype_.ToString() + "\n"));
+    bool svg = false;
+    NAS_RETURN_IF_ERROR(WriteCellDiagram(genotype_, JoinPath(dir, "cells"), &svg));
+    NAS_RETURN_IF_ERROR(
+        WriteJsonFile(JoinPath(dir, "alphas.json"), AlphasJson(trainer_.mutator())));
+    Json validation = Json::object();
+    for (const auto& [key, value] : trainer_.last_validation()) validation[key] = value;
+    NAS_RETURN_IF_ERROR(
+        WriteJsonFile(JoinPath(dir, "result.json"),
+                      Json{{"validation", validation},
+                           {"genotype", genotype_.ToString()},
+                           {"param_free_share", genotype_.parameter_free_share()},
+                           {"param_free_share_normal", genotype_.normal.parameter_free_share()},
+                           {"unrolled", unrolled_},
+                           {"seconds", seconds}}));
+    LOG(INFO) << "genotype: " << genotype_.ToString();
+    LOG(INFO) << "wrote " << JoinPath(dir, "architecture.json") << ", genotype.txt, cells.dot"
+              << (svg ? ", cells.svg" : " (no Graphviz `dot`: no cells.svg)")
+              << ", alphas.json, result.json";
+    return absl::OkStatus();
+  }
+
+ private:
+  std::unique_ptr<datasets::DataLoader> train_, arch_, valid_;
+  DartsTrainer trainer_;
+  bool unrolled_;
+  Clock::time_point start_;
+  Genotype genotype_;
+};
+
 }  // namespace
 
-absl::StatusOr<SearchResult> RunSearchJob(const DartsConfig& config, const std::string& output_dir, bool resume) {
-  auto start = std::chrono::steady_clock::now();
-  NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, Distributed::Create(env));
-  NAS_ASSIGN_OR_RETURN(DartsData data, LoadDartsData(config, config.search.network));
-  torch::manual_seed(config.seed);
-  NAS_ASSIGN_OR_RETURN(DartsNetwork network, MakeDartsNetwork(config.search.network));
-  auto train = TrainLoader(data.weights, config.data.batch_size, config, config.seed, 0, dist->rank(),
-                           dist->world_size());
-  auto arch = TrainLoader(data.arch, config.data.batch_size, config, config.seed + 1, 0, dist->rank(),
-                          dist->world_size());
-  auto valid = EvalLoader(data.arch, config, dist->rank(), dist->world_size());
-  if (dist->is_main() && !output_dir.empty()) {
-    NAS_RETURN_IF_ERROR(MakeDirs(output_dir));
-    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(output_dir, "config.json"), DartsConfigToJson(config)));
-  }
-  TrainerOptions trainer_options = config.search.trainer;
-  trainer_options.output_dir = output_dir;
-  trainer_options.resume = resume;
+absl::StatusOr<SearchResult> RunSearchJob(const DartsConfig& config, const std::string& output_dir,
+                                          bool resume) {
+  const Clock::time_point start = Clock::now();
+  SupernetJobOptions job;
+  job.space = kDartsSpaceName;
+  job.space_options = DartsNetworkOptionsToJson(config.search.network);
+  job.data = config.data;
+  job.trainer = config.search.trainer;
+  job.seed = config.seed;
+  job.architecture_file = "architecture.json";
   DartsTrainerOptions darts = config.search.darts;
   darts.seed = config.seed;
-  LOG(INFO) << "DARTS search (" << (darts.unrolled ? "second" : "first") << " order): "
-            << config.search.network.layers << " cells x " << config.search.network.channels << " channels, "
-            << data.weights.size() << " + " << data.arch.size() << " images (weights + architecture), "
-            << trainer_options.epochs << " epochs, " << dist->world_size() << " process(es)";
-  std::unique_ptr<DartsTrainer> trainer;
-  NAS_RETURN_IF_ERROR(CatchExceptions([&]() -> absl::Status {
-    trainer = std::make_unique<DartsTrainer>(trainer_options, darts, network, train.get(), arch.get(), valid.get(),
-                                             dist.get());
-    return absl::OkStatus();
-  }));
-  NAS_RETURN_IF_ERROR(trainer->fit());
-
   SearchResult result;
-  result.validation = trainer->last_validation();
-  NAS_RETURN_IF_ERROR(CatchExceptions([&]() -> absl::Status {
-    result.genotype = trainer->genotype();
-    result.architecture = trainer->mutator().export_architecture();
-    return absl::OkStatus();
-  }));
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!dist->is_main() || output_dir.empty()) return result;
-
-  NAS_RETURN_IF_ERROR(WriteArchitecture(JoinPath(output_dir, "architecture.json"), result.architecture));
-  NAS_RETURN_IF_ERROR(WriteFileAtomically(JoinPath(output_dir, "genotype.txt"), result.genotype.ToString() + "\n"));
-  bool svg = false;
-  NAS_RETURN_IF_ERROR(WriteCellDiagram(result.genotype, JoinPath(output_dir, "cells"), &svg));
-  NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(output_dir, "alphas.json"), AlphasJson(trainer->mutator())));
-  Json validation = Json::object();
-  for (const auto& [key, value] : result.validation) validation[key] = value;
-  NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(output_dir, "result.json"),
-                                    Json{{"validation", validation},
-                                         {"genotype", result.genotype.ToString()},
-                                         {"param_free_share", result.genotype.parameter_free_share()},
-                                         {"param_free_share_normal", result.genotype.normal.parameter_free_share()},
-                                         {"unrolled", darts.unrolled},
-                                         {"seconds", result.seconds}}));
-  LOG(INFO) << "genotype: " << result.genotype.ToString();
-  LOG(INFO) << "wrote " << JoinPath(output_dir, "architecture.json") << ", genotype.txt, cells.dot"
-            << (svg ? ", cells.svg" : " (no Graphviz `dot`: no cells.svg)") << ", alphas.json, result.json";
+  NAS_ASSIGN_OR_RETURN(
+      SupernetJobResult job_result,
+      RunSupernetJob(
+          job, DartsConfigToJson(config), output_dir, resume,
+          [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
+            auto model = std::dynamic_pointer_cast<DartsNetworkImpl>(in.space.model);
+            if (model == nullptr) {
+              return absl::InternalError("space 'darts_cell' did not build a DartsNetwork");
+            }
+            LOG(INFO) << "DARTS search (" << (darts.unrolled ? "second" : "first")
+                      << " order): " << config.search.network.layers << " cells x "
+                      << config.search.network.channels << " channels, " << in.data.train.size()
+                      << " + " << in.data.valid.size() << " images (weights + architecture), "
+                      << in.trainer.epochs << " epochs, " << in.world_size() << " process(es)";
+            return std::make_unique<DartsSearch>(in, DartsNetwork(model), darts, start);
+          },
+          [&](SupernetSearch& search) {
+            result.genotype = static_cast<DartsSearch&>(search).finish();
+            return absl::OkStatus();
+          }));
+  result.validation = std::move(job_result.validation);
+  if (job_result.architecture.has_value()) {
+    result.architecture = *std::move(job_result.architecture);
+  }
+  result.seconds = job_result.seconds;
   return result;
 }
 

@@ -1,17 +1,21 @@
-// The DARTS search (:search): trains the search network's weights and
-// alphas (DartsTrainer) on the two halves of the training subset, then
-// writes into output_dir:
+// The DARTS search (:search): the shared supernet job
+// (nas/jobs/supernet_job.h) on the "darts_cell" space (the search network of
+// config.search.network) with DartsTrainer, which trains the weights on
+// data.train and the alphas on data.valid (nas/jobs/data.h; the preset:
+// two halves of 2000 examples). Writes into output_dir:
 //
 //   config.json        the resolved configuration
 //   metrics.jsonl      train / valid metrics (valid: supernet_accuracy,
 //   tensorboard/         discrete_accuracy, param_free_share, ...)
 //   checkpoints/       for --resume
 //   genotypes.jsonl    the genotype after every epoch (collapse watch)
+//   supernet.pt        the search network's weights
 //   architecture.json  the exported architecture (input of :retrain)
 //   genotype.txt       the authors' Genotype(...) text
 //   cells.dot / .svg   the two cells (SVG when Graphviz is installed)
 //   alphas.json        softmax(alpha) per edge, by operation name
-//   result.json        final validation, genotype, parameter-free share, seconds
+//   result.json        final validation, genotype, parameter-free share,
+//                      unrolled, seconds
 //
 // Data-parallel when launched with several processes (//tools:launch).
 #ifndef ALGORITHMS_DARTS_SEARCH_JOB_H_
@@ -34,7 +38,8 @@ struct SearchResult {
   double seconds = 0;
 };
 
-absl::StatusOr<SearchResult> RunSearchJob(const DartsConfig& config, const std::string& output_dir, bool resume);
+absl::StatusOr<SearchResult> RunSearchJob(const DartsConfig& config, const std::string& output_dir,
+                                          bool resume);
 
 }  // namespace nas::darts
 

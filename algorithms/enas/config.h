@@ -1,14 +1,22 @@
-// The configuration of the ENAS binaries: one JSON file (--config) with a
-// section per phase; a preset gives the defaults and any member overrides
-// them (strict: unknown members are errors naming their path).
+// The configuration of the ENAS binaries :search and :retrain (and, at the
+// end, the defaults of :trial): one JSON document with a section per phase,
+// read by nas::JobMain (nas/jobs/job_main.h: --config, --preset, --set, the
+// common flags, --print_config). A preset gives the defaults and any member
+// overrides them (strict: unknown members are errors naming their JSON path).
 //
 //   {"preset": "fashion_mnist",
 //    "space": "enas_macro", "space_options": {...MacroSpaceOptions...},
-//    "data": {"dataset": "fashion_mnist", "train_examples": 12800, ...},
+//    "data": {...nas::DataOptions (nas/jobs/data.h)...},
 //    "search": {"trainer": {...TrainerOptions...}, "enas": {...EnasTrainerOptions...},
 //               "export_samples": 100, "random_samples": 100, "export_batches": 2},
-//    "retrain": {"trainer": {...}, "lr": 0.05, ...},
+//    "retrain": {"trainer": {...TrainerOptions...}, "lr": 0.05, "min_lr": 0, "momentum": 0.9,
+//                "weight_decay": 1e-4, "grad_clip": 5, ...ClassifierTrainerOptions...},
 //    "seed": 0}
+//
+// "data": data.train_examples caps the shared-weight part of the split;
+// data.valid_batch_size is one controller reward's batch; the validation
+// part also feeds the export's scores (eval_batch_size). "space_options"
+// is merged into the preset's unless it names its own "preset".
 //
 // | preset              | space      | data          | what for                  |
 // |---------------------|------------|---------------|---------------------------|
@@ -21,25 +29,18 @@
 #ifndef ALGORITHMS_ENAS_CONFIG_H_
 #define ALGORITHMS_ENAS_CONFIG_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "algorithms/enas/enas_trainer.h"
 #include "nas/base/json.h"
+#include "nas/jobs/data.h"
+#include "nas/jobs/retrain_job.h"
+#include "nas/jobs/trial_job.h"
 #include "nas/train/trainer.h"
 
 namespace nas::enas {
-
-struct DataOptions {
-  std::string dataset = "fashion_mnist";
-  std::string data_dir;            // "" = the dataset's default
-  int64_t synthetic_size = 2048;   // the "synthetic" dataset only
-  double train_fraction = 0.9;     // shared weights vs controller (ENAS: 45k / 5k)
-  int64_t train_examples = 0;      // a subset of the shared-weight part per search (0 = all)
-  int64_t batch_size = 64;
-  int64_t valid_batch_size = 128;  // one controller reward
-  int workers = 2;
-};
 
 struct SearchJobOptions {
   TrainerOptions trainer;
@@ -49,31 +50,28 @@ struct SearchJobOptions {
   int64_t export_batches = 2;    // validation batches per score (0 = all)
 };
 
-struct RetrainJobOptions {
-  TrainerOptions trainer;
-  double lr = 0.05;  // SGD, cosine to min_lr
-  double min_lr = 0.0;
-  double momentum = 0.9;
-  double weight_decay = 1e-4;
-};
-
 struct EnasConfig {
   std::string preset = "fashion_mnist";
   std::string space = "enas_macro";
   Json space_options = Json::object();
   DataOptions data;
   SearchJobOptions search;
-  RetrainJobOptions retrain;
+  // SGD with momentum, cosine per epoch to min_lr, gradient clip 5.
+  RetrainSection retrain;
   uint64_t seed = 0;
 };
 
 // NotFound listing the presets for an unknown name.
 absl::StatusOr<EnasConfig> EnasPreset(const std::string& name);
+// The preset (j's "preset", else fashion_mnist) with j's members over it;
+// `source` names j in messages ("file.json: $").
 absl::StatusOr<EnasConfig> EnasConfigFromJson(const Json& j, const std::string& source);
 Json EnasConfigToJson(const EnasConfig& config);
 
-// --config (a file; "" = the preset) then --preset.
-absl::StatusOr<EnasConfig> LoadEnasConfig(const std::string& path, const std::string& preset);
+// The defaults of :trial (the shared trial job, nas/jobs/trial_job.h): the
+// enas_macro space with its fashion_mnist preset, 200 steps, 2 evaluations,
+// the shared trial recipe with ENAS's gradient-norm clip of 5.
+TrialJobOptions EnasTrialOptions();
 
 }  // namespace nas::enas
 

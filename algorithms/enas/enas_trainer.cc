@@ -191,7 +191,9 @@ EnasExport EnasTrainer::export_architectures(BatchSource& source, int64_t sample
   EnasExport result;
   Decisions greedy = mutator_->sample_final();
   mutator_->set_decisions(greedy);
-  result.greedy = {Architecture::from_decisions(greedy, space), score(source, batches)};
+  double greedy_accuracy = score(source, batches);
+  if (distributed() != nullptr) greedy_accuracy = distributed()->all_reduce_mean(greedy_accuracy);
+  result.greedy = {Architecture::from_decisions(greedy, space), greedy_accuracy};
   result.best.accuracy = -1;
   for (int64_t i = 0; i < samples; ++i) {
     Decisions d;

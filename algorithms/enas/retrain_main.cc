@@ -1,4 +1,5 @@
-// Retrains an ENAS architecture from scratch and reports its test accuracy.
+// Retrains an ENAS architecture from scratch and reports its test accuracy
+// (the "retrain" section of the configuration, algorithms/enas/config.h).
 //
 // RUN: tools/bazel run //algorithms/enas:retrain -- --architecture=$PWD/enas/search/best_architecture.json --output_dir=enas/retrain
 #include <cstdio>
@@ -8,39 +9,29 @@
 #include "algorithms/enas/config.h"
 #include "algorithms/enas/retrain_job.h"
 #include "nas/base/file.h"
-#include "nas/base/init.h"
 #include "nas/base/status.h"
+#include "nas/core/architecture.h"
+#include "nas/jobs/job_main.h"
 
-DEFINE_string(config, "", "Configuration (JSON; see algorithms/enas/config.h). Default: the preset.");
-DEFINE_string(preset, "", "fashion_mnist (default), fashion_mnist_micro, paper or paper_micro.");
 DEFINE_string(architecture, "", "Architecture file (from :search, or NNI's format).");
-DEFINE_string(output_dir, "enas/retrain", "Where metrics, checkpoints, model.pt and result.json go.");
-DEFINE_uint64(seed, 0, "Seed (overrides the config's).");
-DEFINE_int64(epochs, 0, "Epochs (0 = the config's).");
-DEFINE_int64(max_steps, -1, "Stop after this many steps (-1 = the config's, 0 = all epochs).");
-DEFINE_bool(resume, false, "Continue from the last checkpoint in --output_dir.");
-
-namespace {
-
-absl::Status Run() {
-  if (FLAGS_architecture.empty()) return absl::InvalidArgumentError("--architecture is required");
-  NAS_ASSIGN_OR_RETURN(nas::enas::EnasConfig config,
-                       nas::enas::LoadEnasConfig(FLAGS_config.empty() ? "" : nas::ResolveUserPath(FLAGS_config),
-                                                 FLAGS_preset));
-  if (!gflags::GetCommandLineFlagInfoOrDie("seed").is_default) config.seed = FLAGS_seed;
-  if (FLAGS_epochs < 0) return absl::InvalidArgumentError("--epochs must be >= 0");
-  if (FLAGS_epochs > 0) config.retrain.trainer.epochs = FLAGS_epochs;
-  if (FLAGS_max_steps >= 0) config.retrain.trainer.max_steps = FLAGS_max_steps;
-  NAS_ASSIGN_OR_RETURN(nas::Architecture arch, nas::ReadArchitecture(nas::ResolveUserPath(FLAGS_architecture)));
-  NAS_ASSIGN_OR_RETURN(nas::enas::RetrainResult result,
-                       nas::enas::RunRetrainJob(config, arch, nas::ResolveUserPath(FLAGS_output_dir), FLAGS_resume));
-  printf("%s\n", nas::enas::RetrainResultToJson(result).dump(2).c_str());
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
-  nas::InitMain("Retrains an ENAS architecture from scratch and reports its test accuracy.", &argc, &argv);
-  return nas::ExitWith(nas::CatchExceptions(Run));
+  using Config = nas::enas::EnasConfig;
+  nas::JobMain<Config> job;
+  job.usage = "Retrains an ENAS architecture from scratch and reports its test accuracy.";
+  job.output_dir = "enas/retrain";
+  job.space_flags = true;
+  job.trainer_path = "retrain.trainer";
+  job.from_json = &nas::enas::EnasConfigFromJson;
+  job.to_json = &nas::enas::EnasConfigToJson;
+  job.run = [](const Config& config, const nas::JobArgs& args) -> absl::Status {
+    if (FLAGS_architecture.empty()) return absl::InvalidArgumentError("--architecture is required");
+    NAS_ASSIGN_OR_RETURN(nas::Architecture arch,
+                         nas::ReadArchitecture(nas::ResolveUserPath(FLAGS_architecture)));
+    NAS_ASSIGN_OR_RETURN(nas::RetrainJobResult result,
+                         nas::enas::RunRetrainJob(config, arch, args.output_dir, args.resume));
+    printf("%s\n", nas::RetrainJobResultToJson(result).dump(2).c_str());
+    return absl::OkStatus();
+  };
+  return job.main(argc, argv);
 }

@@ -2,7 +2,8 @@
 # :rl_tuner as a user runs it: the policy-gradient tuner beats random
 # sampling on a small ENAS space within a fixed budget (with the synthetic
 # trial, whose score is known), runs trials two at a time, resumes after
-# SIGKILL, drives the real :trial, and reports bad input in one line.
+# SIGKILL, drives the real :trial, and reports bad input in one line; the
+# trial's own defaults and flags (--print_config).
 set -euo pipefail
 tuner="$(pwd)/algorithms/enas/rl_tuner"
 synthetic="$(pwd)/nas/testing/synthetic_trial"
@@ -68,7 +69,7 @@ rc=0
 # 3. The real trial binary (tiny: synthetic data, 4 steps), found next to
 #    the tuner.
 "${tuner}" --threads=1 --space=enas_micro --space_options='{"channels": 4, "nodes": 2}' --max_trials=2 --parallel=2 \
-  --trial_args="--threads=1 --dataset=synthetic --synthetic_size=256 --steps=4 --batch_size=16 --valid_examples=64" \
+  --trial_args="--threads=1 --dataset=synthetic --set=data.synthetic_size=256,data.batch_size=16,data.valid_examples=64 --steps=4" \
   --output_dir="${tmp}/real" > /dev/null 2> "${tmp}/real.log" || { cat "${tmp}/real.log"; fail "real trials failed"; }
 grep -q '"succeeded": 2' "${tmp}/real/summary.json" || { cat "${tmp}/real/trials/*/stderr.log"; fail "2 real trials should succeed"; }
 grep -q '"normal_node_1_y_op"' "${tmp}/real/best_architecture.json" || fail "micro architecture lacks a key"
@@ -107,5 +108,20 @@ echo '{"layer_0_op": ' > "${tmp}/broken.json"
 expect_trial_error "parameters" --dataset=synthetic
 expect_trial_error "broken.json" --parameters="${tmp}/broken.json" --dataset=synthetic
 expect_trial_error "layer_1_op" --parameters="${tmp}/partial.json" --dataset=synthetic
-expect_trial_error "steps must be >= 1" --parameters="${tmp}/partial.json" --steps=0
+expect_trial_error "steps must be >= 1 (from --steps)" --parameters="${tmp}/partial.json" --steps=0
+expect_trial_error "unknown member .*data.synthetic" --parameters="${tmp}/partial.json" --set=data.synthetic=3
+expect_trial_error "not a flag of this binary" --parameters="${tmp}/partial.json" --epochs=3
+
+# The trial's resolved configuration: ENAS's defaults, the flags over them.
+env -u NAS_TRIAL_PARAMETERS -u NAS_TRIAL_RESULT "${trial}" --print_config > "${tmp}/trial_config.json" \
+  || fail "trial --print_config failed"
+for want in '"space": "enas_macro"' '"preset": "fashion_mnist"' '"steps": 200' '"evaluations": 2' \
+            '"grad_clip": 5' '"valid_examples": 2000'; do
+  grep -q -- "${want}" "${tmp}/trial_config.json" || { cat "${tmp}/trial_config.json"; fail "trial default ${want}"; }
+done
+env -u NAS_TRIAL_PARAMETERS -u NAS_TRIAL_RESULT "${trial}" --space=enas_micro --space_options='{"channels": 4}' \
+  --steps=7 --set=optimizer.lr=0.1 --print_config > "${tmp}/trial_config.json"
+for want in '"space": "enas_micro"' '"channels": 4' '"steps": 7' '"lr": 0.1'; do
+  grep -q -- "${want}" "${tmp}/trial_config.json" || { cat "${tmp}/trial_config.json"; fail "trial flag ${want}"; }
+done
 echo PASS

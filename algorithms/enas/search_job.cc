@@ -1,18 +1,16 @@
 #include "algorithms/enas/search_job.h"
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <numeric>
 #include <sstream>
 
-#include <torch/torch.h>
-
-#include "algorithms/enas/data.h"
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/train/distributed.h"
-#include "nas/core/fixed_architecture.h"
-#include "nas/core/mutable_tree.h"
+#include "nas/core/architecture.h"
+#include "nas/jobs/supernet_job.h"
 
 namespace nas::enas {
 namespace {
@@ -21,7 +19,79 @@ double Mean(const std::vector<double>& v) {
   return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
 }
 
-double Max(const std::vector<double>& v) { return v.empty() ? 0 : *std::max_element(v.begin(), v.end()); }
+double Max(const std::vector<double>& v) {
+  return v.empty() ? 0 : *std::max_element(v.begin(), v.end());
+}
+
+// The controller's mean reward of every epoch in <output_dir>/metrics.jsonl
+// (a resumed search's earlier epochs included).
+std::vector<double> EpochRewards(const std::string& output_dir) {
+  std::vector<double> rewards;
+  if (output_dir.empty()) return rewards;
+  absl::StatusOr<std::string> metrics = ReadFile(JoinPath(output_dir, "metrics.jsonl"));
+  if (!metrics.ok()) return rewards;
+  std::istringstream lines(*metrics);
+  std::string line;
+  while (std::getline(lines, line)) {
+    Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object() && j.value("split", "") == "valid" && j.contains("reward")) {
+      rewards.push_back(j["reward"].get<double>());
+    }
+  }
+  return rewards;
+}
+
+class EnasSearch : public SupernetSearch {
+ public:
+  EnasSearch(SupernetInputs& in, const EnasConfig& config, SearchResult* result)
+      : config_(config),
+        result_(result),
+        train_(TrainLoader(in.data.train, in.data_options, config.seed + 1, in.rank(),
+                           in.world_size())),
+        reward_(ShuffledLoader(in.data.valid, in.data_options, config.seed + 2, in.rank(),
+                               in.world_size())),
+        scores_(EvalLoader(in.data.valid, in.data_options, in.rank(), in.world_size())),
+        trainer_(in.trainer, EnasOptions(config), in.space, train_.get(), reward_.get(),
+                 in.distributed) {
+    LOG(INFO) << "ENAS search on " << in.space_name << ": "
+              << trainer_.mutator().search_space().choices().size() << " decisions, "
+              << in.data.train.size() << " shared-weight images, " << in.data.valid.size()
+              << " validation images, " << in.trainer.epochs << " epochs of "
+              << train_->batches_per_epoch() << " steps + " << config.search.enas.controller_steps
+              << " x " << config.search.enas.aggregate << " controller samples";
+  }
+
+  Trainer& trainer() override { return trainer_; }
+  std::optional<Architecture> exported() override { return result_->exported.best.architecture; }
+
+  // On every rank: the scores are averaged over ranks.
+  void run_export(const std::string& output_dir) {
+    const SearchJobOptions& s = config_.search;
+    result_->exported = trainer_.export_architectures(*scores_, s.export_samples, s.random_samples,
+                                                      s.export_batches, config_.seed + 3);
+    result_->epoch_rewards = EpochRewards(output_dir);
+  }
+
+  absl::Status write_results(const std::string& dir) override {
+    NAS_RETURN_IF_ERROR(WriteArchitecture(JoinPath(dir, "greedy_architecture.json"),
+                                          result_->exported.greedy.architecture));
+    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(dir, "export.json"), SearchResultToJson(*result_)));
+    return WriteJsonFile(JoinPath(dir, "search_space.json"),
+                         trainer_.mutator().search_space().to_json());
+  }
+
+ private:
+  static EnasTrainerOptions EnasOptions(const EnasConfig& config) {
+    EnasTrainerOptions options = config.search.enas;
+    options.mutator.seed = config.seed;
+    return options;
+  }
+
+  const EnasConfig& config_;
+  SearchResult* result_;
+  std::unique_ptr<datasets::DataLoader> train_, reward_, scores_;
+  EnasTrainer trainer_;
+};
 
 }  // namespace
 
@@ -40,60 +110,30 @@ Json SearchResultToJson(const SearchResult& r) {
           {"seconds", r.seconds}};
 }
 
-absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config, const std::string& output_dir, bool resume) {
-  auto start = std::chrono::steady_clock::now();
-  NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, Distributed::Create(env));
-  NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(config.space));
-  torch::manual_seed(config.seed);
-  NAS_ASSIGN_OR_RETURN(BuiltSpace built, Annotate(factory(config.space_options), "space_options"));
-  NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*built.model));
-  NAS_ASSIGN_OR_RETURN(EnasData data,
-                       LoadEnasData(config, built.input_shape, config.space_options.value("classes", 10)));
-  if (dist->is_main() && !output_dir.empty()) {
-    NAS_RETURN_IF_ERROR(MakeDirs(output_dir));
-    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(output_dir, "config.json"), EnasConfigToJson(config)));
-    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(output_dir, "search_space.json"), space.to_json()));
-  }
-  auto train = TrainLoader(data.train, config.data.batch_size, config, config.seed + 1, dist->rank(),
-                           dist->world_size());
-  auto reward = RewardLoader(data.valid, config, config.seed + 2, dist->rank(), dist->world_size());
-  auto scores = EvalLoader(data.valid, config, dist->rank(), dist->world_size());
-  TrainerOptions options = config.search.trainer;
-  options.output_dir = output_dir;
-  options.resume = resume;
-  EnasTrainerOptions enas = config.search.enas;
-  enas.mutator.seed = config.seed;
-  LOG(INFO) << "ENAS search on " << config.space << ": " << space.choices().size() << " decisions, "
-            << data.train.size() << " shared-weight images, " << data.valid.size() << " validation images, "
-            << options.epochs << " epochs of " << train->batches_per_epoch() << " steps + "
-            << enas.controller_steps << " x " << enas.aggregate << " controller samples";
-  EnasTrainer trainer(options, enas, built, train.get(), reward.get(), dist.get());
-  NAS_RETURN_IF_ERROR(trainer.fit());
+absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config, const std::string& output_dir,
+                                          bool resume) {
+  const auto start = std::chrono::steady_clock::now();
+  SupernetJobOptions job;
+  job.space = config.space;
+  job.space_options = config.space_options;
+  job.data = config.data;
+  job.trainer = config.search.trainer;
+  job.seed = config.seed;
+  job.architecture_file = "best_architecture.json";
   SearchResult result;
-  result.exported = trainer.export_architectures(*scores, config.search.export_samples, config.search.random_samples,
-                                                 config.search.export_batches, config.seed + 3);
-  if (!output_dir.empty()) {
-    absl::StatusOr<std::string> metrics = ReadFile(JoinPath(output_dir, "metrics.jsonl"));
-    if (metrics.ok()) {
-      std::istringstream lines(*metrics);
-      std::string line;
-      while (std::getline(lines, line)) {
-        Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-        if (j.is_object() && j.value("split", "") == "valid" && j.contains("reward")) {
-          result.epoch_rewards.push_back(j["reward"].get<double>());
-        }
-      }
-    }
-  }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (dist->is_main() && !output_dir.empty()) {
-    NAS_RETURN_IF_ERROR(WriteArchitecture(JoinPath(output_dir, "best_architecture.json"), result.exported.best.architecture));
-    NAS_RETURN_IF_ERROR(
-        WriteArchitecture(JoinPath(output_dir, "greedy_architecture.json"), result.exported.greedy.architecture));
-    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(output_dir, "export.json"), SearchResultToJson(result)));
-    NAS_RETURN_IF_ERROR(SaveWeights(*built.model, JoinPath(output_dir, "supernet.pt")));
-  }
+  NAS_RETURN_IF_ERROR(
+      RunSupernetJob(
+          job, EnasConfigToJson(config), output_dir, resume,
+          [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
+            return std::make_unique<EnasSearch>(in, config, &result);
+          },
+          [&](SupernetSearch& search) {
+            static_cast<EnasSearch&>(search).run_export(output_dir);
+            result.seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            return absl::OkStatus();
+          })
+          .status());
   LOG(INFO) << "export: best of " << result.exported.sample_accuracies.size() << " samples "
             << result.exported.best.accuracy << ", greedy " << result.exported.greedy.accuracy
             << ", random architectures (mean) " << Mean(result.exported.random_accuracies);

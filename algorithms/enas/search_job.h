@@ -1,5 +1,8 @@
-// The ENAS search (:search): trains the shared weights and the controller
-// (enas_trainer.h), then derives the architecture.
+// The ENAS search (:search): the shared supernet job (nas/jobs/supernet_job.h)
+// with EnasTrainer, which trains the shared weights and the controller
+// (enas_trainer.h); then, on every rank, the export: controller samples,
+// the greedy architecture and uniform random ones scored on the validation
+// split with the trained weights.
 //
 // Writes into output_dir:
 //   config.json, search_space.json     what ran
@@ -12,6 +15,11 @@
 //                            architectures with the same shared weights,
 //                            and the controller's mean reward per epoch
 //   supernet.pt              the shared weights
+//
+// Seeds, from config.seed: the space's weights and the train / valid split
+// (seed), the shared-weight batches (seed + 1), the controller's reward
+// batches (seed + 2), the random architectures of the export (seed + 3);
+// the controller is seeded by seed.
 #ifndef ALGORITHMS_ENAS_SEARCH_JOB_H_
 #define ALGORITHMS_ENAS_SEARCH_JOB_H_
 
@@ -32,7 +40,8 @@ struct SearchResult {
 
 Json SearchResultToJson(const SearchResult& result);
 
-absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config, const std::string& output_dir, bool resume);
+absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config, const std::string& output_dir,
+                                          bool resume);
 
 }  // namespace nas::enas
 

@@ -12,11 +12,16 @@
 
 #include "nas/core/layer_choice.h"
 #include "nas/testing/mutator_conformance.h"
+#include "nas/testing/status_matchers.h"
+#include "nas/testing/tensor_matchers.h"
 #include "nas/testing/toy_spaces.h"
 
 namespace nas::gumbel {
 namespace {
 
+using ::nas::testing::StatusIs;
+using ::nas::testing::TensorEq;
+using ::nas::testing::TensorNear;
 using ::testing::HasSubstr;
 
 class GumbelMutatorTest : public ::testing::Test {
@@ -78,7 +83,7 @@ TEST_F(GumbelMutatorTest, HardModeRunsExactlyTheSampledCandidate) {
     EXPECT_EQ(std::accumulate(calls.begin(), calls.end(), 0), 1) << "step " << step;
     EXPECT_EQ(calls[sampled], 1) << "step " << step;
     // The output's value is the candidate's (the straight-through weight is 1).
-    EXPECT_TRUE(torch::allclose(out, torch::ones({2, 3}), 1e-6, 1e-6));
+    EXPECT_THAT(out, TensorNear(torch::ones({2, 3}), /*atol=*/1e-6, /*rtol=*/1e-6));
   }
 }
 
@@ -91,7 +96,7 @@ TEST_F(GumbelMutatorTest, SoftModeRunsEveryCandidateWeighted) {
   at::Tensor out = net->forward(torch::ones({1, 2}));
   EXPECT_EQ(calls, std::vector<int>(4, 1));
   // Identical candidates: the softmax weights sum to one.
-  EXPECT_TRUE(torch::allclose(out, torch::ones({1, 2}), 1e-5, 1e-6));
+  EXPECT_THAT(out, TensorNear(torch::ones({1, 2}), /*atol=*/1e-6, /*rtol=*/1e-5));
 }
 
 TEST_F(GumbelMutatorTest, WithoutGradientsTheCachedDecisionRunsUnweighted) {
@@ -103,7 +108,7 @@ TEST_F(GumbelMutatorTest, WithoutGradientsTheCachedDecisionRunsUnweighted) {
   torch::NoGradGuard no_grad;
   at::Tensor out = net->forward(torch::full({1, 2}, 2.0));
   EXPECT_EQ(std::accumulate(calls.begin(), calls.end(), 0), 1);
-  EXPECT_TRUE(torch::equal(out, torch::full({1, 2}, 2.0)));
+  EXPECT_THAT(out, TensorEq(torch::full({1, 2}, 2.0)));
 }
 
 TEST_F(GumbelMutatorTest, GradientReachesTheLogits) {
@@ -196,13 +201,13 @@ TEST_F(GumbelMutatorTest, SaveLoadKeepsLogitsNoiseAndTemperature) {
   at::Tensor b_logits = b.logits("op1");  // the same tensor after load (optimizers keep it)
   Load(b, Saved(a));
   EXPECT_TRUE(b.logits("op1").is_same(b_logits));
-  EXPECT_TRUE(torch::equal(b.logits("op1"), a.logits("op1")));
+  EXPECT_THAT(b.logits("op1"), TensorEq(a.logits("op1")));
   EXPECT_EQ(b.temperature(), 0.7);
   for (int i = 0; i < 5; ++i) {
     a.reset();
     b.reset();
     for (const auto& [key, mask] : a.decisions()) {
-      EXPECT_TRUE(torch::equal(mask, b.decisions().at(key))) << key << " at reset " << i;
+      EXPECT_THAT(b.decisions().at(key), TensorEq(mask)) << key << " at reset " << i;
     }
   }
 }
@@ -230,8 +235,9 @@ TEST_F(GumbelMutatorTest, BadUse) {
     EXPECT_THAT(e.what_without_backtrace(), HasSubstr("before the mutator's first reset()"));
   }
   EXPECT_THROW(mutator.set_temperature(0), c10::Error);
-  EXPECT_THAT(std::string(GumbelModeFromString("gentle").status().message()),
-              HasSubstr("unknown Gumbel mode 'gentle'; use hard or soft"));
+  EXPECT_THAT(GumbelModeFromString("gentle"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown Gumbel mode 'gentle'; use hard or soft")));
   EXPECT_THROW(mutator.logits("nope"), c10::Error);
 }
 

@@ -16,10 +16,14 @@
 #include "datasets/synthetic.h"
 #include "nas/base/file.h"
 #include "nas/core/fixed_architecture.h"
+#include "nas/testing/status_matchers.h"
+#include "nas/testing/tensor_matchers.h"
 
 namespace nas::gumbel {
 namespace {
 
+using ::nas::testing::StatusIs;
+using ::nas::testing::TensorEq;
 using ::testing::HasSubstr;
 
 struct Data {
@@ -45,7 +49,7 @@ TEST(GumbelTrainerTest, LearnsWeightsAndLogits) {
   torch::manual_seed(0);
   Data data;
   auto built = random::MakeSmallCnn(Json::parse(kSpace));
-  ASSERT_TRUE(built.ok());
+  ASSERT_OK(built);
   TrainerOptions o;
   o.epochs = 3;
   o.progress = false;
@@ -55,7 +59,7 @@ TEST(GumbelTrainerTest, LearnsWeightsAndLogits) {
   go.arch_lr = 0.05;
   GumbelTrainer trainer(o, go, *built, data.train.get(), data.valid.get());
   absl::Status status = trainer.fit();
-  ASSERT_TRUE(status.ok()) << status.message();
+  ASSERT_OK(status);
   EXPECT_GT(trainer.last_validation().at("accuracy"), 0.2);  // chance: 0.1
   double moved = 0;
   for (const at::Tensor& l : trainer.mutator().parameters()) moved += l.abs().sum().item<double>();
@@ -92,14 +96,14 @@ std::pair<std::vector<at::Tensor>, std::vector<at::Tensor>> Train(const std::str
     TrainerOptions first = o;
     first.max_steps = data.train->batches_per_epoch();
     GumbelTrainer trainer(first, {}, *built, data.train.get(), data.valid.get());
-    EXPECT_TRUE(trainer.fit().ok());
+    EXPECT_OK(trainer.fit());
     torch::manual_seed(123);  // resume must not depend on the global generator
     built = random::MakeSmallCnn(Json::parse(kSpace));
     o.resume = true;
   }
   GumbelTrainer trainer(o, {}, *built, data.train.get(), data.valid.get());
   absl::Status status = trainer.fit();
-  EXPECT_TRUE(status.ok()) << status.message();
+  EXPECT_OK(status);
   std::vector<at::Tensor> weights;
   for (const auto& p : built->model->parameters()) weights.push_back(p.detach().clone());
   std::vector<at::Tensor> logits;
@@ -111,9 +115,9 @@ TEST(GumbelTrainerTest, ResumeContinuesExactly) {
   auto [w_whole, l_whole] = Train(TempDir("whole"), false);
   auto [w_resumed, l_resumed] = Train(TempDir("resumed"), true);
   ASSERT_EQ(w_whole.size(), w_resumed.size());
-  for (size_t i = 0; i < w_whole.size(); ++i) EXPECT_TRUE(torch::equal(w_whole[i], w_resumed[i])) << i;
+  for (size_t i = 0; i < w_whole.size(); ++i) EXPECT_THAT(w_resumed[i], TensorEq(w_whole[i])) << i;
   ASSERT_EQ(l_whole.size(), l_resumed.size());
-  for (size_t i = 0; i < l_whole.size(); ++i) EXPECT_TRUE(torch::equal(l_whole[i], l_resumed[i])) << i;
+  for (size_t i = 0; i < l_whole.size(); ++i) EXPECT_THAT(l_resumed[i], TensorEq(l_whole[i])) << i;
 }
 
 TEST(GumbelTrainerTest, TemperatureAnnealsExponentially) {
@@ -131,16 +135,19 @@ TEST(GumbelTrainerTest, OptionsRoundTripAndAreValidated) {
   o.mode = "soft";
   o.arch_lr = 0.01;
   GumbelTrainerOptions back;
-  ASSERT_TRUE(GumbelTrainerOptionsFromJson(GumbelTrainerOptionsToJson(o), "o", &back).ok());
+  ASSERT_OK(GumbelTrainerOptionsFromJson(GumbelTrainerOptionsToJson(o), "o", &back));
   EXPECT_EQ(GumbelTrainerOptionsToJson(back), GumbelTrainerOptionsToJson(o));
-  auto error = [](const char* json) {
+  auto parse = [](const char* json) {
     GumbelTrainerOptions out;
-    return std::string(GumbelTrainerOptionsFromJson(Json::parse(json), "config.optimizer", &out).message());
+    return GumbelTrainerOptionsFromJson(Json::parse(json), "config.optimizer", &out);
   };
-  EXPECT_THAT(error(R"({"tau": 1})"), HasSubstr("unknown member config.optimizer.tau"));
-  EXPECT_THAT(error(R"({"mode": "gentle"})"), HasSubstr("unknown Gumbel mode 'gentle'; use hard or soft"));
-  EXPECT_THAT(error(R"({"tau_end": 0})"), HasSubstr("tau_start and tau_end must be > 0"));
-  EXPECT_THAT(error(R"({"lr": "fast"})"), HasSubstr("config.optimizer.lr"));
+  auto invalid = [](const std::string& message) {
+    return StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(message));
+  };
+  EXPECT_THAT(parse(R"({"tau": 1})"), invalid("unknown member config.optimizer.tau"));
+  EXPECT_THAT(parse(R"({"mode": "gentle"})"), invalid("unknown Gumbel mode 'gentle'; use hard or soft"));
+  EXPECT_THAT(parse(R"({"tau_end": 0})"), invalid("tau_start and tau_end must be > 0"));
+  EXPECT_THAT(parse(R"({"lr": "fast"})"), invalid("config.optimizer.lr"));
 }
 
 

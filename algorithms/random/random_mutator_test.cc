@@ -2,14 +2,18 @@
 
 #include <sstream>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include "nas/testing/mutator_conformance.h"
+#include "nas/testing/tensor_matchers.h"
 #include "nas/testing/toy_spaces.h"
 
 namespace nas::random {
 namespace {
+
+using ::nas::testing::TensorEq;
 
 TEST(RandomMutatorTest, Conformance) {
   testing::ExpectMutatorConformance([](std::shared_ptr<torch::nn::Module> model, uint64_t seed) {
@@ -34,7 +38,7 @@ TEST(RandomMutatorTest, SavedStateContinuesTheSameSequence) {
     a.reset();
     b.reset();
     for (const auto& [key, mask] : a.decisions()) {
-      EXPECT_TRUE(torch::equal(mask, b.decisions().at(key))) << key;
+      EXPECT_THAT(b.decisions().at(key), TensorEq(mask)) << key;
     }
   }
 }

@@ -17,10 +17,11 @@
 #include <gflags/gflags.h>
 #include <torch/torch.h>
 
-#include "algorithms/spos/candidate_evaluator.h"
 #include "algorithms/spos/config.h"
-#include "algorithms/spos/data.h"
 #include "algorithms/spos/rank_pool.h"
+#include "nas/jobs/data.h"
+#include "nas/jobs/supernet_job.h"
+#include "nas/train/supernet_evaluator.h"
 #include "algorithms/spos/shufflenet_space.h"
 #include "algorithms/spos/spos_mutator.h"
 #include "nas/base/init.h"
@@ -93,17 +94,18 @@ int Evaluate() {
   config.data.dataset = "synthetic";
   config.data.synthetic_size = 6000;
   config.data.workers = 0;
-  auto data = nas::spos::LoadSposData(config);
+  auto built = nas::BuildSpace(nas::spos::kShuffleNetSpaceName, nas::spos::SposSpaceOptions(config, false), 0);
+  if (!built.ok()) return 1;
+  auto data = nas::LoadImageData(config.data, *built, nas::spos::kShuffleNetSpaceName, 0, /*with_test=*/false);
   if (!data.ok()) return 1;
-  torch::manual_seed(0);
-  auto supernet = std::make_shared<ShuffleNetSupernetImpl>(config.space);
+  auto supernet = std::dynamic_pointer_cast<ShuffleNetSupernetImpl>(built->model);
   nas::spos::SposMutator mutator(supernet, nas::spos::SposSamplingOptions(), 0);
-  auto recalibration = nas::spos::TrainLoader(data->train, config, 1);
-  auto held_out = nas::spos::EvalLoader(data->valid, config);
-  nas::spos::CandidateEvaluator evaluator(supernet, &mutator, recalibration.get(), held_out.get(),
-                                          config.evolution.evaluation);
+  auto recalibration = nas::TrainLoader(data->train, config.data, 1);
+  auto held_out = nas::EvalLoader(data->valid, config.data);
+  nas::SupernetEvaluator evaluator(*built, &mutator, recalibration.get(), held_out.get(),
+                                   config.evolution.evaluation);
   nas::SearchSpace space = mutator.search_space();
-  nas::spos::RankPool pool((*dist).get(), [&](const nas::Json& p) -> absl::StatusOr<nas::spos::CandidateScore> {
+  nas::spos::RankPool pool((*dist).get(), [&](const nas::Json& p) -> absl::StatusOr<nas::CandidateScore> {
     return evaluator.evaluate(*nas::ArchitectureFromParameters(p, space));
   });
   if (!(*dist)->is_main()) return pool.serve().ok() ? 0 : 1;
@@ -142,7 +144,7 @@ int main(int argc, char** argv) {
   int cores = nas::UsableCores();
   double one = Spawn(1, cores);
   double two = Spawn(2, std::max(1, cores / 2));
-  const nas::spos::CandidateEvaluationOptions e = nas::spos::SposPreset("fashion_mnist")->evolution.evaluation;
+  const nas::SupernetEvaluationOptions e = nas::spos::SposPreset("fashion_mnist")->evolution.evaluation;
   printf("candidate evaluations per minute (%lld recalibration batches + %s held-out batches each, "
          "synthetic data): 1 process %.1f, 2 processes %.1f (x%.2f)\n",
          static_cast<long long>(e.recalibration_batches),

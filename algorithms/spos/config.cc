@@ -1,35 +1,15 @@
 #include "algorithms/spos/config.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
-#include "nas/base/file.h"
+#include "datasets/image_dataset.h"
 #include "nas/base/status.h"
 
 namespace nas::spos {
 namespace {
 
-absl::Status DataFromJson(const Json& j, const std::string& path, DataOptions* o) {
-  JsonObjectReader r(j, path);
-  r.Optional("dataset", &o->dataset)
-      .Optional("data_dir", &o->data_dir)
-      .Optional("synthetic_size", &o->synthetic_size)
-      .Optional("train_fraction", &o->train_fraction)
-      .Optional("batch_size", &o->batch_size)
-      .Optional("workers", &o->workers);
-  NAS_RETURN_IF_ERROR(r.Finish());
-  if (!(o->train_fraction > 0 && o->train_fraction < 1)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ".train_fraction must be in (0, 1)"));
-  }
-  if (o->batch_size < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".batch_size must be >= 1"));
-  if (o->workers < 0) return absl::InvalidArgumentError(absl::StrCat(path, ".workers must be >= 0"));
-  return absl::OkStatus();
-}
-
-Json DataToJson(const DataOptions& o) {
-  return {{"dataset", o.dataset},       {"data_dir", o.data_dir},     {"synthetic_size", o.synthetic_size},
-          {"train_fraction", o.train_fraction}, {"batch_size", o.batch_size}, {"workers", o.workers}};
-}
-
-absl::Status SupernetFromJson(const Json& j, const std::string& path, SupernetJobOptions* o) {
+absl::Status SupernetFromJson(const Json& j, const std::string& path, SupernetSection* o) {
   JsonObjectReader r(j, path);
   const Json* trainer = r.Member("trainer");
   const Json* spos = r.Member("spos");
@@ -39,7 +19,7 @@ absl::Status SupernetFromJson(const Json& j, const std::string& path, SupernetJo
   return absl::OkStatus();
 }
 
-absl::Status EvolutionFromJson(const Json& j, const std::string& path, EvolutionJobOptions* o) {
+absl::Status EvolutionFromJson(const Json& j, const std::string& path, EvolutionSection* o) {
   JsonObjectReader r(j, path);
   const Json* tuner = r.Member("tuner");
   const Json* evaluation = r.Member("evaluation");
@@ -55,24 +35,10 @@ absl::Status EvolutionFromJson(const Json& j, const std::string& path, Evolution
   }
   if (evaluation) {
     NAS_RETURN_IF_ERROR(
-        CandidateEvaluationOptionsFromJson(*evaluation, JsonChildPath(path, "evaluation"), &o->evaluation));
+        SupernetEvaluationOptionsFromJson(*evaluation, JsonChildPath(path, "evaluation"), &o->evaluation));
   }
-  if (o->flops_limit < 0) return absl::InvalidArgumentError(absl::StrCat(path, ".flops_limit must be >= 0"));
-  return absl::OkStatus();
-}
-
-absl::Status RetrainFromJson(const Json& j, const std::string& path, RetrainJobOptions* o) {
-  JsonObjectReader r(j, path);
-  const Json* trainer = r.Member("trainer");
-  r.Optional("lr", &o->lr)
-      .Optional("momentum", &o->momentum)
-      .Optional("weight_decay", &o->weight_decay)
-      .Optional("label_smoothing", &o->label_smoothing);
-  NAS_RETURN_IF_ERROR(r.Finish());
-  if (trainer) NAS_RETURN_IF_ERROR(TrainerOptionsFromJson(*trainer, JsonChildPath(path, "trainer"), &o->trainer));
-  if (!(o->lr > 0) || o->momentum < 0 || o->weight_decay < 0 || !(o->label_smoothing >= 0 && o->label_smoothing < 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": need lr > 0, momentum >= 0, weight_decay >= 0, 0 <= label_smoothing < 1"));
+  if (!(o->flops_limit >= 0) || !std::isfinite(o->flops_limit)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ".flops_limit must be a finite number >= 0"));
   }
   return absl::OkStatus();
 }
@@ -82,6 +48,12 @@ absl::Status RetrainFromJson(const Json& j, const std::string& path, RetrainJobO
 absl::StatusOr<SposConfig> SposPreset(const std::string& name) {
   SposConfig c;
   c.preset = name;
+  c.data.batch_size = 128;
+  c.retrain.optimizer.schedule = "linear_steps";
+  c.retrain.optimizer.momentum = 0.9;
+  c.retrain.optimizer.weight_decay = 4e-5;
+  c.retrain.optimizer.decay_conv_only = true;
+  c.retrain.optimizer.label_smoothing = 0.1;
   if (name == "fashion_mnist") {
     NAS_ASSIGN_OR_RETURN(c.space, ShuffleNetPreset("fashion_mnist"));
     c.data.dataset = "fashion_mnist";
@@ -106,7 +78,7 @@ absl::StatusOr<SposConfig> SposPreset(const std::string& name) {
     c.retrain.trainer.epochs = 2;
     c.retrain.trainer.max_steps = 800;  // about 1.7 epochs: 5 retrainings fit the budget
     c.retrain.trainer.log_every = 100;
-    c.retrain.lr = 0.1;
+    c.retrain.optimizer.lr = 0.1;
     c.reproduce.random_architectures = 4;
     return c;
   }
@@ -124,11 +96,11 @@ absl::StatusOr<SposConfig> SposPreset(const std::string& name) {
     c.evolution.evaluation.recalibration_batches = 200;
     c.evolution.evaluation.eval_batches = 40;
     c.retrain.trainer.epochs = 240;
-    c.retrain.lr = 0.5;
+    c.retrain.optimizer.lr = 0.5;
     c.reproduce.random_architectures = 4;
     return c;
   }
-  return absl::NotFoundError(absl::StrCat("unknown SPOS preset '", name, "'; presets: fashion_mnist, paper"));
+  return absl::NotFoundError(absl::StrCat("unknown SPOS preset '", name, "'; known: fashion_mnist, paper"));
 }
 
 absl::StatusOr<SposConfig> SposConfigFromJson(const Json& j, const std::string& source) {
@@ -153,10 +125,10 @@ absl::StatusOr<SposConfig> SposConfigFromJson(const Json& j, const std::string& 
     for (auto it = space->begin(); it != space->end(); ++it) merged[it.key()] = it.value();
     NAS_ASSIGN_OR_RETURN(c.space, Annotate(ShuffleNetSpaceOptionsFromJson(merged), JsonChildPath(source, "space")));
   }
-  if (data) NAS_RETURN_IF_ERROR(DataFromJson(*data, JsonChildPath(source, "data"), &c.data));
+  if (data) NAS_RETURN_IF_ERROR(DataOptionsFromJson(*data, JsonChildPath(source, "data"), &c.data));
   if (supernet) NAS_RETURN_IF_ERROR(SupernetFromJson(*supernet, JsonChildPath(source, "supernet"), &c.supernet));
   if (evolution) NAS_RETURN_IF_ERROR(EvolutionFromJson(*evolution, JsonChildPath(source, "evolution"), &c.evolution));
-  if (retrain) NAS_RETURN_IF_ERROR(RetrainFromJson(*retrain, JsonChildPath(source, "retrain"), &c.retrain));
+  if (retrain) NAS_RETURN_IF_ERROR(RetrainSectionFromJson(*retrain, JsonChildPath(source, "retrain"), &c.retrain));
   if (reproduce) {
     JsonObjectReader rr(*reproduce, JsonChildPath(source, "reproduce"));
     rr.Optional("random_architectures", &c.reproduce.random_architectures);
@@ -171,26 +143,30 @@ absl::StatusOr<SposConfig> SposConfigFromJson(const Json& j, const std::string& 
 Json SposConfigToJson(const SposConfig& c) {
   return {{"preset", c.preset},
           {"space", ShuffleNetSpaceOptionsToJson(c.space)},
-          {"data", DataToJson(c.data)},
+          {"data", DataOptionsToJson(c.data)},
           {"supernet", {{"trainer", TrainerOptionsToJson(c.supernet.trainer)},
                         {"spos", SposTrainerOptionsToJson(c.supernet.spos)}}},
           {"evolution", {{"tuner", SposEvolutionOptionsToJson(c.evolution.tuner)},
-                         {"evaluation", CandidateEvaluationOptionsToJson(c.evolution.evaluation)},
+                         {"evaluation", SupernetEvaluationOptionsToJson(c.evolution.evaluation)},
                          {"flops_limit", c.evolution.flops_limit}}},
-          {"retrain", {{"trainer", TrainerOptionsToJson(c.retrain.trainer)},
-                       {"lr", c.retrain.lr},
-                       {"momentum", c.retrain.momentum},
-                       {"weight_decay", c.retrain.weight_decay},
-                       {"label_smoothing", c.retrain.label_smoothing}}},
+          {"retrain", RetrainSectionToJson(c.retrain)},
           {"reproduce", {{"random_architectures", c.reproduce.random_architectures}}},
           {"seed", c.seed}};
 }
 
-absl::StatusOr<SposConfig> LoadSposConfig(const std::string& path, const std::string& preset) {
-  if (path.empty()) return SposPreset(preset.empty() ? "fashion_mnist" : preset);
-  NAS_ASSIGN_OR_RETURN(Json j, ReadJsonFile(path));
-  if (!preset.empty() && j.is_object() && !j.contains("preset")) j["preset"] = preset;
-  return SposConfigFromJson(j, path + ": $");
+Json SposSpaceOptions(const SposConfig& config, bool affine) {
+  ShuffleNetSpaceOptions space = config.space;
+  space.affine = affine;
+  return ShuffleNetSpaceOptionsToJson(space);
+}
+
+absl::Status CheckSposDataset(const SposConfig& config) {
+  if (datasets::DatasetRegistry().Contains(config.data.dataset)) return absl::OkStatus();
+  absl::Status unknown = datasets::DatasetRegistry().Lookup(config.data.dataset).status();
+  if (config.data.dataset != "imagenet") return unknown;
+  return absl::NotFoundError(absl::StrCat(unknown.message(),
+                                          " (the paper preset needs an ImageNet loader registered as "
+                                          "\"imagenet\"; see algorithms/spos/README.md)"));
 }
 
 }  // namespace nas::spos

@@ -1,15 +1,16 @@
 // The configuration of the SPOS pipeline: one JSON file (--config) with a
 // section per phase; every binary reads the sections it needs. A preset
 // gives the defaults, any member overrides them (strict: unknown members are
-// errors naming their path).
+// errors naming their path). Binaries read it through nas::JobMain
+// (nas/jobs/job_main.h: --preset, --config, --set, flags).
 //
 //   {"preset": "fashion_mnist",
 //    "space": {...ShuffleNetSpaceOptions...},
-//    "data": {"dataset": "fashion_mnist", "batch_size": 128, ...},
+//    "data": {...nas::DataOptions...},
 //    "supernet": {"trainer": {...TrainerOptions...}, "spos": {...SposTrainerOptions...}},
-//    "evolution": {"tuner": {...SposEvolutionOptions...}, "evaluation": {...},
-//                  "flops_limit": 4.6e6},
-//    "retrain": {"trainer": {...}, "lr": 0.1, ...},
+//    "evolution": {"tuner": {...SposEvolutionOptions...},
+//                  "evaluation": {...SupernetEvaluationOptions...}, "flops_limit": 4.6e6},
+//    "retrain": {"trainer": {...}, "lr": 0.1, "schedule": "linear_steps", ...},
 //    "reproduce": {"random_architectures": 4},
 //    "seed": 0}
 //
@@ -24,43 +25,28 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "algorithms/spos/candidate_evaluator.h"
 #include "algorithms/spos/shufflenet_space.h"
-#include "nas/tuners/spos_evolution_tuner.h"
 #include "algorithms/spos/spos_trainer.h"
+#include "nas/jobs/data.h"
+#include "nas/jobs/retrain_job.h"
+#include "nas/train/supernet_evaluator.h"
 #include "nas/train/trainer.h"
+#include "nas/tuners/spos_evolution_tuner.h"
 
 namespace nas::spos {
 
-struct DataOptions {
-  std::string dataset = "fashion_mnist";
-  std::string data_dir;           // "" = the dataset's default
-  int64_t synthetic_size = 2048;  // the "synthetic" dataset only
-  double train_fraction = 0.9;    // supernet training vs search validation
-  int64_t batch_size = 128;
-  int workers = 2;
-};
-
-struct SupernetJobOptions {
+struct SupernetSection {
   TrainerOptions trainer;
   SposTrainerOptions spos;
 };
 
-struct EvolutionJobOptions {
+struct EvolutionSection {
   SposEvolutionOptions tuner;
-  CandidateEvaluationOptions evaluation;
+  SupernetEvaluationOptions evaluation;
   double flops_limit = 0;  // MACs; 0 = no limit
 };
 
-struct RetrainJobOptions {
-  TrainerOptions trainer;
-  double lr = 0.1;  // linear decay to 0 per step, as the supernet
-  double momentum = 0.9;
-  double weight_decay = 4e-5;
-  double label_smoothing = 0.1;
-};
-
-struct ReproduceOptions {
+struct ReproduceSection {
   int random_architectures = 4;  // K, retrained with the same budget
 };
 
@@ -68,10 +54,12 @@ struct SposConfig {
   std::string preset = "fashion_mnist";
   ShuffleNetSpaceOptions space;
   DataOptions data;
-  SupernetJobOptions supernet;
-  EvolutionJobOptions evolution;
-  RetrainJobOptions retrain;
-  ReproduceOptions reproduce;
+  SupernetSection supernet;
+  EvolutionSection evolution;
+  // The authors' recipe: SGD with momentum, linear decay to 0 per step,
+  // weight decay on conv / FC weights only, label smoothing 0.1.
+  RetrainSection retrain;
+  ReproduceSection reproduce;
   uint64_t seed = 0;
 };
 
@@ -80,8 +68,13 @@ absl::StatusOr<SposConfig> SposPreset(const std::string& name);
 absl::StatusOr<SposConfig> SposConfigFromJson(const Json& j, const std::string& source);
 Json SposConfigToJson(const SposConfig& config);
 
-// --config (a file; "" = the preset) then --preset; flags override later.
-absl::StatusOr<SposConfig> LoadSposConfig(const std::string& path, const std::string& preset);
+// The registered space ("spos_shufflenet") with the configuration's options;
+// `affine` false for the supernet (and for children inheriting from it).
+Json SposSpaceOptions(const SposConfig& config, bool affine);
+
+// The dataset's registry entry, or NotFound saying that the paper preset
+// needs an ImageNet loader.
+absl::Status CheckSposDataset(const SposConfig& config);
 
 }  // namespace nas::spos
 

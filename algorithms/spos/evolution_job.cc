@@ -5,8 +5,6 @@
 
 #include <torch/torch.h>
 
-#include "algorithms/spos/candidate_evaluator.h"
-#include "algorithms/spos/data.h"
 #include "algorithms/spos/path_cost.h"
 #include "algorithms/spos/rank_pool.h"
 #include "nas/tuners/spos_evolution_tuner.h"
@@ -18,6 +16,9 @@
 #include "nas/core/fixed_architecture.h"
 #include "nas/core/parameters.h"
 #include "nas/analysis/svg_plot.h"
+#include "nas/jobs/data.h"
+#include "nas/jobs/supernet_job.h"
+#include "nas/train/supernet_evaluator.h"
 
 namespace nas::spos {
 
@@ -68,17 +69,37 @@ absl::Status WriteEvolutionPlots(const std::vector<Json>& history, const std::st
                       {PlotSeries("candidates", flops, accuracy, PlotSeries::Style::kPoints)});
 }
 
+namespace {
+
+// The trained supernet and the data its candidates are scored on.
+struct LoadedSupernet {
+  BuiltSpace built;
+  std::shared_ptr<ShuffleNetSupernetImpl> supernet;
+  ImageData data;
+};
+
+absl::StatusOr<LoadedSupernet> LoadSupernet(const SposConfig& config, const std::string& supernet_path) {
+  NAS_RETURN_IF_ERROR(CheckSposDataset(config));
+  LoadedSupernet loaded;
+  NAS_ASSIGN_OR_RETURN(loaded.built,
+                       BuildSpace(kShuffleNetSpaceName, SposSpaceOptions(config, /*affine=*/false), config.seed));
+  loaded.supernet = std::dynamic_pointer_cast<ShuffleNetSupernetImpl>(loaded.built.model);
+  NAS_RETURN_IF_ERROR(Annotate(LoadWeights(*loaded.supernet, supernet_path), "supernet"));
+  NAS_ASSIGN_OR_RETURN(loaded.data, LoadImageData(config.data, loaded.built, kShuffleNetSpaceName, config.seed,
+                                                  /*with_test=*/false));
+  return loaded;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<double>> ScoreOnSupernet(const SposConfig& config, const std::string& supernet_path,
                                                     const std::vector<Architecture>& archs) {
-  NAS_ASSIGN_OR_RETURN(SposData data, LoadSposData(config));
-  ShuffleNetSpaceOptions space = config.space;
-  space.affine = false;
-  NAS_ASSIGN_OR_RETURN(std::shared_ptr<ShuffleNetSupernetImpl> supernet, MakeShuffleNet(space));
-  NAS_RETURN_IF_ERROR(Annotate(LoadWeights(*supernet, supernet_path), "supernet"));
-  SposMutator mutator(supernet, SposSamplingOptions(), config.seed);
-  auto recalibration = TrainLoader(data.train, config, config.seed + 1);
-  auto held_out = EvalLoader(data.valid, config);
-  CandidateEvaluator candidates(supernet, &mutator, recalibration.get(), held_out.get(), config.evolution.evaluation);
+  NAS_ASSIGN_OR_RETURN(LoadedSupernet loaded, LoadSupernet(config, supernet_path));
+  SposMutator mutator(loaded.supernet, SposSamplingOptions(), config.seed);
+  auto recalibration = TrainLoader(loaded.data.train, config.data, config.seed + 1);
+  auto held_out = EvalLoader(loaded.data.valid, config.data);
+  SupernetEvaluator candidates(loaded.built, &mutator, recalibration.get(), held_out.get(),
+                               config.evolution.evaluation);
   std::vector<double> scores;
   for (const Architecture& arch : archs) {
     NAS_ASSIGN_OR_RETURN(CandidateScore score, candidates.evaluate(arch));
@@ -90,14 +111,12 @@ absl::StatusOr<std::vector<double>> ScoreOnSupernet(const SposConfig& config, co
 absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const std::string& supernet_path,
                                                 const std::string& output_dir, bool resume) {
   auto start = std::chrono::steady_clock::now();
-  NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, Distributed::Create(env));
-  NAS_ASSIGN_OR_RETURN(SposData data, LoadSposData(config));
-  torch::manual_seed(config.seed);
+  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, JoinProcessGroup());
+  NAS_ASSIGN_OR_RETURN(LoadedSupernet loaded, LoadSupernet(config, supernet_path));
+  const std::shared_ptr<ShuffleNetSupernetImpl>& supernet = loaded.supernet;
+  const ImageData& data = loaded.data;
   ShuffleNetSpaceOptions space = config.space;
   space.affine = false;
-  NAS_ASSIGN_OR_RETURN(std::shared_ptr<ShuffleNetSupernetImpl> supernet, MakeShuffleNet(space));
-  NAS_RETURN_IF_ERROR(Annotate(LoadWeights(*supernet, supernet_path), "supernet"));
   const int blocks = static_cast<int>(supernet->blocks.size());
   NAS_ASSIGN_OR_RETURN(FlopsTable table_value, FlopsTable::Build(space));
   auto table = std::make_shared<const FlopsTable>(std::move(table_value));
@@ -112,9 +131,10 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const 
     });
   }
   SposMutator mutator(supernet, SposSamplingOptions(), config.seed);
-  auto recalibration = TrainLoader(data.train, config, config.seed + 1);
-  auto held_out = EvalLoader(data.valid, config);
-  CandidateEvaluator candidates(supernet, &mutator, recalibration.get(), held_out.get(), config.evolution.evaluation);
+  auto recalibration = TrainLoader(data.train, config.data, config.seed + 1);
+  auto held_out = EvalLoader(data.valid, config.data);
+  SupernetEvaluator candidates(loaded.built, &mutator, recalibration.get(), held_out.get(),
+                               config.evolution.evaluation);
   // Every rank scores candidates; rank 0 also runs the search.
   RankPool pool(dist.get(), [&](const Json& parameters) -> absl::StatusOr<CandidateScore> {
     NAS_ASSIGN_OR_RETURN(Architecture arch, ArchitectureFromParameters(parameters, search_space));
@@ -148,7 +168,7 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const 
   driver.max_consecutive_failures = 3;
   Json identity = {{"tuner", "spos_evolution"},
                    {"tuner_options", SposEvolutionOptionsToJson(config.evolution.tuner)},
-                   {"evaluation", CandidateEvaluationOptionsToJson(config.evolution.evaluation)},
+                   {"evaluation", SupernetEvaluationOptionsToJson(config.evolution.evaluation)},
                    {"flops_limit", limit},
                    {"space", ShuffleNetSpaceOptionsToJson(space)},
                    {"seed", config.seed}};

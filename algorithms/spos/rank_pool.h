@@ -26,7 +26,7 @@
 #include <ATen/core/Tensor.h>
 
 #include "absl/status/statusor.h"
-#include "algorithms/spos/candidate_evaluator.h"
+#include "nas/train/supernet_evaluator.h"
 #include "nas/base/json.h"
 #include "nas/train/distributed.h"
 

@@ -114,4 +114,13 @@ expect_error "supernet" evolution --config="${tmp}/tiny.json" --supernet="${tmp}
 expect_error "--architecture is required" retrain --config="${tmp}/tiny.json"
 expect_error "LayerChoice1" retrain --config="${tmp}/tiny.json" --architecture="${tmp}/two_hot.json" --output_dir="${tmp}/x"
 expect_error "imagenet" supernet --preset=paper --output_dir="${tmp}/x"
+expect_error "flops_limit must be a finite number >= 0 (from --flops_limit)" evolution --config="${tmp}/tiny.json" \
+  --supernet="${tmp}/run/supernet/supernet.pt" --flops_limit=-5 --output_dir="${tmp}/x"
+expect_error "unknown member .*\$.retrain.lr_max" retrain --config="${tmp}/tiny.json" --set=retrain.lr_max=1 \
+  --architecture="${tmp}/nni_arch.json" --output_dir="${tmp}/x"
+# The resolved configuration: the preset, the file and the flags together.
+"${bin}/supernet" --config="${tmp}/tiny.json" --epochs=4 --print_config > "${tmp}/printed.json"
+grep -q '"synthetic_size": 512' "${tmp}/printed.json" || fail "--print_config lacks the file's data"
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert c["supernet"]["trainer"]["epochs"] == 4, c' \
+  "${tmp}/printed.json" 2> /dev/null || grep -q '"epochs": 4' "${tmp}/printed.json" || fail "--print_config lacks --epochs"
 echo PASS

@@ -1,14 +1,16 @@
 // Phase 3 of SPOS (:retrain): a fresh network fixed to one architecture
 // (affine BN, the authors' init), trained from scratch on the whole
-// training set with the supernet's recipe (SGD, linear decay, weight decay
-// on conv/FC weights, label smoothing); test accuracy is evaluated after
-// every epoch. With `inherit_from` (a supernet.pt) the network starts from
-// the supernet's weights instead, keeping the supernet's non-affine BN so
-// that every tensor is inherited.
+// training set with the supernet's recipe (config.retrain: SGD, linear
+// decay, weight decay on conv/FC weights, label smoothing), through the
+// shared retraining job (nas/jobs/retrain_job.h); test accuracy is
+// evaluated after every epoch and after the last step. With `inherit_from`
+// (a supernet.pt) the network starts from the supernet's weights instead,
+// keeping the supernet's non-affine BN so that every tensor is inherited.
 //
 // Writes into output_dir: config.json, architecture.json, metrics.jsonl,
 // tensorboard/, checkpoints/ (for --resume), model.pt and result.json
-// ({"test_accuracy", "test_loss", "flops", "params", "seconds"}).
+// ({"test_accuracy", "test_loss", "parameters", "flops", "params", "seconds"};
+// flops and params by the authors' counting, flops_table.h).
 #ifndef ALGORITHMS_SPOS_RETRAIN_JOB_H_
 #define ALGORITHMS_SPOS_RETRAIN_JOB_H_
 
@@ -28,6 +30,7 @@ struct RetrainResult {
   double seconds = 0;
 };
 
+// result.json's SPOS members.
 Json RetrainResultToJson(const RetrainResult& result);
 
 absl::StatusOr<RetrainResult> RunRetrainJob(const SposConfig& config, const Architecture& arch,

@@ -8,11 +8,15 @@
 
 #include "nas/testing/mutator_conformance.h"
 #include "nas/core/layer_choice.h"
+#include "nas/testing/status_matchers.h"
+#include "nas/testing/tensor_matchers.h"
 #include "nas/testing/toy_spaces.h"
 
 namespace nas::spos {
 namespace {
 
+using ::nas::testing::StatusIs;
+using ::nas::testing::TensorEq;
 using ::testing::HasSubstr;
 
 // A stand-in for FLOPs: the sum of the chosen layer-choice indices.
@@ -112,18 +116,21 @@ TEST(SposMutatorTest, ResumesTheSameSequence) {
   b.load(in);
   EXPECT_EQ(b.paths(), 1);
   Decisions da = a.sample_search(), db = b.sample_search();
-  for (const auto& [key, mask] : da) EXPECT_TRUE(mask.equal(db.at(key))) << key;
+  for (const auto& [key, mask] : da) EXPECT_THAT(db.at(key), TensorEq(mask)) << key;
 }
 
 TEST(SposMutatorTest, RejectsBadOptions) {
-  auto error = [](const Json& j) {
+  auto parse = [](const Json& j) {
     SposSamplingOptions o;
-    return std::string(SposSamplingOptionsFromJson(j, "sampling", &o).message());
+    return SposSamplingOptionsFromJson(j, "sampling", &o);
   };
-  EXPECT_THAT(error({{"sampling", "flops"}}), HasSubstr("'flops' is not one of uniform, flops_bins"));
-  EXPECT_THAT(error({{"bins", 0}}), HasSubstr("bins must be >= 1"));
-  EXPECT_THAT(error({{"flops_max", 1}}), HasSubstr("flops_min"));
-  EXPECT_THAT(error({{"tries", 1}}), HasSubstr("tries"));
+  auto invalid = [](const std::string& message) {
+    return StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(message));
+  };
+  EXPECT_THAT(parse({{"sampling", "flops"}}), invalid("'flops' is not one of uniform, flops_bins"));
+  EXPECT_THAT(parse({{"bins", 0}}), invalid("bins must be >= 1"));
+  EXPECT_THAT(parse({{"flops_max", 1}}), invalid("need 0 <= flops_min < flops_max"));
+  EXPECT_THAT(parse({{"tries", 1}}), invalid("unknown member sampling.tries"));
   SposSamplingOptions bins;
   bins.sampling = "flops_bins";
   auto model = std::make_shared<Chain>();

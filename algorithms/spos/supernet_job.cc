@@ -1,62 +1,73 @@
 #include "algorithms/spos/supernet_job.h"
 
-#include <chrono>
+#include <memory>
 
-#include <torch/torch.h>
-
-#include "algorithms/spos/data.h"
+#include "algorithms/spos/flops_table.h"
 #include "algorithms/spos/path_cost.h"
 #include "algorithms/spos/spos_trainer.h"
-#include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/train/distributed.h"
-#include "nas/core/fixed_architecture.h"
 
 namespace nas::spos {
+namespace {
 
-absl::StatusOr<SupernetResult> RunSupernetJob(const SposConfig& config, const std::string& output_dir, bool resume) {
-  auto start = std::chrono::steady_clock::now();
-  NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, Distributed::Create(env));
-  NAS_ASSIGN_OR_RETURN(SposData data, LoadSposData(config));
-  torch::manual_seed(config.seed);
-  ShuffleNetSpaceOptions space = config.space;
-  space.affine = false;  // the supernet's BN has no affine parameters
-  NAS_ASSIGN_OR_RETURN(std::shared_ptr<ShuffleNetSupernetImpl> supernet, MakeShuffleNet(space));
-  PathCost cost;
-  if (config.supernet.spos.sampling.sampling == "flops_bins") {
-    NAS_ASSIGN_OR_RETURN(FlopsTable table, FlopsTable::Build(space));
-    cost = MacsOfPath(std::make_shared<const FlopsTable>(std::move(table)), static_cast<int>(supernet->blocks.size()));
+class SposSearch : public SupernetSearch {
+ public:
+  SposSearch(SupernetInputs& in, std::shared_ptr<ShuffleNetSupernetImpl> supernet, SposTrainerOptions options,
+             PathCost cost)
+      : train_(TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
+        valid_(EvalLoader(in.data.valid, in.data_options)),
+        trainer_(in.trainer, options, std::move(supernet), train_.get(), valid_.get(), in.distributed,
+                 std::move(cost)),
+        flops_bins_(options.sampling.sampling == "flops_bins") {}
+
+  Trainer& trainer() override { return trainer_; }
+  absl::Status write_results(const std::string&) override {
+    if (flops_bins_) {
+      LOG(INFO) << "FLOPs-bin sampling: " << trainer_.mutator().fallbacks() << " of " << trainer_.mutator().paths()
+                << " paths fell back to unconstrained";
+    }
+    return absl::OkStatus();
   }
-  auto train = TrainLoader(data.train, config, config.seed, dist->rank(), dist->world_size());
-  auto valid = EvalLoader(data.valid, config);
-  if (dist->is_main() && !output_dir.empty()) {
-    NAS_RETURN_IF_ERROR(MakeDirs(output_dir));
-    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(output_dir, "config.json"), SposConfigToJson(config)));
-  }
-  TrainerOptions trainer_options = config.supernet.trainer;
-  trainer_options.output_dir = output_dir;
-  trainer_options.resume = resume;
+
+ private:
+  std::unique_ptr<datasets::DataLoader> train_, valid_;
+  SposTrainer trainer_;
+  bool flops_bins_;
+};
+
+}  // namespace
+
+absl::StatusOr<SupernetJobResult> RunSupernetJob(const SposConfig& config, const std::string& output_dir,
+                                                 bool resume) {
+  NAS_RETURN_IF_ERROR(CheckSposDataset(config));
+  SupernetJobOptions job;
+  job.space = kShuffleNetSpaceName;
+  job.space_options = SposSpaceOptions(config, /*affine=*/false);  // the supernet's BN has no affine parameters
+  job.data = config.data;
+  job.trainer = config.supernet.trainer;
+  job.seed = config.seed;
+  job.architecture_file = "";  // SPOS searches afterwards (:evolution)
   SposTrainerOptions spos = config.supernet.spos;
   spos.seed = config.seed;
-  LOG(INFO) << "supernet: " << supernet->blocks.size() << " choice blocks, " << data.train.size()
-            << " training / " << data.valid.size() << " validation images, " << trainer_options.epochs
-            << " epochs, " << dist->world_size() << " process(es)";
-  SposTrainer trainer(trainer_options, spos, supernet, train.get(), valid.get(), dist.get(), cost);
-  NAS_RETURN_IF_ERROR(trainer.fit());
-  if (cost) {
-    LOG(INFO) << "FLOPs-bin sampling: " << trainer.mutator().fallbacks() << " of " << trainer.mutator().paths()
-              << " paths fell back to unconstrained";
-  }
-  if (dist->is_main() && !output_dir.empty()) {
-    NAS_RETURN_IF_ERROR(SaveWeights(*supernet, JoinPath(output_dir, "supernet.pt")));
-    LOG(INFO) << "wrote " << JoinPath(output_dir, "supernet.pt");
-  }
-  SupernetResult result;
-  result.validation = trainer.last_validation();
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return result;
+  return nas::RunSupernetJob(
+      job, SposConfigToJson(config), output_dir, resume,
+      [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
+        auto supernet = std::dynamic_pointer_cast<ShuffleNetSupernetImpl>(in.space.model);
+        if (supernet == nullptr) return absl::InternalError("spos_shufflenet did not build a ShuffleNet supernet");
+        PathCost cost;
+        if (spos.sampling.sampling == "flops_bins") {
+          ShuffleNetSpaceOptions space = config.space;
+          space.affine = false;
+          NAS_ASSIGN_OR_RETURN(FlopsTable table, FlopsTable::Build(space));
+          cost = MacsOfPath(std::make_shared<const FlopsTable>(std::move(table)),
+                            static_cast<int>(supernet->blocks.size()));
+        }
+        LOG(INFO) << "supernet: " << supernet->blocks.size() << " choice blocks, " << in.data.train.size()
+                  << " training / " << in.data.valid.size() << " validation images, " << in.trainer.epochs
+                  << " epochs, " << in.world_size() << " process(es)";
+        return std::make_unique<SposSearch>(in, supernet, spos, std::move(cost));
+      });
 }
 
 }  // namespace nas::spos

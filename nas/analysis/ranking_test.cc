@@ -3,9 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "nas/testing/status_matchers.h"
+
 namespace nas {
 namespace {
 
+using ::nas::testing::StatusIs;
 using ::testing::HasSubstr;
 
 TEST(KendallTauTest, KnownValues) {
@@ -18,10 +21,13 @@ TEST(KendallTauTest, KnownValues) {
 }
 
 TEST(KendallTauTest, BadInput) {
-  EXPECT_THAT(KendallTau({1, 2}, {1}).status().message(), HasSubstr("2 vs 1"));
-  EXPECT_FALSE(KendallTau({1}, {1}).ok());
-  EXPECT_THAT(KendallTau({1, 1, 1}, {1, 2, 3}).status().message(), HasSubstr("all values equal"));
-  EXPECT_FALSE(KendallTau({1, NAN}, {1, 2}).ok());
+  EXPECT_THAT(KendallTau({1, 2}, {1}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("2 vs 1")));
+  EXPECT_THAT(KendallTau({1}, {1}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs at least 2 items")));
+  EXPECT_THAT(KendallTau({1, 1, 1}, {1, 2, 3}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("all values equal")));
+  EXPECT_THAT(KendallTau({1, NAN}, {1, 2}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("item 1 is not finite")));
 }
 
 }  // namespace

@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 
 #include "nas/base/file.h"
+#include "nas/testing/status_matchers.h"
 
 namespace nas {
 namespace {
 
+using ::nas::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -57,11 +59,13 @@ TEST(SvgPlotTest, DegenerateInputStillRenders) {
 TEST(SvgPlotTest, WriteValidates) {
   std::string path = JoinPath(std::getenv("TEST_TMPDIR"), "plot.svg");
   PlotOptions o;
-  EXPECT_THAT(WriteSvgPlot(path, o, {{"bad", {1, 2}, {1}}}).message(), HasSubstr("2 x values but 1 y values"));
+  EXPECT_THAT(WriteSvgPlot(path, o, {{"bad", {1, 2}, {1}}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("2 x values but 1 y values")));
   PlotSeries errors{"e", {1}, {1}};
   errors.y_error = {1, 2};
-  EXPECT_FALSE(WriteSvgPlot(path, o, {errors}).ok());
-  ASSERT_TRUE(WriteSvgPlot(path, o, {{"ok", {1, 2}, {3, 4}}}).ok());
+  EXPECT_THAT(WriteSvgPlot(path, o, {errors}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("'e': 2 error bars for 1 points")));
+  ASSERT_OK(WriteSvgPlot(path, o, {{"ok", {1, 2}, {3, 4}}}));
   EXPECT_THAT(*ReadFile(path), HasSubstr("<path "));
 }
 
@@ -117,11 +121,13 @@ TEST(SvgPlotTest, GridPlacesPanels) {
   EXPECT_THAT(svg, HasSubstr(">accuracy</text>"));
 
   std::string path = JoinPath(std::getenv("TEST_TMPDIR"), "grid.svg");
-  EXPECT_THAT(WriteSvgGrid(path, {a}, 0).message(), HasSubstr("at least one column"));
+  EXPECT_THAT(WriteSvgGrid(path, {a}, 0),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at least one column")));
   PlotPanel bad;
   bad.series = {{"bad", {1, 2}, {1}}};
-  EXPECT_THAT(WriteSvgGrid(path, {a, bad}, 2).message(), HasSubstr("2 x values but 1 y values"));
-  ASSERT_TRUE(WriteSvgGrid(path, {a, b}, 1).ok());
+  EXPECT_THAT(WriteSvgGrid(path, {a, bad}, 2),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("2 x values but 1 y values")));
+  ASSERT_OK(WriteSvgGrid(path, {a, b}, 1));
   EXPECT_THAT(*ReadFile(path), HasSubstr("height=\"800\""));
 }
 

@@ -11,11 +11,17 @@
 #include "nas/base/file.h"
 #include "nas/core/layer_choice.h"
 #include "nas/core/mutator.h"
+#include "nas/testing/status_matchers.h"
+#include "nas/testing/tensor_matchers.h"
 #include "nas/testing/toy_spaces.h"
 
 namespace nas {
 namespace {
 
+using ::nas::testing::StatusIs;
+using ::nas::testing::TensorEq;
+using ::nas::testing::TensorNear;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 testing::ToySpace Toy(const std::string& name) {
@@ -70,7 +76,7 @@ TEST_F(FixedArchitectureTest, InputChoicesAreFixedToo) {
   auto child = toy.make();
   auto arch = Architecture::from_json(Json::parse(
       R"({"cell_a": 0, "cell_b": 1, "pick": ["cell_b"], "any": [0, 1], "skip": 1})"));
-  ASSERT_TRUE(ApplyFixedArchitecture(*child, *arch).ok());
+  ASSERT_OK(ApplyFixedArchitecture(*child, *arch));
   EXPECT_EQ(toy.forward(*child, testing::ToyInput()).sizes(), (std::vector<int64_t>{2, 4}));
 }
 
@@ -78,83 +84,86 @@ TEST_F(FixedArchitectureTest, SupernetWeightsReachTheChildInEitherOrder) {
   auto toy = Toy("chain");
   auto supernet = toy.make();
   std::string path = Tmp("supernet.pt");
-  ASSERT_TRUE(SaveWeights(*supernet, path).ok());
+  ASSERT_OK(SaveWeights(*supernet, path));
 
   auto load_then_fix = toy.make();
-  ASSERT_TRUE(LoadWeights(*load_then_fix, path).ok());
-  ASSERT_TRUE(ApplyFixedArchitecture(*load_then_fix, ChainArch()).ok());
+  ASSERT_OK(LoadWeights(*load_then_fix, path));
+  ASSERT_OK(ApplyFixedArchitecture(*load_then_fix, ChainArch()));
 
   auto fix_then_load = toy.make();
-  ASSERT_TRUE(ApplyFixedArchitecture(*fix_then_load, ChainArch()).ok());
-  ASSERT_TRUE(LoadWeights(*fix_then_load, path, WeightLoad::kInheritFromSupernet).ok());
+  ASSERT_OK(ApplyFixedArchitecture(*fix_then_load, ChainArch()));
+  ASSERT_OK(LoadWeights(*fix_then_load, path, WeightLoad::kInheritFromSupernet));
 
   // Both equal the supernet running the same architecture.
   FixedMutator m(supernet, ChainArch());
   m.reset();
   at::Tensor x = testing::ToyInput();
   at::Tensor expected = toy.forward(*supernet, x);
-  EXPECT_TRUE(torch::allclose(toy.forward(*load_then_fix, x), expected));
-  EXPECT_TRUE(torch::allclose(toy.forward(*fix_then_load, x), expected));
+  EXPECT_THAT(toy.forward(*load_then_fix, x), TensorNear(expected, 1e-8, 1e-5));
+  EXPECT_THAT(toy.forward(*fix_then_load, x), TensorNear(expected, 1e-8, 1e-5));
 }
 
 TEST_F(FixedArchitectureTest, LoudRefusals) {
   auto toy = Toy("chain");
   auto child = toy.make();
-  ASSERT_TRUE(ApplyFixedArchitecture(*child, ChainArch()).ok());
+  ASSERT_OK(ApplyFixedArchitecture(*child, ChainArch()));
   std::string child_path = Tmp("child.pt");
-  ASSERT_TRUE(SaveWeights(*child, child_path).ok());
+  ASSERT_OK(SaveWeights(*child, child_path));
 
   // A child checkpoint into an unfixed model: tensors missing.
   auto supernet = toy.make();
-  absl::Status s = LoadWeights(*supernet, child_path);
-  EXPECT_THAT(std::string(s.message()), HasSubstr("lacks"));
-  EXPECT_THAT(std::string(s.message()), HasSubstr("op1.conv3x3"));
+  EXPECT_THAT(
+      LoadWeights(*supernet, child_path),
+      StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("lacks"), HasSubstr("op1.conv3x3"))));
 
   // A supernet checkpoint loaded exactly into a child: extra tensors.
   std::string super_path = Tmp("super.pt");
-  ASSERT_TRUE(SaveWeights(*supernet, super_path).ok());
+  ASSERT_OK(SaveWeights(*supernet, super_path));
   auto other = toy.make();
-  ASSERT_TRUE(ApplyFixedArchitecture(*other, ChainArch()).ok());
-  EXPECT_THAT(std::string(LoadWeights(*other, super_path).message()),
-              HasSubstr("kInheritFromSupernet"));
+  ASSERT_OK(ApplyFixedArchitecture(*other, ChainArch()));
+  EXPECT_THAT(LoadWeights(*other, super_path),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kInheritFromSupernet")));
 
   // Different shapes.
   torch::nn::Linear small(2, 3), big(2, 4);
   std::string lin = Tmp("lin.pt");
-  ASSERT_TRUE(SaveWeights(*small, lin).ok());
-  EXPECT_THAT(std::string(LoadWeights(*big, lin).message()),
-              HasSubstr("'bias' has shape [3] but the model's has shape [4]"));
+  ASSERT_OK(SaveWeights(*small, lin));
+  EXPECT_THAT(LoadWeights(*big, lin),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'bias' has shape [3] but the model's has shape [4]")));
 
   // Corrupt and missing files; the target keeps its weights.
   std::string corrupt = Tmp("corrupt.pt");
-  ASSERT_TRUE(WriteFileAtomically(corrupt, "not a checkpoint").ok());
+  ASSERT_OK(WriteFileAtomically(corrupt, "not a checkpoint"));
   at::Tensor before = big->weight.clone();
-  EXPECT_THAT(std::string(LoadWeights(*big, corrupt).message()),
-              HasSubstr("not a readable weights file"));
-  EXPECT_TRUE(torch::equal(before, big->weight));
-  EXPECT_EQ(LoadWeights(*big, Tmp("nothing.pt")).code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(LoadWeights(*big, corrupt),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a readable weights file")));
+  EXPECT_THAT(big->weight, TensorEq(before));
+  EXPECT_THAT(LoadWeights(*big, Tmp("nothing.pt")),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("no weights file")));
 }
 
 TEST_F(FixedArchitectureTest, ArchitectureMustMatchTheModel) {
   auto child = Toy("chain").make();
   auto bad = Architecture::from_json(Json::parse(R"({"op1": "conv7x7", "shared": 0, "unnamed": 0})"));
-  EXPECT_THAT(std::string(ApplyFixedArchitecture(*child, *bad).message()),
-              HasSubstr("key 'op1': unknown candidate 'conv7x7'"));
+  EXPECT_THAT(
+      ApplyFixedArchitecture(*child, *bad),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("key 'op1': unknown candidate 'conv7x7'")));
   // Nothing was fixed: a correct architecture still applies.
-  EXPECT_TRUE(ApplyFixedArchitecture(*child, ChainArch()).ok());
+  EXPECT_OK(ApplyFixedArchitecture(*child, ChainArch()));
 }
 
 TEST_F(FixedArchitectureTest, ApplyOnceAndNeverOnABoundModel) {
   auto child = Toy("chain").make();
-  ASSERT_TRUE(ApplyFixedArchitecture(*child, ChainArch()).ok());
-  EXPECT_THAT(std::string(ApplyFixedArchitecture(*child, ChainArch()).message()),
-              HasSubstr("already has a fixed architecture"));
+  ASSERT_OK(ApplyFixedArchitecture(*child, ChainArch()));
+  EXPECT_THAT(ApplyFixedArchitecture(*child, ChainArch()),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already has a fixed architecture")));
   EXPECT_THAT([&] { FixedMutator m(child, ChainArch()); },
               ::testing::ThrowsMessage<c10::Error>(HasSubstr("has a fixed architecture")));
   auto bound = Toy("chain").make();
   FixedMutator m(bound, ChainArch());
-  EXPECT_THAT(std::string(ApplyFixedArchitecture(*bound, ChainArch()).message()),
-              HasSubstr("bound to a mutator"));
+  EXPECT_THAT(ApplyFixedArchitecture(*bound, ChainArch()),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("bound to a mutator")));
 }
 
 TEST_F(FixedArchitectureTest, FixedCheckpointsReloadAndFixedModelsClone) {
@@ -162,16 +171,16 @@ TEST_F(FixedArchitectureTest, FixedCheckpointsReloadAndFixedModelsClone) {
   auto arch = Architecture::from_json(
       Json::parse(R"({"blocks.0.choice": "conv5x5", "blocks.1.choice": "conv3x3"})"));
   auto a = toy.make();
-  ASSERT_TRUE(ApplyFixedArchitecture(*a, *arch).ok());
+  ASSERT_OK(ApplyFixedArchitecture(*a, *arch));
   std::string path = Tmp("fixed.pt");
-  ASSERT_TRUE(SaveWeights(*a, path).ok());
+  ASSERT_OK(SaveWeights(*a, path));
   auto b = toy.make();
-  ASSERT_TRUE(ApplyFixedArchitecture(*b, *arch).ok());
-  ASSERT_TRUE(LoadWeights(*b, path).ok());
+  ASSERT_OK(ApplyFixedArchitecture(*b, *arch));
+  ASSERT_OK(LoadWeights(*b, path));
   a->eval();
   b->eval();
   at::Tensor x = testing::ToyInput();
-  EXPECT_TRUE(torch::equal(toy.forward(*a, x), toy.forward(*b, x)));
+  EXPECT_THAT(toy.forward(*b, x), TensorEq(toy.forward(*a, x)));
   // A clone of a fixed choice (an EMA copy, a snapshot) is a deep copy that
   // keeps the fixed candidate and runs the same.
   auto* fixed = dynamic_cast<LayerChoiceImpl*>(a->named_modules()["blocks.0.choice"].get());
@@ -180,7 +189,7 @@ TEST_F(FixedArchitectureTest, FixedCheckpointsReloadAndFixedModelsClone) {
   at::Tensor features = torch::randn({2, 8, 4, 4});
   EXPECT_TRUE(copy->is_fixed());
   EXPECT_EQ(copy->named_parameters().keys(), fixed->named_parameters().keys());
-  EXPECT_TRUE(torch::equal(copy->forward(features), fixed->forward(features)));
+  EXPECT_THAT(copy->forward(features), TensorEq(fixed->forward(features)));
 }
 
 // NNI's SPOS example names its choices LayerChoice1, LayerChoice2, ... and
@@ -205,12 +214,12 @@ struct NniKeysImpl : torch::nn::Module {
 
 TEST_F(FixedArchitectureTest, NniSposStyleFileLoadsIntoAMatchingModel) {
   std::string path = Tmp("nni_spos.json");
-  ASSERT_TRUE(WriteFileAtomically(path, R"({"LayerChoice1": [false, true],
-      "LayerChoice2": [true, false], "LayerChoice3": [false, true]})").ok());
+  ASSERT_OK(WriteFileAtomically(path, R"({"LayerChoice1": [false, true],
+      "LayerChoice2": [true, false], "LayerChoice3": [false, true]})"));
   auto model = std::make_shared<NniKeysImpl>();
   auto arch = ReadArchitecture(path);
-  ASSERT_TRUE(arch.ok()) << arch.status().message();
-  ASSERT_TRUE(ApplyFixedArchitecture(*model, *arch).ok());
+  ASSERT_OK(arch);
+  ASSERT_OK(ApplyFixedArchitecture(*model, *arch));
   EXPECT_THAT(model->named_parameters().keys(), ::testing::Contains("block1.1.weight"));
   EXPECT_THAT(model->named_parameters().keys(), ::testing::Contains("block2.0.weight"));
   EXPECT_EQ(model->named_parameters().size(), 6u);

@@ -8,10 +8,13 @@
 #include "nas/core/layer_choice.h"
 #include "nas/core/mutable_scope.h"
 #include "nas/core/mutator.h"
+#include "nas/testing/tensor_matchers.h"
 
 namespace nas {
 namespace {
 
+using ::nas::testing::TensorEq;
+using ::nas::testing::TensorNear;
 using ::testing::HasSubstr;
 
 // Candidates that multiply by a constant, so outputs are easy to predict.
@@ -73,7 +76,7 @@ TEST_F(MutablesTest, BoolMaskRunsOnlySelectedCandidates) {
   ChoiceNet net;
   ManualMutator m(net);
   Decide(m, Bool({0, 1, 0}));
-  EXPECT_TRUE(torch::equal(net->choice(x), x * 2));
+  EXPECT_THAT(net->choice(x), TensorEq(x * 2));
   EXPECT_EQ(net->a->calls, 0);
   EXPECT_EQ(net->b->calls, 1);
   EXPECT_EQ(net->c->calls, 0);
@@ -87,7 +90,7 @@ TEST_F(MutablesTest, Reductions) {
     ChoiceNet net(r);
     ManualMutator m(net);
     Decide(m, Bool({1, 0, 1}));
-    EXPECT_TRUE(torch::allclose(net->choice(x), expected)) << ReductionName(r);
+    EXPECT_THAT(net->choice(x), TensorNear(expected, 1e-8, 1e-5)) << ReductionName(r);
   }
   ChoiceNet none(Reduction::kNone);
   ManualMutator m(none);
@@ -95,8 +98,8 @@ TEST_F(MutablesTest, Reductions) {
   ChoiceOutput out = none->choice->forward_with_mask(x);
   EXPECT_FALSE(out.output.defined());
   ASSERT_EQ(out.outputs.size(), 2u);
-  EXPECT_TRUE(torch::equal(out.outputs[1], x * 3));
-  EXPECT_TRUE(torch::equal(out.mask, Bool({1, 0, 1})));
+  EXPECT_THAT(out.outputs[1], TensorEq(x * 3));
+  EXPECT_THAT(out.mask, TensorEq(Bool({1, 0, 1})));
 }
 
 TEST_F(MutablesTest, NothingSelectedGivesUndefinedOutput) {
@@ -112,7 +115,7 @@ TEST_F(MutablesTest, FloatMasksOfAnyDtypeWeightAndSkipZeros) {
     ChoiceNet net;
     ManualMutator m(net);
     Decide(m, torch::tensor({0.5, 0.0, 0.25}).to(dtype));
-    EXPECT_TRUE(torch::allclose(net->choice(x), x * (0.5 + 0.75))) << dtype;
+    EXPECT_THAT(net->choice(x), TensorNear(x * (0.5 + 0.75), 1e-8, 1e-5)) << dtype;
     EXPECT_EQ(net->b->calls, 0) << "zero weight must not run";
   }
 }
@@ -159,9 +162,9 @@ TEST_F(MutablesTest, InputChoiceByPositionByKeyAndMissing) {
   ManualMutator m(net);
   Decide(m, Bool({1, 0, 0}), Bool({1, 1}));
   at::Tensor y = x * 5;
-  EXPECT_TRUE(torch::equal(net->input(std::vector<at::Tensor>{x, y}), x + y));
+  EXPECT_THAT(net->input(std::vector<at::Tensor>{x, y}), TensorEq(x + y));
   // By key: the unnamed input is missing and skipped.
-  EXPECT_TRUE(torch::equal(net->input->forward_by_key({{"op", y}}), y));
+  EXPECT_THAT(net->input->forward_by_key({{"op", y}}), TensorEq(y));
   EXPECT_THAT([&] { net->input->forward_by_key({{"nope", y}}); },
               ::testing::ThrowsMessage<c10::Error>(HasSubstr("input 'nope' is not one of its choose_from keys")));
   EXPECT_THAT([&] { net->input(std::vector<at::Tensor>{x}); },
@@ -216,7 +219,7 @@ TEST_F(MutablesTest, CloneCopiesCandidatesAndIsUnbound) {
       torch::nn::AnyModule(torch::nn::Linear(3, 3))}));
   auto seq_copy = std::dynamic_pointer_cast<torch::nn::SequentialImpl>(seq->clone());
   ASSERT_EQ(seq_copy->parameters().size(), 2u);
-  EXPECT_TRUE(torch::equal(seq_copy->parameters()[0], seq->parameters()[0]));
+  EXPECT_THAT(seq_copy->parameters()[0], TensorEq(seq->parameters()[0]));
   EXPECT_NE(seq_copy->parameters()[0].data_ptr(), seq->parameters()[0].data_ptr());
 }
 
@@ -249,7 +252,7 @@ TEST_F(MutablesTest, ScopeHooksWrapTheBody) {
   ScopeRecorder m(net);
   m.next = {{"inner", Bool({0, 1})}};
   m.reset();
-  EXPECT_TRUE(torch::equal(net->scope(x), x * 2));
+  EXPECT_THAT(net->scope(x), TensorEq(x * 2));
   EXPECT_EQ(m.events, (std::vector<std::string>{"enter cell", "choice inner", "exit cell"}));
   // Exit runs when the body throws (here: called with two arguments).
   m.events.clear();

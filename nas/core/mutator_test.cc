@@ -8,11 +8,14 @@
 #include "nas/core/mutable_scope.h"
 #include "nas/core/mutable_tree.h"
 #include "nas/core/mutator.h"
+#include "nas/testing/status_matchers.h"
+#include "nas/testing/tensor_matchers.h"
 #include "nas/testing/toy_spaces.h"
 
 namespace nas {
 namespace {
 
+using ::nas::testing::TensorEq;
 using ::testing::HasSubstr;
 using ::testing::ThrowsMessage;
 
@@ -144,8 +147,8 @@ TEST(MutatorTest, SharedKeyMeansOneDecision) {
   for (const auto& item : net->named_modules()) {
     auto* lc = dynamic_cast<LayerChoiceImpl*>(item.value().get());
     if (lc != nullptr && lc->key() == "shared") {
-      EXPECT_TRUE(torch::equal(lc->forward_with_mask(torch::zeros({1, 8, 4, 4})).mask,
-                               torch::tensor({false, true})));
+      EXPECT_THAT(lc->forward_with_mask(torch::zeros({1, 8, 4, 4})).mask,
+                  TensorEq(torch::tensor({false, true})));
     }
   }
 }
@@ -167,7 +170,7 @@ TEST(MutatorTest, ResetCachesUntilNextResetAndExportChangesNothing) {
 TEST(MutatorTest, SearchSpaceOfMatchesBinding) {
   auto model = Toy("cell");
   auto space = SearchSpaceOf(*Toy("cell"));
-  ASSERT_TRUE(space.ok());
+  ASSERT_OK(space);
   FirstMutator m(model);
   EXPECT_EQ(*space, m.search_space());
 }

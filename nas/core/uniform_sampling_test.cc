@@ -1,10 +1,16 @@
 #include "nas/core/uniform_sampling.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "nas/testing/status_matchers.h"
+#include "nas/testing/tensor_matchers.h"
+
 namespace nas {
 namespace {
+
+using ::nas::testing::TensorEq;
 
 TEST(UniformSamplingTest, FollowsTheRulesWithUniformFrequencies) {
   std::mt19937_64 rng(1);
@@ -36,8 +42,8 @@ TEST(UniformSamplingTest, OneDecisionPerChoiceAndSeeded) {
                      {"b", MutableKind::kInputChoice, {"a", ""}, 1}});
   std::mt19937_64 r1(5), r2(5);
   Decisions d1 = SampleUniformDecisions(space, r1), d2 = SampleUniformDecisions(space, r2);
-  ASSERT_TRUE(space.check(d1).ok());
-  for (const auto& [key, mask] : d1) EXPECT_TRUE(torch::equal(mask, d2.at(key))) << key;
+  ASSERT_OK(space.check(d1));
+  for (const auto& [key, mask] : d1) EXPECT_THAT(mask, TensorEq(d2.at(key))) << key;
 }
 
 }  // namespace

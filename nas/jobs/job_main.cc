@@ -70,7 +70,7 @@ absl::Status SetPath(Json* doc, const std::string& path, Json value, const std::
     if (keys[i].empty()) return absl::InvalidArgumentError(absl::StrCat(what, ": bad path '", path, "'"));
     if (!node->is_object()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(what, ": ", walked, " is a ", JsonTypeName(*node), ", not an object"));
+          absl::StrCat(what, ": ", walked, " is not an object (", JsonTypeName(*node), ")"));
     }
     walked = JsonChildPath(walked, keys[i]);
     if (i + 1 == keys.size()) {

@@ -99,6 +99,7 @@ absl::StatusOr<RetrainJobResult> RunRetrainJob(const RetrainJobOptions& o, const
     NAS_ASSIGN_OR_RETURN(retraining, factory(inputs));
     return absl::OkStatus();
   }));
+  if (std::optional<int64_t> n = retraining->parameter_count()) result.parameters = *n;
   LOG(INFO) << "retrain: " << result.parameters << " parameters, " << inputs.data.full_train.size()
             << " training images, " << inputs.trainer.epochs << " epochs"
             << (o.inherit.empty() ? ", from scratch" : ", from the supernet's weights");

@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -76,6 +77,9 @@ class Retraining {
   virtual Trainer& trainer() = 0;
   // Members added to result.json (FLOPs, a genotype...).
   virtual Json result_extra() { return Json::object(); }
+  // The parameters reported (result.json, the log); nullopt = every
+  // parameter of the model (a package leaves out, e.g., an auxiliary head).
+  virtual std::optional<int64_t> parameter_count() { return std::nullopt; }
 };
 
 using RetrainFactory = std::function<absl::StatusOr<std::unique_ptr<Retraining>>(RetrainInputs& inputs)>;

@@ -123,13 +123,13 @@ absl::StatusOr<TrialReport> RunTrialJob(const TrialJobOptions& o, const Json& pa
   NAS_RETURN_IF_ERROR(Annotate(ApplyFixedArchitecture(*built.model, arch), "parameters"));
   // Every trial of a search sees the same examples.
   NAS_ASSIGN_OR_RETURN(ImageData data, LoadImageData(o.data, built, o.space, o.split_seed, /*with_test=*/false));
-  auto train = TrainLoader(data.train, o.data, o.seed);
-  auto valid = EvalLoader(data.valid, o.data);
-  if (train->batches_per_epoch() == 0) {
+  if (data.train.size() < o.data.batch_size) {
     return absl::InvalidArgumentError(absl::StrCat("the training split (", data.train.size(),
                                                    " examples) is smaller than one batch of ",
                                                    o.data.batch_size));
   }
+  auto train = TrainLoader(data.train, o.data, o.seed);
+  auto valid = EvalLoader(data.valid, o.data);
   TrainerOptions trainer_options;
   trainer_options.epochs = (o.steps + train->batches_per_epoch() - 1) / train->batches_per_epoch();
   trainer_options.max_steps = o.steps;

@@ -11,10 +11,12 @@
 #include "absl/strings/str_cat.h"
 #include "nas/base/file.h"
 #include "nas/multi_trial/tuner_driver.h"
+#include "nas/testing/status_matchers.h"
 
 namespace nas {
 namespace {
 
+using ::nas::testing::StatusIs;
 using ::testing::HasSubstr;
 
 std::string Dir(const std::string& name) { return JoinPath(std::getenv("TEST_TMPDIR"), name); }
@@ -43,7 +45,7 @@ Json Parameters() {
 TrialOutcome Evaluate(ProcessEvaluatorOptions options, int64_t id, std::string dir) {
   options.trials_dir = Dir(dir);
   auto evaluator = ProcessEvaluator::Create(options);
-  EXPECT_TRUE(evaluator.ok()) << evaluator.status();
+  EXPECT_OK(evaluator);
   if (!evaluator.ok()) return {};
   return (*evaluator)->evaluate({id, Parameters(), 77});
 }
@@ -147,21 +149,29 @@ TEST(ProcessEvaluatorTest, MissingCommandIsRejectedUpFront) {
   ProcessEvaluatorOptions options;
   options.trials_dir = Dir("nope");
   options.command = "/no/such/trial --flag";
-  EXPECT_THAT(ProcessEvaluator::Create(options).status().message(),
-              HasSubstr("the trial command runs '/no/such/trial', which is not an executable file"));
+  EXPECT_THAT(
+      ProcessEvaluator::Create(options),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("the trial command runs '/no/such/trial', which is not an executable file")));
   options.command = "no-such-program-xyz --flag";
-  EXPECT_THAT(ProcessEvaluator::Create(options).status().message(),
-              HasSubstr("'no-such-program-xyz', which is not a program on PATH"));
+  EXPECT_THAT(ProcessEvaluator::Create(options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'no-such-program-xyz', which is not a program on PATH")));
   options.command = "OMP_NUM_THREADS=1 sh -c true";  // assignments are skipped
-  EXPECT_TRUE(ProcessEvaluator::Create(options).ok());
+  EXPECT_OK(ProcessEvaluator::Create(options));
   options.launcher = "srun-that-is-not-here -N1";
-  EXPECT_THAT(ProcessEvaluator::Create(options).status().message(), HasSubstr("the launcher runs"));
+  EXPECT_THAT(
+      ProcessEvaluator::Create(options),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("the launcher runs 'srun-that-is-not-here', which is not a program on PATH")));
   options.launcher = "";
   options.command = "";
-  EXPECT_THAT(ProcessEvaluator::Create(options).status().message(), HasSubstr("empty"));
+  EXPECT_THAT(ProcessEvaluator::Create(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the trial command is empty")));
   options.command = "true";
   options.timeout_seconds = -1;
-  EXPECT_FALSE(ProcessEvaluator::Create(options).ok());
+  EXPECT_THAT(ProcessEvaluator::Create(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the trial timeout must be >= 0")));
 }
 
 // The driver with trial processes: four at once, failures recorded.
@@ -174,7 +184,7 @@ TEST(ProcessEvaluatorTest, DriverRunsFourTrialProcessesAtOnce) {
   ProcessEvaluatorOptions options = Command("--sleep_ms=300 --fail_trials=2 --malformed_trials=5");
   options.trials_dir = Dir("driver/trials");
   auto evaluator = ProcessEvaluator::Create(options);
-  ASSERT_TRUE(evaluator.ok());
+  ASSERT_OK(evaluator);
   TunerConfig config;
   auto tuner = (*TunerRegistry().Lookup("evolution"))(config);
   TunerDriverOptions driver;
@@ -184,7 +194,7 @@ TEST(ProcessEvaluatorTest, DriverRunsFourTrialProcessesAtOnce) {
   auto start = std::chrono::steady_clock::now();
   auto summary = RunSearch(driver, space, {{"tuner", "evolution"}}, tuner->get(), evaluator->get());
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_OK(summary);
   EXPECT_EQ(summary->succeeded, 6);
   EXPECT_EQ(summary->failed, 2);
   printf("8 trials of 0.3 s, 4 at a time: %.2f s (process start-up included)\n", seconds);

@@ -12,10 +12,12 @@
 #include "nas/base/file.h"
 #include "nas/base/json_lines.h"
 #include "nas/core/parameters.h"
+#include "nas/testing/status_matchers.h"
 
 namespace nas {
 namespace {
 
+using ::nas::testing::StatusIs;
 using ::testing::HasSubstr;
 
 std::string Dir(const std::string& name) { return JoinPath(std::getenv("TEST_TMPDIR"), name); }
@@ -70,7 +72,7 @@ TunerDriverOptions Options(const std::string& dir, int64_t max_trials) {
 // between an interrupted and an uninterrupted search.
 std::vector<Json> Comparable(const std::string& dir) {
   auto records = ReadSearchHistory(Dir(dir));
-  EXPECT_TRUE(records.ok()) << records.status();
+  EXPECT_OK(records);
   std::vector<Json> out;
   for (Json r : *records) {
     if (r["event"] == "resumed") continue;
@@ -84,16 +86,16 @@ TEST(TunerDriverTest, EvolutionFindsTheOptimumAndWritesEverything) {
   auto tuner = Evolution(1);
   InProcessEvaluator evaluator = ScoreEvaluator();
   auto summary = RunSearch(Options("full", 300), Space(), Config(1), tuner.get(), &evaluator);
-  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_OK(summary);
   EXPECT_EQ(summary->proposed, 300);
   EXPECT_EQ(summary->succeeded, 300);
   EXPECT_EQ(summary->best_value, 7);
   // best_architecture.json is the best trial's architecture.
   auto best = ReadArchitecture(JoinPath(Dir("full"), "best_architecture.json"));
-  ASSERT_TRUE(best.ok()) << best.status();
+  ASSERT_OK(best);
   EXPECT_EQ(best->to_json(), ArchitectureFromParameters(summary->best_parameters, Space())->to_json());
   auto written = ReadJsonFile(JoinPath(Dir("full"), "summary.json"));
-  ASSERT_TRUE(written.ok());
+  ASSERT_OK(written);
   EXPECT_EQ((*written)["best_value"], 7);
   EXPECT_EQ((*written)["best_trial"], summary->best_trial);
   // One search line, then proposed/finished pairs with the trial's data.
@@ -113,7 +115,7 @@ TEST(TunerDriverTest, SameSeedSameHistory) {
   for (const char* dir : {"det_a", "det_b"}) {
     auto tuner = Evolution(3);
     InProcessEvaluator evaluator = ScoreEvaluator();
-    ASSERT_TRUE(RunSearch(Options(dir, 40), Space(), Config(3), tuner.get(), &evaluator).ok());
+    ASSERT_OK(RunSearch(Options(dir, 40), Space(), Config(3), tuner.get(), &evaluator));
   }
   EXPECT_EQ(Comparable("det_a"), Comparable("det_b"));
 }
@@ -124,13 +126,13 @@ TEST(TunerDriverTest, ResumeAfterAKillEqualsAnUninterruptedSearch) {
   {
     auto tuner = Evolution(2);
     InProcessEvaluator evaluator = ScoreEvaluator();
-    ASSERT_TRUE(RunSearch(Options("whole", 60), Space(), Config(2), tuner.get(), &evaluator).ok());
+    ASSERT_OK(RunSearch(Options("whole", 60), Space(), Config(2), tuner.get(), &evaluator));
   }
   auto lines = ReadSearchHistory(Dir("whole"));
   std::string prefix;
   for (size_t i = 0; i < 1 + 2 * 17 + 1; ++i) prefix += (*lines)[i].dump() + "\n";
   prefix += "{\"event\":\"finished\",\"tri";  // killed mid-write
-  ASSERT_TRUE(WriteFileAtomically(JoinPath(Dir("killed"), "history.jsonl"), prefix).ok());
+  ASSERT_OK(WriteFileAtomically(JoinPath(Dir("killed"), "history.jsonl"), prefix));
 
   std::set<int64_t> evaluated;
   InProcessEvaluator counting([&](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
@@ -144,7 +146,7 @@ TEST(TunerDriverTest, ResumeAfterAKillEqualsAnUninterruptedSearch) {
   TunerDriverOptions options = Options("killed", 60);
   options.resume = true;
   auto summary = RunSearch(options, Space(), Config(2), tuner.get(), &counting);
-  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_OK(summary);
   EXPECT_EQ(*evaluated.begin(), 17);  // the running trial reran, no finished one did
   EXPECT_EQ(evaluated.size(), 60u - 17u);
   EXPECT_EQ(Comparable("killed"), Comparable("whole"));
@@ -155,7 +157,7 @@ TEST(TunerDriverTest, ResumeAfterAKillEqualsAnUninterruptedSearch) {
   // Resuming a finished search with a larger budget extends it.
   options.max_trials = 70;
   auto more = RunSearch(options, Space(), Config(2), Evolution(2).get(), &counting);
-  ASSERT_TRUE(more.ok()) << more.status();
+  ASSERT_OK(more);
   EXPECT_EQ(more->proposed, 70);
   EXPECT_EQ(evaluated.size(), 70u - 17u);
 }
@@ -177,7 +179,7 @@ TEST(TunerDriverTest, RunsTrialsInParallel) {
   auto start = std::chrono::steady_clock::now();
   auto summary = RunSearch(options, Space(), Config(1), Evolution(1).get(), &slow);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_OK(summary);
   EXPECT_EQ(summary->succeeded, 12);
   EXPECT_EQ(peak.load(), 4);
   EXPECT_LT(seconds, 0.9);  // 12 x 0.1 s in 3 waves, not 1.2 s in a row
@@ -206,7 +208,7 @@ TEST(TunerDriverTest, FailedTrialsAreRecordedAndTheSearchGoesOn) {
     return report;
   });
   auto summary = RunSearch(Options("flaky", 10), Space(), Config(1), Evolution(1).get(), &flaky);
-  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_OK(summary);
   EXPECT_EQ(summary->succeeded, 8);
   EXPECT_EQ(summary->failed, 2);
   auto history = ReadSearchHistory(Dir("flaky"));
@@ -225,10 +227,10 @@ TEST(TunerDriverTest, StopsAfterTooManyFailuresInARow) {
   TunerDriverOptions options = Options("broken", 100);
   options.max_consecutive_failures = 3;
   auto summary = RunSearch(options, Space(), Config(1), Evolution(1).get(), &broken);
-  ASSERT_FALSE(summary.ok());
-  EXPECT_THAT(summary.status().message(),
-              HasSubstr("3 trials failed in a row, stopping the search; the last one, trial 2: "
-                        "trial.py: no such file"));
+  ASSERT_THAT(summary,
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("3 trials failed in a row, stopping the search; the last one, trial 2: "
+                                 "trial.py: no such file")));
   EXPECT_TRUE(FileExists(JoinPath(Dir("broken"), "summary.json")));
 }
 
@@ -240,7 +242,7 @@ TEST(TunerDriverTest, TimeBudgetStopsProposing) {
   TunerDriverOptions options = Options("timed", 1000);
   options.max_duration_seconds = 0.3;
   auto summary = RunSearch(options, Space(), Config(1), Evolution(1).get(), &slow);
-  ASSERT_TRUE(summary.ok());
+  ASSERT_OK(summary);
   EXPECT_GE(summary->proposed, 4);
   EXPECT_LE(summary->proposed, 8);
 }
@@ -270,27 +272,25 @@ TEST(TunerDriverTest, AnExhaustedTunerEndsTheSearch) {
   TwoShotTuner tuner;
   InProcessEvaluator evaluator = ScoreEvaluator();
   auto summary = RunSearch(Options("exhausted", 10), Space(), Config(1), &tuner, &evaluator);
-  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_OK(summary);
   EXPECT_EQ(summary->proposed, 2);
   EXPECT_TRUE(summary->tuner_exhausted);
 }
 
 TEST(TunerDriverTest, RefusesToMixSearches) {
   InProcessEvaluator evaluator = ScoreEvaluator();
-  ASSERT_TRUE(RunSearch(Options("mix", 5), Space(), Config(1), Evolution(1).get(), &evaluator).ok());
+  ASSERT_OK(RunSearch(Options("mix", 5), Space(), Config(1), Evolution(1).get(), &evaluator));
   // Without resume an existing history is never overwritten.
   auto again = RunSearch(Options("mix", 5), Space(), Config(1), Evolution(1).get(), &evaluator);
-  ASSERT_FALSE(again.ok());
-  EXPECT_THAT(again.status().message(), HasSubstr("already holds a search; resume it (--resume)"));
+  ASSERT_THAT(again, StatusIs(absl::StatusCode::kFailedPrecondition,
+                             HasSubstr("already holds a search; resume it (--resume)")));
   TunerDriverOptions options = Options("mix", 5);
   options.resume = true;
   auto other = RunSearch(options, Space(), Config(9), Evolution(9).get(), &evaluator);
-  ASSERT_FALSE(other.ok());
-  EXPECT_THAT(other.status().message(), HasSubstr("belongs to another search"));
+  ASSERT_THAT(other, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("belongs to another search")));
   std::vector<ChoiceSpec> choices = {{"op0", MutableKind::kLayerChoice, {"a", "b"}, std::nullopt}};
   auto space = RunSearch(options, SearchSpace(choices), Config(1), Evolution(1).get(), &evaluator);
-  ASSERT_FALSE(space.ok());
-  EXPECT_THAT(space.status().message(), HasSubstr("another search space"));
+  ASSERT_THAT(space, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("another search space")));
 }
 
 TEST(TunerDriverTest, CorruptHistoryIsReportedWithItsLine) {
@@ -298,32 +298,35 @@ TEST(TunerDriverTest, CorruptHistoryIsReportedWithItsLine) {
   TunerDriverOptions options = Options("corrupt", 5);
   options.resume = true;
   std::string path = JoinPath(Dir("corrupt"), "history.jsonl");
-  ASSERT_TRUE(RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator).ok());
+  ASSERT_OK(RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator));
   std::string text = *ReadFile(path);
-  ASSERT_TRUE(WriteFileAtomically(path, text.substr(0, text.find('\n') + 1) + "garbage\n" +
-                                            text.substr(text.find('\n') + 1))
-                  .ok());
+  ASSERT_OK(WriteFileAtomically(
+      path, text.substr(0, text.find('\n') + 1) + "garbage\n" + text.substr(text.find('\n') + 1)));
   auto s = RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator);
-  ASSERT_FALSE(s.ok());
-  EXPECT_THAT(s.status().message(), HasSubstr("history.jsonl:2: not a JSON object"));
+  ASSERT_THAT(s,
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("history.jsonl:2: not a JSON object")));
 
-  ASSERT_TRUE(WriteFileAtomically(path, text + "{\"event\":\"finished\",\"trial\":99,\"status\":\"succeeded\"}\n").ok());
+  ASSERT_OK(
+      WriteFileAtomically(path, text + "{\"event\":\"finished\",\"trial\":99,\"status\":\"succeeded\"}\n"));
   s = RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator);
-  ASSERT_FALSE(s.ok());
-  EXPECT_THAT(s.status().message(), HasSubstr(":12: trial 99 finished but was not running"));
+  ASSERT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr(":12: trial 99 finished but was not running")));
 }
 
 TEST(TunerDriverTest, RejectsBadOptions) {
   InProcessEvaluator evaluator = ScoreEvaluator();
   TunerDriverOptions options = Options("bad", 0);
-  EXPECT_THAT(RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator).status().message(),
-              HasSubstr("max_trials must be >= 1"));
+  EXPECT_THAT(RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_trials must be >= 1")));
   options = Options("bad", 5);
   options.parallel = 0;
-  EXPECT_THAT(ValidateTunerDriverOptions(options).message(), HasSubstr("parallel"));
+  EXPECT_THAT(ValidateTunerDriverOptions(options),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("parallel must be in [1, 1024]")));
   options = Options("", 5);
   options.output_dir = "";
-  EXPECT_THAT(ValidateTunerDriverOptions(options).message(), HasSubstr("output directory"));
+  EXPECT_THAT(
+      ValidateTunerDriverOptions(options),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the search needs an output directory")));
 }
 
 }  // namespace

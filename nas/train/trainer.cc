@@ -61,8 +61,9 @@ absl::Status TrainerOptionsFromJson(const Json& j, const std::string& path, Trai
       .Optional("progress", &out->progress);
   NAS_RETURN_IF_ERROR(r.Finish());
   if (out->epochs < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".epochs must be >= 1"));
-  if (out->max_steps < 0 || out->checkpoint_every < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": max_steps and checkpoint_every must be >= 0"));
+  if (out->max_steps < 0) return absl::InvalidArgumentError(absl::StrCat(path, ".max_steps must be >= 0"));
+  if (out->checkpoint_every < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ".checkpoint_every must be >= 0"));
   }
   if (out->log_every < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".log_every must be >= 1"));
   if (out->keep_checkpoints < 1) {

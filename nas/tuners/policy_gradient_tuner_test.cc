@@ -10,10 +10,12 @@
 #include "nas/core/architecture.h"
 #include "nas/core/parameters.h"
 #include "nas/core/uniform_sampling.h"
+#include "nas/testing/status_matchers.h"
 
 namespace nas {
 namespace {
 
+using ::nas::testing::StatusIs;
 using ::testing::HasSubstr;
 
 // 8 layer choices of 4 candidates and an input choice picking 2 of 5: the
@@ -53,9 +55,9 @@ std::unique_ptr<Tuner> MakeTuner(const std::string& name, uint64_t seed, const J
   config.seed = seed;
   config.options = options;
   auto factory = TunerRegistry().Lookup(name);
-  EXPECT_TRUE(factory.ok()) << factory.status().message();
+  EXPECT_OK(factory);
   auto tuner = (*factory)(config);
-  EXPECT_TRUE(tuner.ok()) << tuner.status().message();
+  EXPECT_OK(tuner);
   return std::move(*tuner);
 }
 
@@ -69,20 +71,20 @@ struct Trials {
 Trials Search(const std::string& name, uint64_t seed, const Json& options, int budget,
            int parallel = 1) {
   std::unique_ptr<Tuner> tuner = MakeTuner(name, seed, options);
-  EXPECT_TRUE(tuner->update_search_space(Space()).ok());
+  EXPECT_OK(tuner->update_search_space(Space()));
   Trials run;
   for (int first = 0; first < budget; first += parallel) {
     std::vector<Json> batch;
     for (int id = first; id < first + parallel; ++id) {
       auto params = tuner->generate_parameters(id);
-      EXPECT_TRUE(params.ok()) << params.status().message();
-      EXPECT_TRUE(ArchitectureFromParameters(*params, Space()).ok()) << params->dump();
+      EXPECT_OK(params);
+      EXPECT_OK(ArchitectureFromParameters(*params, Space())) << params->dump();
       batch.push_back(*params);
     }
     for (int k = 0; k < parallel; ++k) {
       double s = Score(batch[k]);
       absl::Status status = tuner->receive_trial_result(first + k, batch[k], s);
-      EXPECT_TRUE(status.ok()) << status.message();
+      EXPECT_OK(status);
       run.scores.push_back(s);
       run.proposals.push_back(batch[k].dump());
     }
@@ -98,7 +100,7 @@ Trials RandomSearch(uint64_t seed, int budget) {
   for (int i = 0; i < budget; ++i) {
     auto params = ParametersFromArchitecture(
         Architecture::from_decisions(SampleUniformDecisions(space, rng), space), space);
-    EXPECT_TRUE(params.ok());
+    EXPECT_OK(params);
     run.scores.push_back(Score(*params));
     run.proposals.push_back(params->dump());
   }
@@ -133,14 +135,14 @@ TEST(PolicyGradientTunerTest, BaselineIsAMovingAverageStartingAtTheFirstReward) 
   PolicyGradientTunerOptions options;
   options.baseline_decay = 0.75;
   PolicyGradientTuner tuner(options, 0);
-  ASSERT_TRUE(tuner.update_search_space(MixedSpace()).ok());
+  ASSERT_OK(tuner.update_search_space(MixedSpace()));
   EXPECT_FALSE(tuner.baseline().has_value());
   double expected = 0;
   const std::vector<double> values = {4, 8, 2, 10};
   for (int id = 0; id < 4; ++id) {
     auto p = tuner.generate_parameters(id);
-    ASSERT_TRUE(p.ok());
-    ASSERT_TRUE(tuner.receive_trial_result(id, *p, values[id]).ok());
+    ASSERT_OK(p);
+    ASSERT_OK(tuner.receive_trial_result(id, *p, values[id]));
     expected = id == 0 ? values[0] : 0.75 * expected + 0.25 * values[id];
     ASSERT_TRUE(tuner.baseline().has_value());
     EXPECT_DOUBLE_EQ(*tuner.baseline(), expected) << "after result " << id;
@@ -154,13 +156,13 @@ TEST(PolicyGradientTunerTest, BaselineIsAMovingAverageStartingAtTheFirstReward) 
 
 TEST(PolicyGradientTunerTest, ARewardAboveTheBaselineMakesItsSampleMoreLikely) {
   PolicyGradientTuner tuner({}, 5);
-  ASSERT_TRUE(tuner.update_search_space(MixedSpace()).ok());
+  ASSERT_OK(tuner.update_search_space(MixedSpace()));
   auto first = tuner.generate_parameters(0);
-  ASSERT_TRUE(first.ok());
-  ASSERT_TRUE(tuner.receive_trial_result(0, *first, 0).ok());  // the baseline: 0
+  ASSERT_OK(first);
+  ASSERT_OK(tuner.receive_trial_result(0, *first, 0));  // the baseline: 0
   auto second = tuner.generate_parameters(1);
-  ASSERT_TRUE(second.ok());
-  ASSERT_TRUE(tuner.receive_trial_result(1, *second, 1).ok());  // advantage +1
+  ASSERT_OK(second);
+  ASSERT_OK(tuner.receive_trial_result(1, *second, 1));  // advantage +1
   for (const std::string key : {"op", "pool"}) {
     std::vector<double> p = *tuner.probabilities(key);
     int chosen = (*second)[key]["_idx"].get<int>();
@@ -178,16 +180,16 @@ TEST(PolicyGradientTunerTest, EqualRewardsLetTheEntropyBonusFlattenAPeakedPolicy
   PolicyGradientTunerOptions options;
   options.entropy_weight = 0.1;
   PolicyGradientTuner tuner(options, 0);
-  ASSERT_TRUE(tuner.update_search_space(MixedSpace()).ok());
-  ASSERT_TRUE(tuner.set_logits("op", {3, 0, 0, -1}).ok());
-  ASSERT_TRUE(tuner.set_logits("skip", {2, 1, 0, 0, -2}).ok());
-  ASSERT_TRUE(tuner.set_logits("any", {3, -3, 2}).ok());
+  ASSERT_OK(tuner.update_search_space(MixedSpace()));
+  ASSERT_OK(tuner.set_logits("op", {3, 0, 0, -1}));
+  ASSERT_OK(tuner.set_logits("skip", {2, 1, 0, 0, -2}));
+  ASSERT_OK(tuner.set_logits("any", {3, -3, 2}));
   auto before_op = *tuner.probabilities("op"), before_skip = *tuner.probabilities("skip"),
        before_any = *tuner.probabilities("any");
   for (int id = 0; id < 20; ++id) {
     auto p = tuner.generate_parameters(id);
-    ASSERT_TRUE(p.ok());
-    ASSERT_TRUE(tuner.receive_trial_result(id, *p, 5).ok());  // advantage always 0
+    ASSERT_OK(p);
+    ASSERT_OK(tuner.receive_trial_result(id, *p, 5));  // advantage always 0
   }
   auto after_op = *tuner.probabilities("op"), after_skip = *tuner.probabilities("skip"),
        after_any = *tuner.probabilities("any");
@@ -222,17 +224,17 @@ TEST(PolicyGradientTunerTest, UpdatesOncePerBatchAndConvergesToItsMode) {
   PolicyGradientTunerOptions options;
   options.batch_size = 3;
   PolicyGradientTuner tuner(options, 2);
-  ASSERT_TRUE(tuner.update_search_space(Space()).ok());
+  ASSERT_OK(tuner.update_search_space(Space()));
   std::vector<double> logits;
   for (int id = 0; id < 200; ++id) {
     auto p = tuner.generate_parameters(id);
-    ASSERT_TRUE(p.ok());
-    ASSERT_TRUE(tuner.receive_trial_result(id, *p, Score(*p)).ok());
+    ASSERT_OK(p);
+    ASSERT_OK(tuner.receive_trial_result(id, *p, Score(*p)));
     EXPECT_EQ(tuner.updates(), (id + 1) / 3);
   }
   auto mode = tuner.most_likely_parameters();
-  ASSERT_TRUE(mode.ok());
-  ASSERT_TRUE(ArchitectureFromParameters(*mode, Space()).ok()) << mode->dump();
+  ASSERT_OK(mode);
+  ASSERT_OK(ArchitectureFromParameters(*mode, Space())) << mode->dump();
   EXPECT_GE(Score(*mode), 8) << mode->dump();
   EXPECT_GE(tuner.best_value(), Score(*mode) - 1);
   EXPECT_EQ(Score(tuner.best_parameters()), tuner.best_value());
@@ -245,70 +247,70 @@ TEST(PolicyGradientTunerTest, DeterministicUnderASeed) {
 }
 
 TEST(PolicyGradientTunerTest, BadOptionsNameTheOption) {
-  auto message = [](const Json& options) {
+  auto create = [](const Json& options) {
     TunerConfig config;
     config.options = options;
-    auto tuner = (*TunerRegistry().Lookup("rl"))(config);
-    EXPECT_FALSE(tuner.ok());
-    EXPECT_EQ(tuner.status().code(), absl::StatusCode::kInvalidArgument);
-    return std::string(tuner.status().message());
+    return (*TunerRegistry().Lookup("rl"))(config).status();
   };
-  EXPECT_THAT(message({{"lerning_rate", 0.1}}),
-              HasSubstr("unknown member policy gradient tuner options.lerning_rate"));
-  EXPECT_THAT(message({{"learning_rate", -0.5}}), HasSubstr("learning_rate must be > 0, got -0.5"));
-  EXPECT_THAT(message({{"learning_rate", "fast"}}), HasSubstr("learning_rate"));
-  EXPECT_THAT(message({{"batch_size", 0}}), HasSubstr("batch_size must be >= 1, got 0"));
-  EXPECT_THAT(message({{"batch_size", 1.5}}), HasSubstr("batch_size"));
-  EXPECT_THAT(message({{"baseline_decay", 1}}), HasSubstr("baseline_decay must be in [0, 1)"));
-  EXPECT_THAT(message({{"entropy_weight", -1}}), HasSubstr("entropy_weight must be >= 0"));
+  auto invalid = [](const std::string& message) {
+    return StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(message));
+  };
+  EXPECT_THAT(create({{"lerning_rate", 0.1}}),
+              invalid("unknown member policy gradient tuner options.lerning_rate"));
+  EXPECT_THAT(create({{"learning_rate", -0.5}}), invalid("learning_rate must be > 0, got -0.5"));
+  EXPECT_THAT(create({{"learning_rate", "fast"}}), invalid("learning_rate"));
+  EXPECT_THAT(create({{"batch_size", 0}}), invalid("batch_size must be >= 1, got 0"));
+  EXPECT_THAT(create({{"batch_size", 1.5}}), invalid("batch_size"));
+  EXPECT_THAT(create({{"baseline_decay", 1}}), invalid("baseline_decay must be in [0, 1)"));
+  EXPECT_THAT(create({{"entropy_weight", -1}}), invalid("entropy_weight must be >= 0"));
 }
 
 TEST(PolicyGradientTunerTest, BadUse) {
   PolicyGradientTuner tuner({}, 0);
-  auto early = tuner.generate_parameters(0);
-  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(early.status().message()),
-              HasSubstr("update_search_space() was not called"));
-  EXPECT_EQ(tuner.most_likely_parameters().status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(tuner.generate_parameters(0), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                     HasSubstr("update_search_space() was not called")));
+  EXPECT_THAT(tuner.most_likely_parameters(), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                       HasSubstr("update_search_space() was not called")));
 
-  EXPECT_THAT(std::string(tuner.update_search_space(SearchSpace()).message()),
-              HasSubstr("the search space has no choices"));
-  EXPECT_THAT(std::string(tuner.update_search_space(SearchSpace({{"in", MutableKind::kInputChoice,
-                                                                  {"a", "b"}, 3}}))
-                              .message()),
-              HasSubstr("input choice 'in': n_chosen 3 is outside [0, 2]"));
+  EXPECT_THAT(tuner.update_search_space(SearchSpace()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the search space has no choices")));
+  EXPECT_THAT(tuner.update_search_space(SearchSpace({{"in", MutableKind::kInputChoice, {"a", "b"}, 3}})),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("input choice 'in': n_chosen 3 is outside [0, 2]")));
 
-  ASSERT_TRUE(tuner.update_search_space(Space()).ok());
+  ASSERT_OK(tuner.update_search_space(Space()));
   auto p = tuner.generate_parameters(1);
-  ASSERT_TRUE(p.ok());
-  absl::Status unknown = tuner.receive_trial_result(42, *p, 1);
-  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(unknown.message()),
-              HasSubstr("no outstanding proposal with parameter id 42"));
-  EXPECT_THAT(std::string(tuner.generate_parameters(1).status().message()),
-              HasSubstr("parameter id 1 is already outstanding"));
-  EXPECT_THAT(std::string(tuner.receive_trial_result(1, *p, NAN).message()),
-              HasSubstr("is not finite"));
+  ASSERT_OK(p);
+  EXPECT_THAT(tuner.receive_trial_result(42, *p, 1),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("no outstanding proposal with parameter id 42")));
+  EXPECT_THAT(tuner.generate_parameters(1), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                     HasSubstr("parameter id 1 is already outstanding")));
+  EXPECT_THAT(tuner.receive_trial_result(1, *p, NAN),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is not finite")));
   Json other = *p;
   other["op0"] = {{"_value", other["op0"]["_value"] == "a" ? "b" : "a"},
                   {"_idx", other["op0"]["_idx"] == 0 ? 1 : 0}};
-  EXPECT_THAT(std::string(tuner.receive_trial_result(1, other, 1).message()),
-              HasSubstr("not the ones proposed for it (key 'op0')"));
-  EXPECT_THAT(std::string(tuner.receive_trial_result(1, Json::parse(R"({"op0": 1})"), 1).message()),
-              HasSubstr("parameter id 1"));
+  EXPECT_THAT(
+      tuner.receive_trial_result(1, other, 1),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not the ones proposed for it (key 'op0')")));
+  EXPECT_THAT(tuner.receive_trial_result(1, Json::parse(R"({"op0": 1})"), 1),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("parameter id 1")));
   EXPECT_EQ(tuner.outstanding(), 1u);  // errors change nothing
 
   tuner.trial_end(1, /*success=*/false);
   EXPECT_EQ(tuner.outstanding(), 0u);
-  EXPECT_THAT(std::string(tuner.receive_trial_result(1, *p, 1).message()),
-              HasSubstr("no outstanding proposal with parameter id 1"));
+  EXPECT_THAT(
+      tuner.receive_trial_result(1, *p, 1),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no outstanding proposal with parameter id 1")));
   EXPECT_FALSE(tuner.baseline().has_value());
   EXPECT_EQ(tuner.updates(), 0);
 
-  EXPECT_EQ(tuner.probabilities("nope").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(std::string(tuner.set_logits("op0", {1, 2}).message()),
-              HasSubstr("key 'op0' has 4 candidates, got 2 logits"));
+  EXPECT_THAT(tuner.probabilities("nope"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("no choice key 'nope'")));
+  EXPECT_THAT(
+      tuner.set_logits("op0", {1, 2}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("key 'op0' has 4 candidates, got 2 logits")));
 }
 
 }  // namespace

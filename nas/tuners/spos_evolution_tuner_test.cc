@@ -9,10 +9,12 @@
 #include "nas/multi_trial/evaluator.h"
 #include "nas/core/parameters.h"
 #include "nas/multi_trial/tuner_driver.h"
+#include "nas/testing/status_matchers.h"
 
 namespace nas {
 namespace {
 
+using ::nas::testing::StatusIs;
 using ::testing::HasSubstr;
 
 // 20 blocks x 4 candidates like SPOS, plus an input choice (2 of 4) that
@@ -60,7 +62,7 @@ SearchRun Search(const std::string& dir, uint64_t seed, double cost_limit, const
   driver.max_trials = 100000;
   driver.seed = seed;
   auto summary = RunSearch(driver, Space(), {{"tuner", "spos_evolution"}}, tuner.get(), &evaluator);
-  EXPECT_TRUE(summary.ok()) << summary.status();
+  EXPECT_OK(summary);
   return {*summary, *ReadSearchHistory(driver.output_dir)};
 }
 
@@ -76,7 +78,7 @@ TEST(SposEvolutionTunerTest, AuthorsDefaultsImproveOverGenerationsUnderTheConstr
     if (r["event"] == "proposed") {
       EXPECT_TRUE(seen.insert(r["parameters"].dump()).second) << "duplicate proposal";
       EXPECT_LE(Cost(r["parameters"]), 32) << "illegal proposal";
-      EXPECT_TRUE(ArchitectureFromParameters(r["parameters"], Space()).ok());
+      EXPECT_OK(ArchitectureFromParameters(r["parameters"], Space()));
     }
     if (r["event"] == "finished") {
       int g = static_cast<int>(id++ / 50);
@@ -98,21 +100,21 @@ TEST(SposEvolutionTunerTest, GenerationsWaitForTheirResults) {
   o.mutations = 2;
   o.crossovers = 1;
   SposEvolutionTuner tuner(o, 3);
-  ASSERT_TRUE(tuner.update_search_space(Space()).ok());
+  ASSERT_OK(tuner.update_search_space(Space()));
   std::vector<Json> first;
   for (int id = 0; id < 4; ++id) first.push_back(*tuner.generate_parameters(id));
   EXPECT_TRUE(absl::IsUnavailable(tuner.generate_parameters(4).status()));
-  for (int id = 0; id < 3; ++id) ASSERT_TRUE(tuner.receive_trial_result(id, first[id], id).ok());
+  for (int id = 0; id < 3; ++id) ASSERT_OK(tuner.receive_trial_result(id, first[id], id));
   EXPECT_TRUE(absl::IsUnavailable(tuner.generate_parameters(4).status()));
   tuner.trial_end(3, false);  // a failed trial completes the generation
   ASSERT_EQ(tuner.elite().size(), 2u);
   EXPECT_EQ(tuner.elite()[0].first, 2);
   EXPECT_EQ(tuner.elite()[0].second, first[2]);
   auto next = tuner.generate_parameters(4);
-  ASSERT_TRUE(next.ok());
+  ASSERT_OK(next);
   EXPECT_EQ(tuner.generation_of(4), 1);
   EXPECT_EQ(tuner.generation_of(0), 0);
-  for (int id = 5; id < 8; ++id) ASSERT_TRUE(tuner.generate_parameters(id).ok());
+  for (int id = 5; id < 8; ++id) ASSERT_OK(tuner.generate_parameters(id));
   for (int id = 4; id < 8; ++id) tuner.trial_end(id, false);
   EXPECT_TRUE(absl::IsOutOfRange(tuner.generate_parameters(8).status()));
   EXPECT_EQ(tuner.best_value(), 2);
@@ -129,7 +131,7 @@ TEST(SposEvolutionTunerTest, ResumesThroughTheDriver) {
     text += r.dump() + "\n";
     if (r["event"] == "finished" && ++finished == 23) break;
   }
-  ASSERT_TRUE(WriteFileAtomically(JoinPath(dir, "history.jsonl"), text).ok());
+  ASSERT_OK(WriteFileAtomically(JoinPath(dir, "history.jsonl"), text));
   auto tuner = std::make_unique<SposEvolutionTuner>(*SposEvolutionOptionsFromJson(options), 5);
   tuner->set_constraint([](const Json& p) { return Cost(p) <= 40; });
   int evaluated = 0;
@@ -143,23 +145,27 @@ TEST(SposEvolutionTunerTest, ResumesThroughTheDriver) {
   driver.seed = 5;
   driver.resume = true;
   auto summary = RunSearch(driver, Space(), {{"tuner", "spos_evolution"}}, tuner.get(), &evaluator);
-  ASSERT_TRUE(summary.ok()) << summary.status();
+  ASSERT_OK(summary);
   EXPECT_EQ(evaluated, 40 - 23);  // nothing evaluated twice
   EXPECT_EQ(summary->best_value, whole.summary.best_value);
   EXPECT_EQ(summary->best_parameters, whole.summary.best_parameters);
 }
 
 TEST(SposEvolutionTunerTest, BadOptions) {
-  EXPECT_THAT(SposEvolutionOptionsFromJson({{"population", 5}}).status().message(), HasSubstr("population"));
-  EXPECT_THAT(SposEvolutionOptionsFromJson({{"mutation_prob", 2}}).status().message(), HasSubstr("mutation_prob"));
-  EXPECT_THAT(SposEvolutionOptionsFromJson({{"population_size", 10}, {"mutations", 8}, {"crossovers", 8}})
-                  .status()
-                  .message(),
-              HasSubstr("must not exceed population_size"));
+  EXPECT_THAT(SposEvolutionOptionsFromJson({{"population", 5}}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown member spos_evolution options.population;")));
+  EXPECT_THAT(SposEvolutionOptionsFromJson({{"mutation_prob", 2}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("mutation_prob must be in [0, 1]")));
+  EXPECT_THAT(SposEvolutionOptionsFromJson({{"population_size", 10}, {"mutations", 8}, {"crossovers", 8}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must not exceed population_size")));
   SposEvolutionTuner tuner(SposEvolutionOptions(), 0);
-  EXPECT_TRUE(absl::IsFailedPrecondition(tuner.generate_parameters(0).status()));
-  ASSERT_TRUE(tuner.update_search_space(Space()).ok());
-  EXPECT_FALSE(tuner.receive_trial_result(7, Json::object(), 1).ok());
+  EXPECT_THAT(tuner.generate_parameters(0),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("update_search_space() first")));
+  ASSERT_OK(tuner.update_search_space(Space()));
+  EXPECT_THAT(
+      tuner.receive_trial_result(7, Json::object(), 1),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("spos_evolution: no outstanding proposal 7")));
 }
 
 }  // namespace
