@@ -44,7 +44,7 @@
 //
 // Example:
 //   auto net = nas::darts::DartsNetwork(*nas::darts::DartsPreset("eval_cifar10"));
-//   nas::apply_fixed_architecture(net, nas::Architecture::load("architecture.json"));
+//   nas::ApplyFixedArchitecture(*net, *nas::ReadArchitecture("architecture.json"));
 //   auto [logits, aux] = net->forward_with_aux(images);
 #ifndef ALGORITHMS_DARTS_DARTS_SPACE_H_
 #define ALGORITHMS_DARTS_DARTS_SPACE_H_

@@ -38,7 +38,7 @@
 //   mutator.reset();                        // noise + hard sample for this step
 //   loss(model->forward(x)).backward();     // logits get gradients
 //   arch.step();
-//   mutator.export_architecture().save("arch.json");
+//   NAS_RETURN_IF_ERROR(nas::WriteArchitecture("arch.json", mutator.export_architecture()));
 #ifndef ALGORITHMS_GUMBEL_GUMBEL_MUTATOR_H_
 #define ALGORITHMS_GUMBEL_GUMBEL_MUTATOR_H_
 

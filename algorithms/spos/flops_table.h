@@ -16,7 +16,7 @@
 // Example:
 //   NAS_ASSIGN_OR_RETURN(auto table, nas::spos::FlopsTable::Build(options));
 //   int64_t macs = table.macs({0, 0, 3, 1, 1, 1, 0, 0, 2, 0, 2, 1, 1, 0, 2, 0, 2, 1, 3, 2});
-//   NAS_ASSIGN_OR_RETURN(int64_t m, table.macs_of(nas::Architecture::load("arch.json")));
+//   NAS_ASSIGN_OR_RETURN(int64_t m, table.macs_of(*nas::ReadArchitecture("arch.json")));
 //
 // Paper space (224x224, 1000 classes, flops_table_test.cc): 38.56M fixed,
 // 270.36M-398.61M over the space (all-k3 295.84M, all-Xception 358.83M; the

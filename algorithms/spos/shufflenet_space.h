@@ -54,7 +54,7 @@
 //   nas::spos::ShuffleNetSpaceOptions options;              // "paper"
 //   options.affine = true;
 //   auto net = nas::spos::ShuffleNetSupernet(options);
-//   nas::apply_fixed_architecture(net, nas::Architecture::load("arch.json"));
+//   nas::ApplyFixedArchitecture(*net, *nas::ReadArchitecture("arch.json"));
 //   at::Tensor logits = net(torch::randn({8, 3, 224, 224}));
 #ifndef ALGORITHMS_SPOS_SHUFFLENET_SPACE_H_
 #define ALGORITHMS_SPOS_SHUFFLENET_SPACE_H_

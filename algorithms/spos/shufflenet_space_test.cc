@@ -176,7 +176,9 @@ TEST_F(ShuffleNetSpaceTest, NniSposArchitectureFileLoadsIntoThePaperSpace) {
     std::ofstream f(path);
     f << NniArchitectureJson(kAuthorsChoice).dump(2) << "\n";
   }
-  Architecture arch = Architecture::load(path);
+  absl::StatusOr<Architecture> read = ReadArchitecture(path);
+  ASSERT_OK(read);
+  Architecture arch = *read;
   ShuffleNetSupernet net(ShuffleNetSpaceOptions{});
   absl::StatusOr<Decisions> decisions = arch.resolve(ShuffleNetSearchSpace(net->options()));
   ASSERT_OK(decisions);

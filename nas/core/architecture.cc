@@ -206,15 +206,4 @@ absl::Status WriteArchitecture(const std::string& path, const Architecture& arch
   return WriteJsonFile(path, arch.to_json());
 }
 
-Architecture Architecture::load(const std::string& path) {
-  absl::StatusOr<Architecture> arch = ReadArchitecture(path);
-  TORCH_CHECK(arch.ok(), std::string(arch.status().message()));
-  return *std::move(arch);
-}
-
-void Architecture::save(const std::string& path) const {
-  absl::Status status = WriteArchitecture(path, *this);
-  TORCH_CHECK(status.ok(), std::string(status.message()));
-}
-
 }  // namespace nas

@@ -9,12 +9,12 @@
 //
 // Example:
 //   nas::Architecture arch = mutator.export_architecture();
-//   arch.save("arch.json");
+//   NAS_RETURN_IF_ERROR(nas::WriteArchitecture("arch.json", arch));
 //   auto child = std::make_shared<MyNetImpl>();
-//   nas::apply_fixed_architecture(child, nas::Architecture::load("arch.json"));
+//   NAS_ASSIGN_OR_RETURN(nas::Architecture loaded, nas::ReadArchitecture("arch.json"));
+//   NAS_RETURN_IF_ERROR(nas::ApplyFixedArchitecture(*child, loaded));
 //
-// load()/save() throw c10::Error like torch::load; Read/WriteArchitecture
-// return Status for binaries. Validation against a model or search space
+// Validation against a model or search space
 // (resolve()) is strict: unknown or missing keys, unknown names and indices
 // out of range are errors that name the key and list what is valid.
 #ifndef NAS_CORE_ARCHITECTURE_H_
@@ -44,10 +44,6 @@ class Architecture {
   // weights. Strict (see above).
   absl::StatusOr<Decisions> resolve(const SearchSpace& space) const;
 
-  // Throwing file I/O in LibTorch style; the file is written atomically.
-  static Architecture load(const std::string& path);
-  void save(const std::string& path) const;
-
   const std::map<std::string, Json>& values() const { return values_; }
   // Sets the value of `key` (checked by resolve()).
   void set(const std::string& key, Json value) { values_[key] = std::move(value); }
@@ -59,7 +55,10 @@ class Architecture {
   std::map<std::string, Json> values_;
 };
 
+// A file's architecture (any format of formats.md); NotFound or
+// InvalidArgument naming the file and the bad member.
 absl::StatusOr<Architecture> ReadArchitecture(const std::string& path);
+// Written atomically (temp file + rename).
 absl::Status WriteArchitecture(const std::string& path, const Architecture& arch);
 
 }  // namespace nas

@@ -9,10 +9,12 @@
 #include <gtest/gtest.h>
 
 #include "nas/base/file.h"
+#include "nas/testing/status_matchers.h"
 
 namespace nas {
 namespace {
 
+using ::nas::testing::IsOk;
 using ::testing::HasSubstr;
 
 SearchSpace Space() {
@@ -91,10 +93,12 @@ TEST(ArchitectureTest, RoundTripsThroughAFile) {
   Decisions d = Resolve(R"({"conv": "maxpool", "plain": [0, 1], "skip": ["conv"]})");
   Architecture arch = Architecture::from_decisions(d, Space());
   std::string path = JoinPath(std::getenv("TEST_TMPDIR"), "arch.json");
-  arch.save(path);
-  EXPECT_EQ(Architecture::load(path), arch);
+  ASSERT_OK(WriteArchitecture(path, arch));
+  absl::StatusOr<Architecture> read = ReadArchitecture(path);
+  ASSERT_OK(read);
+  EXPECT_EQ(*read, arch);
   EXPECT_THAT(*ReadFile(path), HasSubstr("\"conv\": \"maxpool\""));
-  auto again = Architecture::load(path).resolve(Space());
+  auto again = read->resolve(Space());
   ASSERT_TRUE(again.ok());
   for (const auto& [key, mask] : d) EXPECT_TRUE(at::equal(mask, again->at(key))) << key;
 }
@@ -128,8 +132,9 @@ TEST(ArchitectureTest, BadFiles) {
   ASSERT_TRUE(WriteFileAtomically(JoinPath(dir, "bad.json"), "{\"conv\": ").ok());
   auto bad = ReadArchitecture(JoinPath(dir, "bad.json"));
   EXPECT_THAT(std::string(bad.status().message()), HasSubstr("bad.json: malformed JSON"));
-  EXPECT_THAT([&] { Architecture::load(JoinPath(dir, "bad.json")); },
-              ::testing::ThrowsMessage<c10::Error>(HasSubstr("malformed JSON")));
+  EXPECT_THAT(WriteArchitecture(JoinPath(dir, "bad.json/a.json"), Architecture()),
+              ::nas::testing::StatusIs(absl::StatusCode::kFailedPrecondition,
+                                       HasSubstr("bad.json exists and is not a directory")));
 }
 
 }  // namespace

@@ -77,8 +77,10 @@ void ExpectMutatorConformance(const MutatorFactory& factory) {
 
     // Export: file round trip, then the child reproduces the supernet.
     std::string path = TempPath("conformance_" + toy.name + ".json");
-    arch.save(path);
-    Architecture loaded = Architecture::load(path);
+    ASSERT_TRUE(WriteArchitecture(path, arch).ok());
+    absl::StatusOr<Architecture> read = ReadArchitecture(path);
+    ASSERT_TRUE(read.ok()) << read.status();
+    Architecture loaded = *read;
     EXPECT_EQ(loaded, arch);
     auto decisions = loaded.resolve(mutator_a->search_space());
     ASSERT_TRUE(decisions.ok()) << decisions.status().message();
