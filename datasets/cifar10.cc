@@ -30,13 +30,12 @@ absl::StatusOr<ImageDataset> LoadCifar10(const DatasetOptions& options) {
     }
     NAS_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
     if (data.empty() || data.size() % kCifarRecordBytes != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, ": ", data.size(), " bytes is not a whole number of ", kCifarRecordBytes,
-          "-byte records (wrong file or truncated)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": ", data.size(), " bytes is not a whole number of ",
+                       kCifarRecordBytes, "-byte records (wrong file or truncated)"));
     }
     const int64_t n = static_cast<int64_t>(data.size()) / kCifarRecordBytes;
-    at::Tensor records =
-        at::from_blob(data.data(), {n, kCifarRecordBytes}, at::kByte).clone();
+    at::Tensor records = at::from_blob(data.data(), {n, kCifarRecordBytes}, at::kByte).clone();
     at::Tensor batch_labels = records.select(1, 0).to(at::kLong);
     if (batch_labels.max().item<int64_t>() > 9) {
       return absl::InvalidArgumentError(absl::StrCat(

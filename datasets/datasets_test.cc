@@ -32,7 +32,8 @@ std::string Dir(const std::string& name) {
 std::string Idx(uint32_t magic, std::vector<uint32_t> dims, size_t data_bytes, uint8_t fill) {
   std::string s;
   auto put = [&](uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) s.push_back(static_cast<char>((v >> shift) & 0xff));
+    for (int shift = 24; shift >= 0; shift -= 8)
+      s.push_back(static_cast<char>((v >> shift) & 0xff));
   };
   put(magic);
   for (uint32_t d : dims) put(d);
@@ -74,25 +75,30 @@ TEST(FashionMnistTest, ReadsIdxGz) {
 TEST(FashionMnistTest, BadFilesNameTheFile) {
   std::string dir = MakeMnist("magic", 5);
   WriteGz(JoinPath(dir, "train-labels-idx1-ubyte.gz"), Idx(0x803, {5}, 5, 0));
-  EXPECT_THAT(Mnist(dir),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("train-labels-idx1-ubyte.gz: idx magic number 0x803, expected 0x801")));
+  EXPECT_THAT(
+      Mnist(dir),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("train-labels-idx1-ubyte.gz: idx magic number 0x803, expected 0x801")));
 
   dir = MakeMnist("truncated", 5);
   WriteGz(JoinPath(dir, "train-images-idx3-ubyte.gz"), Idx(0x803, {5, 28, 28}, 4 * 784, 0));
-  EXPECT_THAT(Mnist(dir), StatusIs(absl::StatusCode::kInvalidArgument,
-                                   HasSubstr("promises 3920 bytes of data, the file has 3136 (truncated)")));
+  EXPECT_THAT(Mnist(dir),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("promises 3920 bytes of data, the file has 3136 (truncated)")));
 
   dir = MakeMnist("cut_gzip", 5);
   std::string gz = *ReadFile(JoinPath(dir, "train-images-idx3-ubyte.gz"));
-  ASSERT_OK(WriteFileAtomically(JoinPath(dir, "train-images-idx3-ubyte.gz"), gz.substr(0, gz.size() / 2)));
-  EXPECT_THAT(Mnist(dir), StatusIs(absl::StatusCode::kInvalidArgument,
-                                   HasSubstr("train-images-idx3-ubyte.gz: truncated or corrupt gzip")));
+  ASSERT_OK(WriteFileAtomically(JoinPath(dir, "train-images-idx3-ubyte.gz"),
+                                gz.substr(0, gz.size() / 2)));
+  EXPECT_THAT(Mnist(dir),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("train-images-idx3-ubyte.gz: truncated or corrupt gzip")));
 
   dir = MakeMnist("missing", 5);
   std::remove(JoinPath(dir, "train-labels-idx1-ubyte.gz").c_str());
-  EXPECT_THAT(Mnist(dir), StatusIs(absl::StatusCode::kNotFound,
-                                   HasSubstr("missing file " + JoinPath(dir, "train-labels-idx1-ubyte.gz"))));
+  EXPECT_THAT(Mnist(dir),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("missing file " + JoinPath(dir, "train-labels-idx1-ubyte.gz"))));
 
   dir = MakeMnist("counts", 5);
   WriteGz(JoinPath(dir, "train-labels-idx1-ubyte.gz"), Idx(0x801, {4}, 4, 0));
@@ -132,7 +138,8 @@ void WriteCifar(const std::string& path, int records, int label) {
 
 TEST(Cifar10Test, ReadsBinaryBatches) {
   std::string dir = Dir("cifar");
-  for (int i = 1; i <= 5; ++i) WriteCifar(JoinPath(dir, "data_batch_" + std::to_string(i) + ".bin"), 2, i);
+  for (int i = 1; i <= 5; ++i)
+    WriteCifar(JoinPath(dir, "data_batch_" + std::to_string(i) + ".bin"), 2, i);
   WriteCifar(JoinPath(dir, "test_batch.bin"), 3, 9);
   DatasetOptions o;
   o.data_dir = dir;
@@ -147,15 +154,17 @@ TEST(Cifar10Test, ReadsBinaryBatches) {
 
 TEST(Cifar10Test, BadInput) {
   std::string dir = Dir("cifar_bad");
-  for (int i = 1; i <= 4; ++i) WriteCifar(JoinPath(dir, "data_batch_" + std::to_string(i) + ".bin"), 1, 0);
+  for (int i = 1; i <= 4; ++i)
+    WriteCifar(JoinPath(dir, "data_batch_" + std::to_string(i) + ".bin"), 1, 0);
   DatasetOptions o;
   o.data_dir = dir;
   EXPECT_THAT(LoadCifar10(o),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("missing CIFAR-10 batch " + JoinPath(dir, "data_batch_5.bin"))));
   ASSERT_OK(WriteFileAtomically(JoinPath(dir, "data_batch_5.bin"), std::string(3000, 'x')));
-  EXPECT_THAT(LoadCifar10(o), StatusIs(absl::StatusCode::kInvalidArgument,
-                                       HasSubstr("3000 bytes is not a whole number of 3073-byte records")));
+  EXPECT_THAT(LoadCifar10(o),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("3000 bytes is not a whole number of 3073-byte records")));
   EXPECT_THAT(LoadCifar10(DatasetOptions{}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("pass --data_dir")));
 }
@@ -171,9 +180,11 @@ TEST(SyntheticTest, DeterministicAndRegistered) {
   EXPECT_THAT(b->labels, TensorEq(a->labels));
   o.split = Split::kTest;
   EXPECT_THAT(MakeSynthetic(o)->images, Not(TensorEq(a->images)));
-  EXPECT_THAT(DatasetRegistry().Lookup("mnist"),
-              StatusIs(absl::StatusCode::kNotFound,
-                       HasSubstr("unknown dataset 'mnist'; registered: cifar10, fashion_mnist, synthetic")));
+  EXPECT_THAT(
+      DatasetRegistry().Lookup("mnist"),
+      StatusIs(
+          absl::StatusCode::kNotFound,
+          HasSubstr("unknown dataset 'mnist'; registered: cifar10, fashion_mnist, synthetic")));
 }
 
 }  // namespace

@@ -46,7 +46,8 @@ absl::StatusOr<at::Tensor> ReadIdxFile(const std::string& path, uint32_t expecte
   if (!FileExists(path)) return absl::NotFoundError(absl::StrCat("missing file ", path));
   NAS_ASSIGN_OR_RETURN(std::string data, ReadGzip(path));  // zlib reads plain files too
   const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-  if (data.size() < 4) return absl::InvalidArgumentError(absl::StrCat(path, ": too short for an idx file"));
+  if (data.size() < 4)
+    return absl::InvalidArgumentError(absl::StrCat(path, ": too short for an idx file"));
   uint32_t magic = BigEndian32(bytes);
   if (magic != expected_magic) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": idx magic number 0x", absl::Hex(magic),
@@ -64,9 +65,9 @@ absl::StatusOr<at::Tensor> ReadIdxFile(const std::string& path, uint32_t expecte
   }
   const size_t header = 4 + 4 * rank;
   if (data.size() - header != expected) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": the header promises ", expected, " bytes of data, the file has ",
-        data.size() - header, data.size() - header < expected ? " (truncated)" : ""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": the header promises ", expected, " bytes of data, the file has ",
+                     data.size() - header, data.size() - header < expected ? " (truncated)" : ""));
   }
   at::Tensor t = at::empty(dims, at::kByte);
   std::memcpy(t.data_ptr<uint8_t>(), bytes + header, expected);

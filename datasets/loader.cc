@@ -25,9 +25,9 @@ DataLoader::DataLoader(ImageDataset data, LoaderOptions options)
   TORCH_CHECK(data_.size() > 0, "the dataset is empty");
   TORCH_CHECK(options_.workers() >= 0 && options_.prefetch() >= 1,
               "workers must be >= 0 and prefetch >= 1");
-  TORCH_CHECK(options_.world_size() >= 1 && options_.rank() >= 0 &&
-                  options_.rank() < options_.world_size(),
-              "rank ", options_.rank(), " is outside world size ", options_.world_size());
+  TORCH_CHECK(
+      options_.world_size() >= 1 && options_.rank() >= 0 && options_.rank() < options_.world_size(),
+      "rank ", options_.rank(), " is outside world size ", options_.world_size());
   TORCH_CHECK(batches_per_epoch() > 0, "the dataset (", data_.size(),
               " examples) has no complete global batch of ",
               options_.batch_size() * options_.world_size());
@@ -54,8 +54,8 @@ void DataLoader::stop_workers() {
 }
 
 void DataLoader::start_epoch(int64_t epoch, int64_t start_batch) {
-  TORCH_CHECK(start_batch >= 0 && start_batch <= batches_per_epoch(), "start batch ",
-              start_batch, " is outside [0, ", batches_per_epoch(), "]");
+  TORCH_CHECK(start_batch >= 0 && start_batch <= batches_per_epoch(), "start batch ", start_batch,
+              " is outside [0, ", batches_per_epoch(), "]");
   stop_workers();
   epoch_ = epoch;
   if (options_.shuffle()) {
@@ -78,8 +78,8 @@ Batch DataLoader::make_batch(int64_t index) const {
   Batch batch;
   batch.epoch = epoch_;
   batch.index = index;
-  uint64_t seed = Mix(Mix(options_.seed() ^ Mix(static_cast<uint64_t>(epoch_))) ^
-                      static_cast<uint64_t>(index));
+  uint64_t seed =
+      Mix(Mix(options_.seed() ^ Mix(static_cast<uint64_t>(epoch_))) ^ static_cast<uint64_t>(index));
   batch.data = ApplyTransforms(data_.images.index_select(0, idx), data_.mean, data_.std,
                                options_.transforms(), seed);
   batch.target = data_.labels.index_select(0, idx);

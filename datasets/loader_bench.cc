@@ -61,11 +61,11 @@ int main(int argc, char** argv) {
 
   torch::manual_seed(0);
   const int64_t c = data->images.size(1);
-  torch::nn::Sequential net(
-      torch::nn::Conv2d(torch::nn::Conv2dOptions(c, 32, 3).padding(1)), torch::nn::ReLU(),
-      torch::nn::MaxPool2d(2), torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).padding(1)),
-      torch::nn::ReLU(), torch::nn::AdaptiveAvgPool2d(1), torch::nn::Flatten(),
-      torch::nn::Linear(64, data->num_classes));
+  torch::nn::Sequential net(torch::nn::Conv2d(torch::nn::Conv2dOptions(c, 32, 3).padding(1)),
+                            torch::nn::ReLU(), torch::nn::MaxPool2d(2),
+                            torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).padding(1)),
+                            torch::nn::ReLU(), torch::nn::AdaptiveAvgPool2d(1),
+                            torch::nn::Flatten(), torch::nn::Linear(64, data->num_classes));
   torch::optim::SGD opt(net->parameters(), 0.01);
   auto train_step = [&](const nas::datasets::Batch& b) {
     opt.zero_grad();
@@ -78,17 +78,15 @@ int main(int argc, char** argv) {
   printf("%-44s %12s %10s\n", "configuration", "batches/s", "vs model");
   double model_rate = 0;
   {
-    nas::datasets::DataLoader loader(*data, nas::datasets::LoaderOptions()
-                                                .batch_size(FLAGS_batch_size)
-                                                .workers(2)
-                                                .transforms(t));
+    nas::datasets::DataLoader loader(
+        *data,
+        nas::datasets::LoaderOptions().batch_size(FLAGS_batch_size).workers(2).transforms(t));
     model_rate = Rate(loader, FLAGS_batches, train_step);
   }
   for (int workers : {0, 2}) {
-    nas::datasets::DataLoader loader(*data, nas::datasets::LoaderOptions()
-                                                .batch_size(FLAGS_batch_size)
-                                                .workers(workers)
-                                                .transforms(t));
+    nas::datasets::DataLoader loader(
+        *data,
+        nas::datasets::LoaderOptions().batch_size(FLAGS_batch_size).workers(workers).transforms(t));
     double rate = Rate(loader, FLAGS_batches, [](const nas::datasets::Batch&) {});
     printf("loader alone, %d worker(s)%18s %12.1f %9.1fx\n", workers, "", rate, rate / model_rate);
   }

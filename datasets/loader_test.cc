@@ -51,7 +51,8 @@ TEST(TransformsTest, NormalizeUsesMeanAndStd) {
   at::Tensor x = ApplyTransforms(img, {0.1}, {0.5}, o, 0);
   EXPECT_THAT(x, TensorNear(torch::full({1, 1, 2, 2}, (0.2 - 0.1) / 0.5), 1e-8, 1e-5));
   o.normalize = false;
-  EXPECT_THAT(ApplyTransforms(img, {}, {}, o, 0), TensorNear(torch::full({1, 1, 2, 2}, 0.2), 1e-8, 1e-5));
+  EXPECT_THAT(ApplyTransforms(img, {}, {}, o, 0),
+              TensorNear(torch::full({1, 1, 2, 2}, 0.2), 1e-8, 1e-5));
 }
 
 TEST(TransformsTest, AugmentationsAreDeterministicAndDoWhatTheySay) {
@@ -77,7 +78,8 @@ TEST(TransformsTest, AugmentationsAreDeterministicAndDoWhatTheySay) {
   int flipped = 0;
   for (int64_t i = 0; i < 16; ++i) {
     EXPECT_THAT(f[i], AnyOf(TensorEq(orig[i]), TensorEq(orig[i].flip({2})))) << i;
-    bool same = Matches(TensorEq(orig[i]))(f[i]), mirrored = Matches(TensorEq(orig[i].flip({2})))(f[i]);
+    bool same = Matches(TensorEq(orig[i]))(f[i]),
+         mirrored = Matches(TensorEq(orig[i].flip({2})))(f[i]);
     flipped += mirrored && !same;
   }
   EXPECT_GT(flipped, 0);
@@ -108,9 +110,9 @@ TEST(TransformsTest, OptionsFromJsonAreStrict) {
   EXPECT_EQ(o.cutout, 16);
   EXPECT_THAT(TransformOptionsFromJson(nas::Json::parse(R"({"cutuot": 16})"), "$.t", &o),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown member $.t.cutuot")));
-  EXPECT_THAT(
-      TransformOptionsFromJson(nas::Json::parse(R"({"cutout": -1})"), "$.t", &o),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.t: crop_padding and cutout must be >= 0")));
+  EXPECT_THAT(TransformOptionsFromJson(nas::Json::parse(R"({"cutout": -1})"), "$.t", &o),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("$.t: crop_padding and cutout must be >= 0")));
 }
 
 TEST(SplitTest, DeterministicDisjointAndSized) {

@@ -18,8 +18,8 @@ absl::StatusOr<TrainValid> SplitTrainValid(const ImageDataset& data, double trai
   const int64_t n = data.size();
   const int64_t n_train = std::llround(train_fraction * n);
   if (n_train < 1 || n_train >= n) {
-    return absl::InvalidArgumentError(absl::StrCat("a ", train_fraction, " split of ", n,
-                                                   " examples leaves a part empty"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("a ", train_fraction, " split of ", n, " examples leaves a part empty"));
   }
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   at::Tensor order = at::randperm(n, gen, at::kLong);

@@ -20,7 +20,7 @@ absl::StatusOr<ImageDataset> MakeSynthetic(const DatasetOptions& options) {
   // example has a random phase and noise, so a model must recognise the
   // pattern, not a position.
   static const int kFreq[10][2] = {{3, 0}, {0, 3}, {3, 3}, {3, -3}, {6, 0},
-                                   {0, 6}, {6, 3}, {3, 6}, {8, 0}, {0, 8}};
+                                   {0, 6}, {6, 3}, {3, 6}, {8, 0},  {0, 8}};
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(
       options.seed * 2 + (options.split == Split::kTrain ? 1 : 2));
   at::Tensor labels = at::randint(classes, {n}, gen, at::kLong);
@@ -32,7 +32,8 @@ absl::StatusOr<ImageDataset> MakeSynthetic(const DatasetOptions& options) {
                         .index_select(0, labels);
   at::Tensor coords = at::arange(28, at::kFloat) * (2 * M_PI / 28);
   at::Tensor fx = freq.select(1, 0).view({n, 1, 1, 1}), fy = freq.select(1, 1).view({n, 1, 1, 1});
-  at::Tensor grating = at::sin(fx * coords.view({1, 1, 1, 28}) + fy * coords.view({1, 1, 28, 1}) + phase);
+  at::Tensor grating =
+      at::sin(fx * coords.view({1, 1, 1, 28}) + fy * coords.view({1, 1, 28, 1}) + phase);
   at::Tensor images = (0.5 + 0.45 * grating + noise).clamp(0, 1);
   ImageDataset ds;
   ds.images = (images * 255).round().to(at::kByte);

@@ -19,8 +19,7 @@ absl::Status TransformOptionsFromJson(const Json& j, const std::string& path,
       .Optional("cutout", &out->cutout);
   NAS_RETURN_IF_ERROR(r.Finish());
   if (out->crop_padding < 0 || out->cutout < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": crop_padding and cutout must be >= 0"));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": crop_padding and cutout must be >= 0"));
   }
   return absl::OkStatus();
 }

@@ -13,13 +13,14 @@
 #include "nas/base/status.h"
 
 DEFINE_double(tolerance, 0, "Largest allowed absolute difference (0 = identical bits).");
-DEFINE_string(first_subarchive, "", "Read the first file's tensors from this sub-archive "
+DEFINE_string(first_subarchive, "",
+              "Read the first file's tensors from this sub-archive "
               "(\"model\" for a trainer checkpoint).");
 
 namespace {
 
 absl::StatusOr<std::map<std::string, at::Tensor>> Load(const std::string& path,
-                                                      const std::string& sub) {
+                                                       const std::string& sub) {
   std::map<std::string, at::Tensor> tensors;
   NAS_RETURN_IF_ERROR(nas::CatchExceptions([&] {
     torch::serialize::InputArchive file, inner;
@@ -45,7 +46,8 @@ absl::Status Run(int argc, char** argv) {
   double worst = 0;
   for (const auto& [name, t] : a) {
     auto it = b.find(name);
-    if (it == b.end()) return absl::FailedPreconditionError(absl::StrCat("only in the first: ", name));
+    if (it == b.end())
+      return absl::FailedPreconditionError(absl::StrCat("only in the first: ", name));
     if (!t.sizes().equals(it->second.sizes())) {
       return absl::FailedPreconditionError(absl::StrCat("shapes differ: ", name));
     }

@@ -69,6 +69,7 @@ class ShardedSource : public nas::BatchSource {
     b.index = next_++;
     return b;
   }
+
  private:
   int64_t batch_;
   int rank_, world_;
@@ -78,7 +79,8 @@ class ShardedSource : public nas::BatchSource {
 class Job : public nas::Trainer {
  public:
   Job(Net net, nas::BatchSource* source, nas::Distributed* dist)
-      : Trainer(Options(), net.ptr(), source, dist), net_(net),
+      : Trainer(Options(), net.ptr(), source, dist),
+        net_(net),
         sgd_(net->parameters(), torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(1e-3)) {
     add_optimizer("sgd", &sgd_, nullptr);
     if (FLAGS_mutator) {
@@ -92,6 +94,7 @@ class Job : public nas::Trainer {
     o.log_every = 1000;
     return o;
   }
+
  protected:
   nas::Metrics train_step(const nas::Batch& batch) override {
     if (distributed()->rank() == 1 && batch.index == FLAGS_die_at_step) _exit(3);
@@ -105,6 +108,7 @@ class Job : public nas::Trainer {
     step(sgd_);
     return {{"loss", loss.item<double>()}};
   }
+
  private:
   Net net_;
   torch::optim::SGD sgd_;

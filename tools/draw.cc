@@ -14,14 +14,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "nas/analysis/graphviz.h"
 #include "nas/base/file.h"
 #include "nas/base/status.h"
-#include "nas/analysis/graphviz.h"
 #include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"
-#include "nas/core/space_registry.h"
 #include "nas/core/mutable_scope.h"
 #include "nas/core/mutable_tree.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::tools {
 namespace {
@@ -62,7 +62,8 @@ class DotWriter {
                     "fontname=\"Helvetica\", labelloc=t, fontsize=16",
                     options_.title.empty() ? "" : ", label=" + DotQuote(options_.title), "];\n");
     absl::StrAppend(&out_, "  node [fontname=\"Helvetica\", fontsize=11];\n");
-    absl::StrAppend(&out_, "  edge [fontname=\"Helvetica\", fontsize=9, color=\"", kPlainEdge, "\"];\n");
+    absl::StrAppend(&out_, "  edge [fontname=\"Helvetica\", fontsize=9, color=\"", kPlainEdge,
+                    "\"];\n");
     Children(model, "", 1);
     // Definition order, top to bottom.
     for (size_t i = 1; i < order_.size(); ++i) {
@@ -107,11 +108,12 @@ class DotWriter {
     int choices = CountChoices(m);
     if (choices == 0) {
       if (!options_.show_modules) return;
-      absl::StrAppend(&out_, indent, DotQuote(path),
-                      " [shape=box, style=\"rounded,filled\", fillcolor=\"#eeeeee\", color=\"#bbbbbb\", "
-                      "fontcolor=\"#555555\", fontsize=10, label=<",
-                      DotHtmlEscape(LastComponent(path)), "<br/><font point-size=\"8\">",
-                      DotHtmlEscape(ShortTypeName(m)), "</font>>];\n");
+      absl::StrAppend(
+          &out_, indent, DotQuote(path),
+          " [shape=box, style=\"rounded,filled\", fillcolor=\"#eeeeee\", color=\"#bbbbbb\", "
+          "fontcolor=\"#555555\", fontsize=10, label=<",
+          DotHtmlEscape(LastComponent(path)), "<br/><font point-size=\"8\">",
+          DotHtmlEscape(ShortTypeName(m)), "</font>>];\n");
       order_.push_back(path);
       return;
     }
@@ -171,9 +173,10 @@ class DotWriter {
     const char* header = kLayerHeader;
     if (auto* layer = dynamic_cast<LayerChoiceImpl*>(&m)) {
       rows = layer->names();
-      subtitle = absl::StrCat("LayerChoice", rows.size() > 1 && layer->options().reduction() != Reduction::kSum
-                                                 ? absl::StrCat(" · ", ReductionName(layer->options().reduction()))
-                                                 : "");
+      subtitle = absl::StrCat("LayerChoice",
+                              rows.size() > 1 && layer->options().reduction() != Reduction::kSum
+                                  ? absl::StrCat(" · ", ReductionName(layer->options().reduction()))
+                                  : "");
     } else if (auto* input = dynamic_cast<InputChoiceImpl*>(&m)) {
       header = kInputHeader;
       const auto& from = input->choose_from();
@@ -186,7 +189,8 @@ class DotWriter {
       inputs_.push_back({path, input});
     }
     if (path != key) absl::StrAppend(&subtitle, "<br/>at ", DotHtmlEscape(path));
-    if (key_uses_[key] > 1) absl::StrAppend(&subtitle, "<br/>key shared by ", key_uses_[key], " modules");
+    if (key_uses_[key] > 1)
+      absl::StrAppend(&subtitle, "<br/>key shared by ", key_uses_[key], " modules");
     std::optional<std::vector<double>> weights = Weights(key);
     bool floats = FloatDecision(key);
     std::string label = absl::StrCat(
@@ -196,12 +200,15 @@ class DotWriter {
         "</font></td></tr>");
     for (size_t i = 0; i < rows.size(); ++i) {
       std::string text = DotHtmlEscape(rows[i]);
-      if (floats && weights && i < weights->size()) absl::StrAppendFormat(&text, "  %.3g", (*weights)[i]);
+      if (floats && weights && i < weights->size())
+        absl::StrAppendFormat(&text, "  %.3g", (*weights)[i]);
       std::string cell = absl::StrCat("<td port=\"c", i, "\" align=\"left\"");
       if (weights && i < weights->size() && (*weights)[i] != 0) {
-        absl::StrAppend(&label, "<tr>", cell, " bgcolor=\"", kChosenFill, "\"><b>", text, "</b></td></tr>");
+        absl::StrAppend(&label, "<tr>", cell, " bgcolor=\"", kChosenFill, "\"><b>", text,
+                        "</b></td></tr>");
       } else if (weights) {
-        absl::StrAppend(&label, "<tr>", cell, "><font color=\"", kGrey, "\">", text, "</font></td></tr>");
+        absl::StrAppend(&label, "<tr>", cell, "><font color=\"", kGrey, "\">", text,
+                        "</font></td></tr>");
       } else {
         absl::StrAppend(&label, "<tr>", cell, ">", text, "</td></tr>");
       }
@@ -210,7 +217,8 @@ class DotWriter {
       absl::StrAppend(&label, "<tr><td><i>(nothing selected)</i></td></tr>");
     }
     label += "</table>>";
-    absl::StrAppend(&out_, indent, DotQuote(path), " [shape=plaintext, margin=0, label=", label, "];\n");
+    absl::StrAppend(&out_, indent, DotQuote(path), " [shape=plaintext, margin=0, label=", label,
+                    "];\n");
     order_.push_back(path);
     choice_nodes_.insert(path);
     if (!key_node_.count(key)) key_node_[key] = path;
@@ -232,8 +240,8 @@ class DotWriter {
         } else {
           // WalkMutables checked the sources; a scope hidden by
           // show_modules cannot happen (scopes always draw).
-          return absl::InternalError(absl::StrCat("InputChoice '", input->key(), "': no node for source '",
-                                                  from[i], "'"));
+          return absl::InternalError(
+              absl::StrCat("InputChoice '", input->key(), "': no node for source '", from[i], "'"));
         }
         if (weights && i < weights->size() && (*weights)[i] != 0) {
           absl::StrAppend(&attrs, "color=\"", kChosenEdge, "\", penwidth=2.2");
@@ -246,8 +254,8 @@ class DotWriter {
         // connections run as arcs beside the column of boxes. Sources that are
         // choice boxes leave from their title.
         std::string tail = DotQuote(source) + (choice_nodes_.count(source) ? ":\"h\":e" : ":e");
-        absl::StrAppend(&out_, "  ", tail, " -> ", DotQuote(path), ":", DotQuote(absl::StrCat("c", i)),
-                        ":e [", attrs, ", constraint=false];\n");
+        absl::StrAppend(&out_, "  ", tail, " -> ", DotQuote(path), ":",
+                        DotQuote(absl::StrCat("c", i)), ":e [", attrs, ", constraint=false];\n");
       }
     }
     return absl::OkStatus();
@@ -256,10 +264,10 @@ class DotWriter {
   const DrawGraphOptions& options_;
   const Decisions* decisions_;
   std::string out_;
-  std::vector<std::string> order_;                  // drawn node ids, definition order
-  std::set<std::string> choice_nodes_;              // ids of choice boxes (they have ports)
-  std::map<std::string, int> key_uses_;             // key -> mutables using it
-  std::map<std::string, std::string> key_node_;     // choice key -> first node
+  std::vector<std::string> order_;               // drawn node ids, definition order
+  std::set<std::string> choice_nodes_;           // ids of choice boxes (they have ports)
+  std::map<std::string, int> key_uses_;          // key -> mutables using it
+  std::map<std::string, std::string> key_node_;  // choice key -> first node
   std::map<std::string, std::pair<std::string, std::string>> scope_anchor_;  // key -> (path, node)
   std::vector<std::pair<std::string, InputChoiceImpl*>> inputs_;
 };
@@ -283,10 +291,11 @@ absl::StatusOr<std::string> DrawModel(torch::nn::Module& model, const DrawGraphO
 
 absl::StatusOr<DrawResult> Draw(const DrawOptions& options) {
   if (options.space.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--space is required; registered: ", absl::StrJoin(SpaceRegistry().Names(), ", ")));
+    return absl::InvalidArgumentError(absl::StrCat("--space is required; registered: ",
+                                                   absl::StrJoin(SpaceRegistry().Names(), ", ")));
   }
-  if (options.output.empty()) return absl::InvalidArgumentError("--output is required (a .dot path)");
+  if (options.output.empty())
+    return absl::InvalidArgumentError("--output is required (a .dot path)");
   NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(options.space));
   NAS_ASSIGN_OR_RETURN(BuiltSpace built, factory(options.space_options));
   DrawGraphOptions graph;
@@ -307,7 +316,8 @@ absl::StatusOr<DrawResult> Draw(const DrawOptions& options) {
   NAS_RETURN_IF_ERROR(WriteFileAtomically(options.output, *dot));
   if (!options.render_svg) return result;
   std::string svg = options.output;
-  if (absl::EndsWith(svg, ".dot") || absl::EndsWith(svg, ".gv")) svg = svg.substr(0, svg.rfind('.'));
+  if (absl::EndsWith(svg, ".dot") || absl::EndsWith(svg, ".gv"))
+    svg = svg.substr(0, svg.rfind('.'));
   svg += ".svg";
   absl::Status rendered = RenderDot(options.output, svg, "svg");
   if (absl::IsNotFound(rendered)) {

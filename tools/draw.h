@@ -31,16 +31,16 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "nas/core/architecture.h"
 #include "nas/base/json.h"
+#include "nas/core/architecture.h"
 #include "nas/core/torch_fwd.h"
 
 namespace nas::tools {
 
 struct DrawGraphOptions {
-  std::string title;               // the graph's caption ("" = none)
+  std::string title;                           // the graph's caption ("" = none)
   const Architecture* architecture = nullptr;  // highlight this one (nullptr = the space)
-  bool show_modules = true;        // the grey boxes of modules without choices
+  bool show_modules = true;                    // the grey boxes of modules without choices
 };
 
 // The DOT text of `model`'s search space (validated like a mutator binds
@@ -48,12 +48,12 @@ struct DrawGraphOptions {
 absl::StatusOr<std::string> DrawModel(torch::nn::Module& model, const DrawGraphOptions& options);
 
 struct DrawOptions {
-  std::string space;                     // a SpaceRegistry() name
-  Json space_options = Json::object();   // the space's options ({} = defaults)
-  std::string architecture;              // path of an architecture file; "" = none
-  std::string output;                    // path of the .dot file to write
+  std::string space;                    // a SpaceRegistry() name
+  Json space_options = Json::object();  // the space's options ({} = defaults)
+  std::string architecture;             // path of an architecture file; "" = none
+  std::string output;                   // path of the .dot file to write
   bool show_modules = true;
-  bool render_svg = true;                // also run `dot -Tsvg` when it is installed
+  bool render_svg = true;  // also run `dot -Tsvg` when it is installed
 };
 
 struct DrawResult {

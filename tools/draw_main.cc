@@ -22,7 +22,8 @@ DEFINE_string(architecture, "",
 DEFINE_string(output, "",
               "The .dot file to write (relative to where you ran bazel run); the SVG goes next to "
               "it. Default: <space>.dot.");
-DEFINE_bool(modules, true, "Also draw the modules without choices (stem, head, ...) as grey boxes.");
+DEFINE_bool(modules, true,
+            "Also draw the modules without choices (stem, head, ...) as grey boxes.");
 DEFINE_bool(svg, true, "Also render the SVG with Graphviz's `dot` when it is on PATH.");
 DEFINE_bool(list, false, "List the registered search spaces and exit.");
 
@@ -35,7 +36,8 @@ absl::Status Run() {
   }
   nas::tools::DrawOptions options;
   options.space = FLAGS_space;
-  NAS_ASSIGN_OR_RETURN(options.space_options, nas::ParseJson(FLAGS_space_options, "--space_options"));
+  NAS_ASSIGN_OR_RETURN(options.space_options,
+                       nas::ParseJson(FLAGS_space_options, "--space_options"));
   if (!FLAGS_architecture.empty()) options.architecture = nas::ResolveUserPath(FLAGS_architecture);
   options.output = nas::ResolveUserPath(FLAGS_output.empty() ? FLAGS_space + ".dot" : FLAGS_output);
   options.show_modules = FLAGS_modules;
@@ -50,7 +52,8 @@ absl::Status Run() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  nas::InitMain("Draws a registered search space or an architecture in it as Graphviz (.dot, .svg).",
-                &argc, &argv);
+  nas::InitMain(
+      "Draws a registered search space or an architecture in it as Graphviz (.dot, .svg).", &argc,
+      &argv);
   return nas::ExitWith(nas::CatchExceptions(Run));
 }

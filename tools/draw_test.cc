@@ -117,8 +117,10 @@ TEST(DrawTest, SmallCnnArchitectureIsHighlighted) {
   EXPECT_THAT(dot, HasSubstr("bgcolor=\"#c7e9c0\"><b>maxpool3x3</b>"));
   // The rest is grey: 3 x 4 unchosen ops, skip2's op0.
   EXPECT_EQ(Count(dot, "<font color=\"#a0a0a0\">"), 13);
-  EXPECT_THAT(dot, HasSubstr("\"op1\":\"h\":e -> \"skip2\":\"c1\":e [color=\"#238b45\", penwidth=2.2"));
-  EXPECT_THAT(dot, HasSubstr("\"op0\":\"h\":e -> \"skip2\":\"c0\":e [color=\"#a0a0a0\", style=dashed"));
+  EXPECT_THAT(dot,
+              HasSubstr("\"op1\":\"h\":e -> \"skip2\":\"c1\":e [color=\"#238b45\", penwidth=2.2"));
+  EXPECT_THAT(dot,
+              HasSubstr("\"op0\":\"h\":e -> \"skip2\":\"c0\":e [color=\"#a0a0a0\", style=dashed"));
 }
 
 TEST(DrawTest, FloatWeightsAndEmptySelection) {
@@ -171,8 +173,10 @@ TEST(DrawTest, ToyCellArchitecture) {
   arch.set("any", Json::array({0, 1}));
   arch.set("skip", "cell");
   std::string dot = DrawToy("cell", &arch);
-  EXPECT_THAT(dot, HasSubstr("\"cell.body.b\":\"h\":e -> \"cell.body.pick\":\"c1\":e [color=\"#238b45\""));
-  EXPECT_THAT(dot, HasSubstr("\"cell.body.a\":\"h\":e -> \"cell.body.pick\":\"c0\":e [color=\"#a0a0a0\""));
+  EXPECT_THAT(
+      dot, HasSubstr("\"cell.body.b\":\"h\":e -> \"cell.body.pick\":\"c1\":e [color=\"#238b45\""));
+  EXPECT_THAT(
+      dot, HasSubstr("\"cell.body.a\":\"h\":e -> \"cell.body.pick\":\"c0\":e [color=\"#a0a0a0\""));
   EXPECT_THAT(dot, HasSubstr("[ltail=\"cluster_cell\", color=\"#238b45\""));
   EXPECT_EQ(Count(dot, "bgcolor=\"#c7e9c0\""), 6);
 }

@@ -6,19 +6,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "nas/core/architecture.h"
-#include "nas/base/status.h"
-#include "nas/core/fixed_architecture.h"
 #include "nas/analysis/flops.h"
-#include "nas/core/space_registry.h"
+#include "nas/base/status.h"
+#include "nas/core/architecture.h"
+#include "nas/core/fixed_architecture.h"
 #include "nas/core/mutable_tree.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::tools {
 
 absl::StatusOr<Json> Inspect(const InspectOptions& options) {
   if (options.space.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--space is required; registered: ", absl::StrJoin(SpaceRegistry().Names(), ", ")));
+    return absl::InvalidArgumentError(absl::StrCat("--space is required; registered: ",
+                                                   absl::StrJoin(SpaceRegistry().Names(), ", ")));
   }
   NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(options.space));
   NAS_ASSIGN_OR_RETURN(BuiltSpace built, factory(options.space_options));

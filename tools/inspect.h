@@ -33,9 +33,9 @@
 namespace nas::tools {
 
 struct InspectOptions {
-  std::string space;                     // a SpaceRegistry() name
-  Json space_options = Json::object();   // the space's options ({} = defaults)
-  std::string architecture;              // path of an architecture file; "" = none
+  std::string space;                    // a SpaceRegistry() name
+  Json space_options = Json::object();  // the space's options ({} = defaults)
+  std::string architecture;             // path of an architecture file; "" = none
 };
 
 // The report above, as a JSON object.

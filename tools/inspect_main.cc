@@ -29,7 +29,8 @@ absl::Status Run() {
   }
   nas::tools::InspectOptions options;
   options.space = FLAGS_space;
-  NAS_ASSIGN_OR_RETURN(options.space_options, nas::ParseJson(FLAGS_space_options, "--space_options"));
+  NAS_ASSIGN_OR_RETURN(options.space_options,
+                       nas::ParseJson(FLAGS_space_options, "--space_options"));
   if (!FLAGS_architecture.empty()) options.architecture = nas::ResolveUserPath(FLAGS_architecture);
   NAS_ASSIGN_OR_RETURN(nas::Json report, nas::tools::Inspect(options));
   printf("%s\n", report.dump(2).c_str());

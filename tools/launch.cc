@@ -7,9 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <thread>
 
@@ -78,7 +78,8 @@ absl::Status Launch(const LaunchOptions& options, const std::vector<std::string>
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid <= 0) {
       if (stopping && std::chrono::steady_clock::now() > deadline) {
-        for (pid_t p : pids) if (p > 0) kill(p, SIGKILL);
+        for (pid_t p : pids)
+          if (p > 0) kill(p, SIGKILL);
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
@@ -93,7 +94,8 @@ absl::Status Launch(const LaunchOptions& options, const std::vector<std::string>
                                                Describe(status), "; stopped the other ranks"));
       if (!stopping) {
         stopping = true;
-        for (pid_t p : pids) if (p > 0) kill(p, SIGTERM);
+        for (pid_t p : pids)
+          if (p > 0) kill(p, SIGTERM);
         deadline = std::chrono::steady_clock::now() +
                    std::chrono::milliseconds(static_cast<int64_t>(options.grace_seconds * 1000));
       }

@@ -13,11 +13,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "nas/analysis/svg_plot.h"
 #include "nas/base/file.h"
 #include "nas/base/json.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/analysis/svg_plot.h"
 
 namespace nas::tools {
 namespace {
@@ -37,7 +37,8 @@ std::string MetricsPath(const std::string& path) {
 absl::StatusOr<MetricsRecord> ParseRecord(const std::string& text, const std::string& where) {
   Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": not a JSON object: '", text.substr(0, 80), "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": not a JSON object: '", text.substr(0, 80), "'"));
   }
   MetricsRecord r;
   auto split = j.find("split");
@@ -45,7 +46,8 @@ absl::StatusOr<MetricsRecord> ParseRecord(const std::string& text, const std::st
     return absl::InvalidArgumentError(absl::StrCat(where, ": no \"split\" string"));
   }
   r.split = split->get<std::string>();
-  for (auto [name, out] : {std::pair<const char*, int64_t*>{"epoch", &r.epoch}, {"step", &r.step}}) {
+  for (auto [name, out] :
+       {std::pair<const char*, int64_t*>{"epoch", &r.epoch}, {"step", &r.step}}) {
     auto it = j.find(name);
     if (it == j.end() || !it->is_number_integer()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": no integer \"", name, "\""));
@@ -59,8 +61,8 @@ absl::StatusOr<MetricsRecord> ParseRecord(const std::string& text, const std::st
     } else if (value.is_number()) {
       r.values[name] = value.get<double>();
     } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": metric \"", name, "\" is a ", JsonTypeName(value), ", not a number"));
+      return absl::InvalidArgumentError(absl::StrCat(where, ": metric \"", name, "\" is a ",
+                                                     JsonTypeName(value), ", not a number"));
     }
   }
   return r;
@@ -92,10 +94,12 @@ std::vector<double> XValues(const std::vector<MetricsRecord>& records, const std
   }
   if (per_epoch <= 0 && !end_step.empty()) {
     // Stopped inside the first epoch it logged: spread over that epoch.
-    per_epoch = static_cast<double>(end_step.begin()->second) / static_cast<double>(end_step.begin()->first + 1);
+    per_epoch = static_cast<double>(end_step.begin()->second) /
+                static_cast<double>(end_step.begin()->first + 1);
   }
   for (const MetricsRecord& r : records) {
-    xs.push_back(per_epoch > 0 ? static_cast<double>(r.step) / per_epoch : static_cast<double>(r.epoch + 1));
+    xs.push_back(per_epoch > 0 ? static_cast<double>(r.step) / per_epoch
+                               : static_cast<double>(r.epoch + 1));
   }
   return xs;
 }
@@ -185,7 +189,8 @@ std::vector<std::string> RunLabels(const std::vector<std::string>& paths) {
 
 absl::Status ValidatePlotToolOptions(const PlotToolOptions& o) {
   if (o.metrics.empty()) {
-    return absl::InvalidArgumentError("--metrics is required: metrics.jsonl files or run directories");
+    return absl::InvalidArgumentError(
+        "--metrics is required: metrics.jsonl files or run directories");
   }
   if (o.output_dir.empty()) return absl::InvalidArgumentError("--output_dir is required");
   if (!o.labels.empty() && o.labels.size() != o.metrics.size()) {
@@ -198,11 +203,14 @@ absl::Status ValidatePlotToolOptions(const PlotToolOptions& o) {
   if (o.splits.empty()) return absl::InvalidArgumentError("--split: give train, valid or both");
   for (const std::string& split : o.splits) {
     if (split != "train" && split != "valid") {
-      return absl::InvalidArgumentError(absl::StrCat("--split must be train, valid or both, got '", split, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--split must be train, valid or both, got '", split, "'"));
     }
   }
-  if (o.smooth < 1) return absl::InvalidArgumentError(absl::StrCat("--smooth must be >= 1, got ", o.smooth));
-  if (o.width < 200 || o.height < 150) return absl::InvalidArgumentError("plots need at least 200x150 pixels");
+  if (o.smooth < 1)
+    return absl::InvalidArgumentError(absl::StrCat("--smooth must be >= 1, got ", o.smooth));
+  if (o.width < 200 || o.height < 150)
+    return absl::InvalidArgumentError("plots need at least 200x150 pixels");
   return absl::OkStatus();
 }
 
@@ -233,11 +241,12 @@ absl::StatusOr<std::vector<std::string>> PlotMetrics(const PlotToolOptions& o) {
     return absl::InvalidArgumentError(
         absl::StrCat("no ", splits, " metrics in ", absl::StrJoin(paths, ", ")));
   }
-  std::vector<std::string> keys = o.keys.empty() ? std::vector<std::string>(present.begin(), present.end()) : o.keys;
+  std::vector<std::string> keys =
+      o.keys.empty() ? std::vector<std::string>(present.begin(), present.end()) : o.keys;
   for (const std::string& key : keys) {
     if (!present.count(key)) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown key '", key, "': the ", splits,
-                                                     " metrics hold ", absl::StrJoin(present, ", ")));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown key '", key, "': the ", splits, " metrics hold ", absl::StrJoin(present, ", ")));
     }
   }
 
@@ -253,7 +262,8 @@ absl::StatusOr<std::vector<std::string>> PlotMetrics(const PlotToolOptions& o) {
     for (size_t k = 0; k < runs.size(); ++k) {
       for (size_t s = 0; s < o.splits.size(); ++s) {
         PlotSeries series;
-        series.label = o.splits.size() > 1 ? absl::StrCat(labels[k], " (", o.splits[s], ")") : labels[k];
+        series.label =
+            o.splits.size() > 1 ? absl::StrCat(labels[k], " (", o.splits[s], ")") : labels[k];
         series.color = PlotColor(k);
         series.dashed = s > 0;
         for (size_t i = 0; i < runs[k].records.size(); ++i) {
@@ -292,9 +302,11 @@ absl::StatusOr<std::vector<std::string>> PlotMetrics(const PlotToolOptions& o) {
         }
       }
     }
-    bool smoothed = o.smooth > 1 && key != "lr" && std::find(drawn.begin(), drawn.end(), "train") != drawn.end();
-    panel.options.title = absl::StrCat(key, " (", absl::StrJoin(drawn, ", "),
-                                       smoothed ? absl::StrCat("; train: mean of ", o.smooth) : "", ")");
+    bool smoothed = o.smooth > 1 && key != "lr" &&
+                    std::find(drawn.begin(), drawn.end(), "train") != drawn.end();
+    panel.options.title =
+        absl::StrCat(key, " (", absl::StrJoin(drawn, ", "),
+                     smoothed ? absl::StrCat("; train: mean of ", o.smooth) : "", ")");
     std::string stem = FileStem(key);
     while (stems.count(stem)) stem += "_";
     stems.insert(stem);

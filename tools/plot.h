@@ -6,7 +6,8 @@
 //   plots/loss.svg  plots/accuracy.svg  plots/lr.svg  plots/overview.svg
 //
 // Input: one JSON object a line (nas/train/trainer.cc), e.g.
-//   {"split": "train", "epoch": 0, "step": 50, "time": 1.7e9, "loss": 2.1, "accuracy": 0.3, "lr": 0.05}
+//   {"split": "train", "epoch": 0, "step": 50, "time": 1.7e9, "loss": 2.1, "accuracy": 0.3, "lr":
+//   0.05}
 //   {"split": "valid", "epoch": 0, "step": 469, "time": 1.7e9, "loss": 0.9, "accuracy": 0.7}
 // split, epoch and step are required; every other numeric member but time
 // is a metric (null, which is how a NaN is written, is a gap in the line).
@@ -67,7 +68,7 @@ struct PlotToolOptions {
   std::string x = "step";
   int smooth = 1;
   std::string output_dir;
-  int width = 720;   // of each plot
+  int width = 720;  // of each plot
   int height = 420;
 };
 

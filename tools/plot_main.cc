@@ -1,7 +1,8 @@
 // SVG line plots of trainers' metrics.jsonl files, several runs overlaid
 // (see tools/plot.h). Prints the files it wrote.
 //
-// RUN: tools/bazel run //tools:plot -- --metrics=runs/a,runs/b --keys=loss,accuracy --output_dir=plots
+// RUN: tools/bazel run //tools:plot -- --metrics=runs/a,runs/b --keys=loss,accuracy
+// --output_dir=plots
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -17,8 +18,11 @@
 DEFINE_string(metrics, "",
               "Comma-separated metrics.jsonl files or run directories holding one (relative to "
               "where you ran bazel run).");
-DEFINE_string(labels, "", "Comma-separated legend labels, one per --metrics entry. Default: the directories.");
-DEFINE_string(keys, "", "Comma-separated metrics to plot, e.g. loss,accuracy,lr. Default: every one present.");
+DEFINE_string(labels, "",
+              "Comma-separated legend labels, one per --metrics entry. Default: the directories.");
+DEFINE_string(
+    keys, "",
+    "Comma-separated metrics to plot, e.g. loss,accuracy,lr. Default: every one present.");
 DEFINE_string(split, "train", "train, valid, or train,valid (valid is then dashed).");
 DEFINE_string(x, "step", "x axis: step or epoch.");
 DEFINE_int32(smooth, 1, "Trailing moving average over this many points (1 = none).");
@@ -35,7 +39,8 @@ std::vector<std::string> List(const std::string& flag) {
 
 absl::Status Run() {
   nas::tools::PlotToolOptions options;
-  for (const std::string& m : List(FLAGS_metrics)) options.metrics.push_back(nas::ResolveUserPath(m));
+  for (const std::string& m : List(FLAGS_metrics))
+    options.metrics.push_back(nas::ResolveUserPath(m));
   options.labels = List(FLAGS_labels);
   options.keys = List(FLAGS_keys);
   options.splits = List(FLAGS_split);
@@ -52,7 +57,7 @@ absl::Status Run() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  nas::InitMain("Plots trainers' metrics.jsonl files as SVG line plots, several runs overlaid.", &argc,
-                &argv);
+  nas::InitMain("Plots trainers' metrics.jsonl files as SVG line plots, several runs overlaid.",
+                &argc, &argv);
   return nas::ExitWith(nas::CatchExceptions(Run));
 }

@@ -34,13 +34,14 @@ std::string WriteRun(const std::string& dir, int epochs, int steps, double scale
     for (int b = 0; b < steps; ++b) {
       ++step;
       if (step % 2 == 0 || b + 1 == steps) {
-        absl::StrAppend(&text, "{\"accuracy\":", 0.1 * scale * step, ",\"epoch\":", e, ",\"loss\":",
-                        2.0 / step, ",\"lr\":0.05,\"split\":\"train\",\"step\":", step,
-                        ",\"time\":1795835436.1}\n");
+        absl::StrAppend(
+            &text, "{\"accuracy\":", 0.1 * scale * step, ",\"epoch\":", e, ",\"loss\":", 2.0 / step,
+            ",\"lr\":0.05,\"split\":\"train\",\"step\":", step, ",\"time\":1795835436.1}\n");
       }
     }
     absl::StrAppend(&text, "{\"accuracy\":", 0.5 + 0.1 * e, ",\"epoch\":", e,
-                    ",\"loss\":1.5,\"split\":\"valid\",\"step\":", step, ",\"time\":1795835437.5}\n");
+                    ",\"loss\":1.5,\"split\":\"valid\",\"step\":", step,
+                    ",\"time\":1795835437.5}\n");
   }
   std::string path = JoinPath(Tmp(dir), "metrics.jsonl");
   EXPECT_TRUE(WriteFileAtomically(path, text).ok());
@@ -55,10 +56,11 @@ PlotToolOptions Options(const std::string& out) {
 
 TEST(PlotTest, ReadsTrainerLines) {
   std::string path = Tmp("read.jsonl");
-  ASSERT_TRUE(WriteFileAtomically(path,
-                                  "{\"split\":\"train\",\"epoch\":0,\"step\":1,\"time\":5,\"loss\":2.5}\n"
-                                  "\n"
-                                  "{\"split\":\"valid\",\"epoch\":0,\"step\":1,\"loss\":null,\"accuracy\":0.5}\n")
+  ASSERT_TRUE(WriteFileAtomically(
+                  path,
+                  "{\"split\":\"train\",\"epoch\":0,\"step\":1,\"time\":5,\"loss\":2.5}\n"
+                  "\n"
+                  "{\"split\":\"valid\",\"epoch\":0,\"step\":1,\"loss\":null,\"accuracy\":0.5}\n")
                   .ok());
   absl::StatusOr<std::vector<MetricsRecord>> records = ReadMetrics(path);
   ASSERT_TRUE(records.ok()) << records.status();
@@ -77,12 +79,15 @@ TEST(PlotTest, MalformedLinesNameTheirLineNumber) {
     return std::string(ReadMetrics(path).status().message());
   };
   const std::string ok = "{\"split\":\"train\",\"epoch\":0,\"step\":1,\"loss\":2}\n";
-  EXPECT_THAT(error("syntax.jsonl", ok + "{\"split\": oops}\n" + ok), HasSubstr("syntax.jsonl:2: not a JSON object"));
-  EXPECT_THAT(error("split.jsonl", ok + ok + "{\"epoch\":0,\"step\":1}\n" + ok), HasSubstr("split.jsonl:3: no \"split\""));
+  EXPECT_THAT(error("syntax.jsonl", ok + "{\"split\": oops}\n" + ok),
+              HasSubstr("syntax.jsonl:2: not a JSON object"));
+  EXPECT_THAT(error("split.jsonl", ok + ok + "{\"epoch\":0,\"step\":1}\n" + ok),
+              HasSubstr("split.jsonl:3: no \"split\""));
   EXPECT_THAT(error("step.jsonl", "{\"split\":\"train\",\"epoch\":0,\"step\":1.5}\n" + ok),
               HasSubstr("step.jsonl:1: no integer \"step\""));
-  EXPECT_THAT(error("value.jsonl", ok + "{\"split\":\"train\",\"epoch\":0,\"step\":2,\"loss\":\"low\"}\n"),
-              HasSubstr("value.jsonl:2: metric \"loss\" is a string, not a number"));
+  EXPECT_THAT(
+      error("value.jsonl", ok + "{\"split\":\"train\",\"epoch\":0,\"step\":2,\"loss\":\"low\"}\n"),
+      HasSubstr("value.jsonl:2: metric \"loss\" is a string, not a number"));
   EXPECT_THAT(ReadMetrics(Tmp("missing.jsonl")).status().message(), HasSubstr("missing.jsonl"));
   // A torn last line (a run still writing) is skipped, not an error.
   std::string torn = Tmp("torn.jsonl");
@@ -106,8 +111,8 @@ TEST(PlotTest, OneSvgPerKeyAndAnOverview) {
   o.metrics = {a, Tmp("b")};  // a file, or the run directory
   absl::StatusOr<std::vector<std::string>> written = PlotMetrics(o);
   ASSERT_TRUE(written.ok()) << written.status();
-  EXPECT_THAT(*written, ElementsAre(Tmp("plots/accuracy.svg"), Tmp("plots/loss.svg"), Tmp("plots/lr.svg"),
-                                    Tmp("plots/overview.svg")));
+  EXPECT_THAT(*written, ElementsAre(Tmp("plots/accuracy.svg"), Tmp("plots/loss.svg"),
+                                    Tmp("plots/lr.svg"), Tmp("plots/overview.svg")));
   std::string loss = *ReadFile(Tmp("plots/loss.svg"));
   EXPECT_THAT(loss, HasSubstr(">loss (train)</text>"));
   EXPECT_THAT(loss, HasSubstr(">step</text>"));
@@ -176,13 +181,21 @@ TEST(PlotTest, BadOptionsAndInput) {
     edit(o);
     return std::string(PlotMetrics(o).status().message());
   };
-  EXPECT_THAT(error([](PlotToolOptions& o) { o.metrics.clear(); }), HasSubstr("--metrics is required"));
-  EXPECT_THAT(error([](PlotToolOptions& o) { o.output_dir.clear(); }), HasSubstr("--output_dir is required"));
-  EXPECT_THAT(error([](PlotToolOptions& o) { o.labels = {"x", "y"}; }), HasSubstr("2 labels for 1 metrics files"));
-  EXPECT_THAT(error([](PlotToolOptions& o) { o.x = "time"; }), HasSubstr("--x must be step or epoch, got 'time'"));
+  EXPECT_THAT(error([](PlotToolOptions& o) { o.metrics.clear(); }),
+              HasSubstr("--metrics is required"));
+  EXPECT_THAT(error([](PlotToolOptions& o) { o.output_dir.clear(); }),
+              HasSubstr("--output_dir is required"));
+  EXPECT_THAT(error([](PlotToolOptions& o) {
+                o.labels = {"x", "y"};
+              }),
+              HasSubstr("2 labels for 1 metrics files"));
+  EXPECT_THAT(error([](PlotToolOptions& o) { o.x = "time"; }),
+              HasSubstr("--x must be step or epoch, got 'time'"));
   EXPECT_THAT(error([](PlotToolOptions& o) { o.splits = {"test"}; }), HasSubstr("got 'test'"));
   EXPECT_THAT(error([](PlotToolOptions& o) { o.smooth = 0; }), HasSubstr("--smooth must be >= 1"));
-  EXPECT_THAT(error([](PlotToolOptions& o) { o.keys = {"loss", "top5"}; }),
+  EXPECT_THAT(error([](PlotToolOptions& o) {
+                o.keys = {"loss", "top5"};
+              }),
               HasSubstr("unknown key 'top5': the train metrics hold accuracy, loss, lr"));
   EXPECT_THAT(error([](PlotToolOptions& o) { o.metrics.push_back(Tmp("nowhere/metrics.jsonl")); }),
               HasSubstr("nowhere/metrics.jsonl"));

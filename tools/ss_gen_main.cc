@@ -11,8 +11,8 @@
 #include "nas/base/file.h"
 #include "nas/base/init.h"
 #include "nas/base/status.h"
-#include "nas/core/space_registry.h"
 #include "nas/core/mutable_tree.h"
+#include "nas/core/space_registry.h"
 
 DEFINE_string(space, "", "Registered search space to build (see --list).");
 DEFINE_string(space_options, "{}", "Options of the search space, as a JSON object.");
@@ -47,7 +47,7 @@ absl::Status Run() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  nas::InitMain("Writes the search space (NNI's search-space JSON) of a registered model.",
-                &argc, &argv);
+  nas::InitMain("Writes the search space (NNI's search-space JSON) of a registered model.", &argc,
+                &argv);
   return nas::ExitWith(nas::CatchExceptions(Run));
 }

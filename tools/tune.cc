@@ -28,7 +28,8 @@ absl::StatusOr<SearchSummary> RunTune(TuneOptions o) {
   NAS_RETURN_IF_ERROR(ValidateTunerDriverOptions(o.driver));
   o.driver.output_dir = Absolute(o.driver.output_dir);
   NAS_ASSIGN_OR_RETURN(Json space_json, ReadJsonFile(o.search_space));
-  NAS_ASSIGN_OR_RETURN(SearchSpace space, Annotate(SearchSpace::from_json(space_json), o.search_space));
+  NAS_ASSIGN_OR_RETURN(SearchSpace space,
+                       Annotate(SearchSpace::from_json(space_json), o.search_space));
   NAS_ASSIGN_OR_RETURN(TunerFactory factory, TunerRegistry().Lookup(o.tuner));
   TunerConfig config;
   config.seed = o.driver.seed;
@@ -38,18 +39,19 @@ absl::StatusOr<SearchSummary> RunTune(TuneOptions o) {
   // Relative paths in the trial command mean what they meant where the
   // user typed them (not Bazel's runfiles directory).
   if (o.trials.working_dir.empty()) o.trials.working_dir = ResolveUserPath(".");
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<ProcessEvaluator> evaluator, ProcessEvaluator::Create(o.trials));
+  NAS_ASSIGN_OR_RETURN(std::unique_ptr<ProcessEvaluator> evaluator,
+                       ProcessEvaluator::Create(o.trials));
   // What identifies the search: a resume must agree. The budget, the
   // parallelism and the trial command may change between runs.
   Json identity = {{"tuner", o.tuner}, {"tuner_options", o.tuner_options}, {"seed", o.driver.seed}};
-  LOG(INFO) << "searching " << space.choices().size() << " choices from " << o.search_space << " with the "
-            << o.tuner << " tuner, " << o.driver.parallel << " trial(s) at a time; output in "
-            << o.driver.output_dir;
+  LOG(INFO) << "searching " << space.choices().size() << " choices from " << o.search_space
+            << " with the " << o.tuner << " tuner, " << o.driver.parallel
+            << " trial(s) at a time; output in " << o.driver.output_dir;
   NAS_ASSIGN_OR_RETURN(SearchSummary summary,
                        RunSearch(o.driver, space, identity, tuner.get(), evaluator.get()));
   if (summary.best_trial >= 0) {
-    LOG(INFO) << "best: " << summary.best_value << " (trial " << summary.best_trial << "), written to "
-              << JoinPath(o.driver.output_dir, "best_architecture.json");
+    LOG(INFO) << "best: " << summary.best_value << " (trial " << summary.best_trial
+              << "), written to " << JoinPath(o.driver.output_dir, "best_architecture.json");
   } else {
     LOG(WARNING) << "no trial succeeded";
   }

@@ -21,11 +21,11 @@
 namespace nas::tools {
 
 struct TuneOptions {
-  std::string search_space;           // path of the search-space JSON
-  std::string tuner = "evolution";    // a TunerRegistry() name
+  std::string search_space;         // path of the search-space JSON
+  std::string tuner = "evolution";  // a TunerRegistry() name
   Json tuner_options = Json::object();
-  ProcessEvaluatorOptions trials;     // command, launcher, timeout
-  TunerDriverOptions driver;          // output_dir, budget, parallel, resume, seed
+  ProcessEvaluatorOptions trials;  // command, launcher, timeout
+  TunerDriverOptions driver;       // output_dir, budget, parallel, resume, seed
 };
 
 absl::StatusOr<SearchSummary> RunTune(TuneOptions options);

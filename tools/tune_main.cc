@@ -1,6 +1,7 @@
 // Multi-trial architecture search with the user's own trial program.
 //
-// RUN: tools/bazel run //tools:tune -- --search_space=$PWD/space.json --tuner=evolution --trial_command="python3 $PWD/trial.py" --parallel=4 --max_trials=100 --output_dir=runs/evo
+// RUN: tools/bazel run //tools:tune -- --search_space=$PWD/space.json --tuner=evolution
+// --trial_command="python3 $PWD/trial.py" --parallel=4 --max_trials=100 --output_dir=runs/evo
 #include <signal.h>
 
 #include <gflags/gflags.h>
@@ -14,18 +15,23 @@
 #include "tools/tune.h"
 
 DEFINE_string(search_space, "", "Search-space JSON (NNI's format; //tools:ss_gen writes it).");
-DEFINE_string(tuner, "evolution", "Tuner: evolution, rl (policy gradient) or random (--list_tuners).");
-DEFINE_string(tuner_options, "{}", "The tuner's options as a JSON object, e.g. '{\"population_size\": 20}'.");
-DEFINE_string(trial_command, "",
-              "Shell command of one trial. It gets --parameters=FILE --result=FILE appended unless it "
-              "uses the placeholders {parameters} {result} (also {trial_dir} {trial_id} {seed}); the "
-              "same paths are in NAS_TRIAL_PARAMETERS / NAS_TRIAL_RESULT.");
+DEFINE_string(tuner, "evolution",
+              "Tuner: evolution, rl (policy gradient) or random (--list_tuners).");
+DEFINE_string(tuner_options, "{}",
+              "The tuner's options as a JSON object, e.g. '{\"population_size\": 20}'.");
+DEFINE_string(
+    trial_command, "",
+    "Shell command of one trial. It gets --parameters=FILE --result=FILE appended unless it "
+    "uses the placeholders {parameters} {result} (also {trial_dir} {trial_id} {seed}); the "
+    "same paths are in NAS_TRIAL_PARAMETERS / NAS_TRIAL_RESULT.");
 DEFINE_string(launcher, "", "Prefix that runs a trial elsewhere, e.g. 'srun -N1 -n1 --exclusive'.");
 DEFINE_int32(parallel, 1, "Trials running at once.");
 DEFINE_int64(max_trials, 100, "Trials in the whole search (a resumed search may raise it).");
 DEFINE_double(max_duration, 0, "Stop proposing after this many seconds of search (0 = no limit).");
-DEFINE_double(trial_timeout, 0, "Seconds after which a trial is killed and counted failed (0 = none).");
-DEFINE_int32(max_consecutive_failures, 10, "Give up after this many failed trials in a row (0 = never).");
+DEFINE_double(trial_timeout, 0,
+              "Seconds after which a trial is killed and counted failed (0 = none).");
+DEFINE_int32(max_consecutive_failures, 10,
+             "Give up after this many failed trials in a row (0 = never).");
 DEFINE_string(output_dir, "", "Where history.jsonl, best_architecture.json and trials/ go.");
 DEFINE_bool(resume, false, "Continue the search in --output_dir.");
 DEFINE_uint64(seed, 0, "Seed of the tuner and of the trials' seeds.");
@@ -68,7 +74,7 @@ absl::Status Run() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  nas::InitMain("Multi-trial architecture search: a tuner proposes, your trial program scores.", &argc,
-                &argv);
+  nas::InitMain("Multi-trial architecture search: a tuner proposes, your trial program scores.",
+                &argc, &argv);
   return nas::ExitWith(nas::CatchExceptions(Run));
 }

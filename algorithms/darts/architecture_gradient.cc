@@ -13,8 +13,9 @@ namespace {
 // Gradients of `loss` with respect to `inputs`; zeros for inputs it does
 // not use.
 std::vector<at::Tensor> Grad(const at::Tensor& loss, const std::vector<at::Tensor>& inputs) {
-  std::vector<at::Tensor> grads = torch::autograd::grad({loss}, inputs, /*grad_outputs=*/{}, /*retain_graph=*/false,
-                                                        /*create_graph=*/false, /*allow_unused=*/true);
+  std::vector<at::Tensor> grads =
+      torch::autograd::grad({loss}, inputs, /*grad_outputs=*/{}, /*retain_graph=*/false,
+                            /*create_graph=*/false, /*allow_unused=*/true);
   for (size_t i = 0; i < grads.size(); ++i) {
     if (!grads[i].defined()) grads[i] = at::zeros_like(inputs[i]);
   }
@@ -22,7 +23,8 @@ std::vector<at::Tensor> Grad(const at::Tensor& loss, const std::vector<at::Tenso
 }
 
 void AverageOverRanks(Distributed* distributed, const std::vector<at::Tensor>& tensors) {
-  if (distributed != nullptr && distributed->world_size() > 1) distributed->all_reduce_mean(tensors);
+  if (distributed != nullptr && distributed->world_size() > 1)
+    distributed->all_reduce_mean(tensors);
 }
 
 // w <- base + scale * direction, in place.
@@ -32,7 +34,8 @@ void SetWeights(const std::vector<at::Tensor>& weights, const std::vector<at::Te
   for (size_t i = 0; i < weights.size(); ++i) weights[i].copy_(base[i] + scale * direction[i]);
 }
 
-void RestoreWeights(const std::vector<at::Tensor>& weights, const std::vector<at::Tensor>& original) {
+void RestoreWeights(const std::vector<at::Tensor>& weights,
+                    const std::vector<at::Tensor>& original) {
   at::NoGradGuard no_grad;
   for (size_t i = 0; i < weights.size(); ++i) weights[i].copy_(original[i]);
 }
@@ -45,9 +48,11 @@ std::vector<at::Tensor> FirstOrderArchitectureGradient(DartsMutator& mutator, co
   return Grad(loss(valid), mutator.parameters());
 }
 
-std::vector<at::Tensor> SecondOrderArchitectureGradient(DartsMutator& mutator, const std::vector<at::Tensor>& weights,
-                                                        const BatchLoss& loss, const Batch& train, const Batch& valid,
-                                                        const VirtualStep& step, Distributed* distributed) {
+std::vector<at::Tensor> SecondOrderArchitectureGradient(DartsMutator& mutator,
+                                                        const std::vector<at::Tensor>& weights,
+                                                        const BatchLoss& loss, const Batch& train,
+                                                        const Batch& valid, const VirtualStep& step,
+                                                        Distributed* distributed) {
   const std::vector<at::Tensor> alphas = mutator.parameters();
   const double xi = step.lr;
   std::vector<at::Tensor> original;
@@ -61,7 +66,8 @@ std::vector<at::Tensor> SecondOrderArchitectureGradient(DartsMutator& mutator, c
   std::vector<at::Tensor> update(weights.size());
   for (size_t i = 0; i < weights.size(); ++i) {
     update[i] = grad_w[i] + step.weight_decay * original[i];
-    if (step.momentum != 0 && i < step.momentum_buffers.size() && step.momentum_buffers[i].defined()) {
+    if (step.momentum != 0 && i < step.momentum_buffers.size() &&
+        step.momentum_buffers[i].defined()) {
       update[i] = update[i] + step.momentum * step.momentum_buffers[i];
     }
   }

@@ -60,9 +60,11 @@ std::vector<at::Tensor> FirstOrderArchitectureGradient(DartsMutator& mutator, co
 
 // The second-order gradient above, aligned with mutator.parameters().
 // `weights` are the network's trainable weights (the optimizer's).
-std::vector<at::Tensor> SecondOrderArchitectureGradient(DartsMutator& mutator, const std::vector<at::Tensor>& weights,
-                                                        const BatchLoss& loss, const Batch& train, const Batch& valid,
-                                                        const VirtualStep& step, Distributed* distributed = nullptr);
+std::vector<at::Tensor> SecondOrderArchitectureGradient(DartsMutator& mutator,
+                                                        const std::vector<at::Tensor>& weights,
+                                                        const BatchLoss& loss, const Batch& train,
+                                                        const Batch& valid, const VirtualStep& step,
+                                                        Distributed* distributed = nullptr);
 
 }  // namespace nas::darts
 

@@ -25,8 +25,10 @@ DEFINE_int32(batch, 64, "Batch size.");
 DEFINE_int32(steps, 3, "Timed steps per round.");
 DEFINE_int32(rounds, 3, "Alternating rounds (the median is reported).");
 DEFINE_bool(steps_only, false, "Time the operations only (no search steps).");
-DEFINE_bool(ops, true, "Also time each operation alone (forward + backward) at the first cell's geometry.");
-DEFINE_string(network, "search_fashion_mnist", "Network preset (search_fashion_mnist or search_cifar10).");
+DEFINE_bool(ops, true,
+            "Also time each operation alone (forward + backward) at the first cell's geometry.");
+DEFINE_string(network, "search_fashion_mnist",
+              "Network preset (search_fashion_mnist or search_cifar10).");
 
 namespace {
 
@@ -52,11 +54,13 @@ double Median(std::vector<double> v) {
 
 // Forward + backward of each candidate operation on the first cell's input.
 void OpCosts(const nas::darts::DartsNetworkOptions& o) {
-  at::Tensor x = torch::randn({FLAGS_batch, o.channels, o.image_size, o.image_size}).requires_grad_(true);
-  printf("operations alone, %d x %ld x %ld x %ld (forward + backward):\n", FLAGS_batch, o.channels, o.image_size,
-         o.image_size);
+  at::Tensor x =
+      torch::randn({FLAGS_batch, o.channels, o.image_size, o.image_size}).requires_grad_(true);
+  printf("operations alone, %d x %ld x %ld x %ld (forward + backward):\n", FLAGS_batch, o.channels,
+         o.image_size, o.image_size);
   for (const std::string& name : nas::darts::DartsOpNames()) {
-    torch::nn::AnyModule op = nas::darts::MakeOp(name, nas::darts::OpOptions(o.channels, 1, o.affine, o.pool_bn));
+    torch::nn::AnyModule op =
+        nas::darts::MakeOp(name, nas::darts::OpOptions(o.channels, 1, o.affine, o.pool_bn));
     std::vector<double> ms;
     for (int i = 0; i < 4; ++i) {
       auto start = Clock::now();
@@ -70,7 +74,8 @@ void OpCosts(const nas::darts::DartsNetworkOptions& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  nas::InitMain("DARTS benchmark: first-order vs second-order search step vs a fixed network.", &argc, &argv);
+  nas::InitMain("DARTS benchmark: first-order vs second-order search step vs a fixed network.",
+                &argc, &argv);
   nas::darts::DartsNetworkOptions options = *nas::darts::DartsPreset(FLAGS_network);
   setvbuf(stdout, nullptr, _IOLBF, 0);
   if (FLAGS_ops) OpCosts(options);
@@ -120,10 +125,11 @@ int main(int argc, char** argv) {
     fixed_ms.push_back(c);
   }
   const double f = Median(first_ms), s = Median(second_ms), x = Median(fixed_ms);
-  printf("DARTS step, %s, batch %d (median of %d rounds x %d steps):\n", FLAGS_network.c_str(), FLAGS_batch,
-         FLAGS_rounds, FLAGS_steps);
+  printf("DARTS step, %s, batch %d (median of %d rounds x %d steps):\n", FLAGS_network.c_str(),
+         FLAGS_batch, FLAGS_rounds, FLAGS_steps);
   printf("  fixed network (same geometry)  %9.1f ms   1.00\n", x);
   printf("  first-order search step        %9.1f ms   %5.2f x fixed\n", f, f / x);
-  printf("  second-order search step       %9.1f ms   %5.2f x fixed   %5.2f x first order\n", s, s / x, s / f);
+  printf("  second-order search step       %9.1f ms   %5.2f x fixed   %5.2f x first order\n", s,
+         s / x, s / f);
   return 0;
 }

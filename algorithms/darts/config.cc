@@ -26,9 +26,14 @@ absl::Status SearchFromJson(const Json& j, const std::string& path, SearchOption
   const Json* trainer = r.Member("trainer");
   const Json* darts = r.Member("darts");
   NAS_RETURN_IF_ERROR(r.Finish());
-  if (network) NAS_RETURN_IF_ERROR(NetworkFromJson(*network, JsonChildPath(path, "network"), &o->network));
-  if (trainer) NAS_RETURN_IF_ERROR(TrainerOptionsFromJson(*trainer, JsonChildPath(path, "trainer"), &o->trainer));
-  if (darts) NAS_RETURN_IF_ERROR(DartsTrainerOptionsFromJson(*darts, JsonChildPath(path, "darts"), &o->darts));
+  if (network)
+    NAS_RETURN_IF_ERROR(NetworkFromJson(*network, JsonChildPath(path, "network"), &o->network));
+  if (trainer)
+    NAS_RETURN_IF_ERROR(
+        TrainerOptionsFromJson(*trainer, JsonChildPath(path, "trainer"), &o->trainer));
+  if (darts)
+    NAS_RETURN_IF_ERROR(
+        DartsTrainerOptionsFromJson(*darts, JsonChildPath(path, "darts"), &o->darts));
   return absl::OkStatus();
 }
 
@@ -45,12 +50,17 @@ absl::Status RetrainFromJson(const Json& j, const std::string& path, RetrainOpti
       .Optional("drop_path_prob", &o->drop_path_prob)
       .Optional("cutout", &o->cutout);
   NAS_RETURN_IF_ERROR(r.Finish());
-  if (network) NAS_RETURN_IF_ERROR(NetworkFromJson(*network, JsonChildPath(path, "network"), &o->network));
-  if (trainer) NAS_RETURN_IF_ERROR(TrainerOptionsFromJson(*trainer, JsonChildPath(path, "trainer"), &o->trainer));
-  if (o->batch_size < 1 || !(o->lr > 0) || o->momentum < 0 || o->weight_decay < 0 || o->grad_clip < 0 ||
-      o->auxiliary_weight < 0 || o->cutout < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": batch_size >= 1, lr > 0, and momentum, weight_decay, grad_clip, auxiliary_weight, cutout >= 0"));
+  if (network)
+    NAS_RETURN_IF_ERROR(NetworkFromJson(*network, JsonChildPath(path, "network"), &o->network));
+  if (trainer)
+    NAS_RETURN_IF_ERROR(
+        TrainerOptionsFromJson(*trainer, JsonChildPath(path, "trainer"), &o->trainer));
+  if (o->batch_size < 1 || !(o->lr > 0) || o->momentum < 0 || o->weight_decay < 0 ||
+      o->grad_clip < 0 || o->auxiliary_weight < 0 || o->cutout < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": batch_size >= 1, lr > 0, and momentum, weight_decay, grad_clip, "
+                     "auxiliary_weight, cutout >= 0"));
   }
   if (!(o->drop_path_prob >= 0 && o->drop_path_prob < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".drop_path_prob must be in [0, 1)"));
@@ -76,9 +86,11 @@ absl::Status TrialFromJson(const Json& j, const std::string& path, TrialOptions*
   const Json* network = r.Member("network");
   r.Optional("steps", &o->steps).Optional("lr", &o->lr).Optional("weight_decay", &o->weight_decay);
   NAS_RETURN_IF_ERROR(r.Finish());
-  if (network) NAS_RETURN_IF_ERROR(NetworkFromJson(*network, JsonChildPath(path, "network"), &o->network));
+  if (network)
+    NAS_RETURN_IF_ERROR(NetworkFromJson(*network, JsonChildPath(path, "network"), &o->network));
   if (o->steps < 1 || !(o->lr > 0) || o->weight_decay < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": steps >= 1, lr > 0, weight_decay >= 0"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": steps >= 1, lr > 0, weight_decay >= 0"));
   }
   return absl::OkStatus();
 }
@@ -91,11 +103,12 @@ absl::Status EvolutionFromJson(const Json& j, const std::string& path, Evolution
       .Optional("max_duration", &o->max_duration)
       .Optional("parallel", &o->parallel);
   NAS_RETURN_IF_ERROR(r.Finish());
-  if (o->population < 2 || o->sample_size < 1 || o->sample_size > o->population || o->max_trials < 1 ||
-      o->max_duration < 0 || o->parallel < 1) {
+  if (o->population < 2 || o->sample_size < 1 || o->sample_size > o->population ||
+      o->max_trials < 1 || o->max_duration < 0 || o->parallel < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": population >= 2, 1 <= sample_size <= population, max_trials >= 1, parallel >= 1, "
-              "max_duration >= 0"));
+        path,
+        ": population >= 2, 1 <= sample_size <= population, max_trials >= 1, parallel >= 1, "
+        "max_duration >= 0"));
   }
   return absl::OkStatus();
 }
@@ -142,14 +155,18 @@ absl::StatusOr<DartsConfig> DartsConfigPreset(const std::string& name) {
     c.evolution.max_trials = 1000;
     return c;
   }
-  return absl::NotFoundError(absl::StrCat("unknown DARTS preset '", name, "'; known: fashion_mnist, paper"));
+  return absl::NotFoundError(
+      absl::StrCat("unknown DARTS preset '", name, "'; known: fashion_mnist, paper"));
 }
 
 absl::StatusOr<DartsConfig> DartsConfigFromJson(const Json& j, const std::string& source) {
-  if (!j.is_object()) return absl::InvalidArgumentError(absl::StrCat(source, ": expected a JSON object"));
+  if (!j.is_object())
+    return absl::InvalidArgumentError(absl::StrCat(source, ": expected a JSON object"));
   std::string preset = "fashion_mnist";
-  if (j.contains("preset")) NAS_RETURN_IF_ERROR(JsonGet(j["preset"], JsonChildPath(source, "preset"), &preset));
-  NAS_ASSIGN_OR_RETURN(DartsConfig c, Annotate(DartsConfigPreset(preset), JsonChildPath(source, "preset")));
+  if (j.contains("preset"))
+    NAS_RETURN_IF_ERROR(JsonGet(j["preset"], JsonChildPath(source, "preset"), &preset));
+  NAS_ASSIGN_OR_RETURN(DartsConfig c,
+                       Annotate(DartsConfigPreset(preset), JsonChildPath(source, "preset")));
   JsonObjectReader r(j, source);
   std::string unused;
   r.Optional("preset", &unused).Optional("seed", &c.seed);
@@ -160,10 +177,14 @@ absl::StatusOr<DartsConfig> DartsConfigFromJson(const Json& j, const std::string
   const Json* evolution = r.Member("evolution");
   NAS_RETURN_IF_ERROR(r.Finish());
   if (data) NAS_RETURN_IF_ERROR(DataOptionsFromJson(*data, JsonChildPath(source, "data"), &c.data));
-  if (search) NAS_RETURN_IF_ERROR(SearchFromJson(*search, JsonChildPath(source, "search"), &c.search));
-  if (retrain) NAS_RETURN_IF_ERROR(RetrainFromJson(*retrain, JsonChildPath(source, "retrain"), &c.retrain));
+  if (search)
+    NAS_RETURN_IF_ERROR(SearchFromJson(*search, JsonChildPath(source, "search"), &c.search));
+  if (retrain)
+    NAS_RETURN_IF_ERROR(RetrainFromJson(*retrain, JsonChildPath(source, "retrain"), &c.retrain));
   if (trial) NAS_RETURN_IF_ERROR(TrialFromJson(*trial, JsonChildPath(source, "trial"), &c.trial));
-  if (evolution) NAS_RETURN_IF_ERROR(EvolutionFromJson(*evolution, JsonChildPath(source, "evolution"), &c.evolution));
+  if (evolution)
+    NAS_RETURN_IF_ERROR(
+        EvolutionFromJson(*evolution, JsonChildPath(source, "evolution"), &c.evolution));
   return c;
 }
 

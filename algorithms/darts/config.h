@@ -79,7 +79,8 @@ struct EvolutionOptions {
   int64_t population = 16;
   int64_t sample_size = 4;
   int64_t max_trials = 48;
-  double max_duration = 0;  // seconds, 0 = no limit (use DARTS' search time for a same-budget comparison)
+  double max_duration =
+      0;  // seconds, 0 = no limit (use DARTS' search time for a same-budget comparison)
   int parallel = 2;
 };
 

@@ -40,12 +40,14 @@ at::Tensor OneHot(int64_t n, int64_t index) {
 
 }  // namespace
 
-DartsMutator::DartsMutator(std::shared_ptr<torch::nn::Module> model, uint64_t seed, double init_scale)
+DartsMutator::DartsMutator(std::shared_ptr<torch::nn::Module> model, uint64_t seed,
+                           double init_scale)
     : Mutator(std::move(model)) {
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(seed);
   for (const ChoiceSpec& spec : search_space().choices()) {
     if (spec.kind != MutableKind::kLayerChoice) continue;
-    at::Tensor alpha = at::randn({spec.size()}, gen, at::TensorOptions().dtype(at::kFloat)).mul_(init_scale);
+    at::Tensor alpha =
+        at::randn({spec.size()}, gen, at::TensorOptions().dtype(at::kFloat)).mul_(init_scale);
     alphas_[spec.key] = alpha.set_requires_grad(true);
     order_.push_back(spec.key);
   }
@@ -58,8 +60,11 @@ Decisions DartsMutator::sample_search() {
       const at::Tensor& alpha = alphas_.at(spec.key);
       decisions[spec.key] = at::softmax(detach_ ? alpha.detach() : alpha, 0);
     } else {
-      decisions[spec.key] = at::ones({spec.size()}, at::TensorOptions().dtype(at::kFloat).device(
-                                                        alphas_.empty() ? at::kCPU : alphas_.begin()->second.device()));
+      decisions[spec.key] =
+          at::ones({spec.size()},
+                   at::TensorOptions()
+                       .dtype(at::kFloat)
+                       .device(alphas_.empty() ? at::kCPU : alphas_.begin()->second.device()));
     }
   }
   return decisions;
@@ -90,7 +95,8 @@ Decisions DartsMutator::sample_final() {
     std::vector<int64_t> order(spec.size());
     std::iota(order.begin(), order.end(), 0);
     // Strongest first; ties (and sources without strength) by position.
-    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return strength[a] > strength[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int64_t a, int64_t b) { return strength[a] > strength[b]; });
     at::Tensor mask = at::zeros({spec.size()}, at::kBool);
     for (int64_t r = 0; r < std::min(keep, spec.size()); ++r) mask[order[r]] = true;
     decisions[spec.key] = mask;
@@ -99,8 +105,9 @@ Decisions DartsMutator::sample_final() {
       const ChoiceSpec* source = search_space().find(spec.candidates[i]);
       if (source == nullptr || source->kind != MutableKind::kLayerChoice) continue;
       const bool kept = mask[i].item<bool>();
-      at::Tensor edge = kept ? OneHot(source->size(), BestNonNone(*source, weights.at(source->key)).second)
-                             : OneHot(source->size(), -1);
+      at::Tensor edge =
+          kept ? OneHot(source->size(), BestNonNone(*source, weights.at(source->key)).second)
+               : OneHot(source->size(), -1);
       auto it = decisions.find(source->key);
       decisions[source->key] = it == decisions.end() ? edge : (it->second | edge);
     }
@@ -127,7 +134,8 @@ void DartsMutator::to(const at::Device& device) {
 }
 
 void DartsMutator::save(torch::serialize::OutputArchive& archive) const {
-  for (const auto& [key, alpha] : alphas_) archive.write("darts_alpha." + key, alpha.detach(), /*is_buffer=*/true);
+  for (const auto& [key, alpha] : alphas_)
+    archive.write("darts_alpha." + key, alpha.detach(), /*is_buffer=*/true);
 }
 
 void DartsMutator::load(torch::serialize::InputArchive& archive) {
@@ -136,8 +144,8 @@ void DartsMutator::load(torch::serialize::InputArchive& archive) {
     at::Tensor stored;
     TORCH_CHECK(archive.try_read("darts_alpha." + key, stored, /*is_buffer=*/true),
                 "checkpoint has no architecture weights for '", key, "'");
-    TORCH_CHECK(stored.sizes() == alpha.sizes(), "architecture weights for '", key, "' have shape ", stored.sizes(),
-                " in the checkpoint but ", alpha.sizes(), " in the model");
+    TORCH_CHECK(stored.sizes() == alpha.sizes(), "architecture weights for '", key, "' have shape ",
+                stored.sizes(), " in the checkpoint but ", alpha.sizes(), " in the model");
     alpha.copy_(stored);
   }
 }

@@ -45,7 +45,8 @@ namespace nas::darts {
 
 class DartsMutator : public Mutator {
  public:
-  DartsMutator(std::shared_ptr<torch::nn::Module> model, uint64_t seed = 0, double init_scale = 1e-3);
+  DartsMutator(std::shared_ptr<torch::nn::Module> model, uint64_t seed = 0,
+               double init_scale = 1e-3);
   template <typename M>
   DartsMutator(const torch::nn::ModuleHolder<M>& model, uint64_t seed = 0, double init_scale = 1e-3)
       : DartsMutator(std::static_pointer_cast<torch::nn::Module>(model.ptr()), seed, init_scale) {}

@@ -29,9 +29,10 @@ int64_t OpIndex(const std::string& op) {
 }
 
 TEST(DartsMutatorTest, Conformance) {
-  nas::testing::ExpectMutatorConformance([](std::shared_ptr<torch::nn::Module> model, uint64_t seed) {
-    return std::make_unique<DartsMutator>(std::move(model), seed);
-  });
+  nas::testing::ExpectMutatorConformance(
+      [](std::shared_ptr<torch::nn::Module> model, uint64_t seed) {
+        return std::make_unique<DartsMutator>(std::move(model), seed);
+      });
 }
 
 TEST(DartsMutatorTest, SearchMixesEveryOpWithSoftmaxWeightsThatCarryGradients) {

@@ -10,8 +10,9 @@
 namespace nas::darts {
 
 const std::vector<std::string>& DartsOpNames() {
-  static const std::vector<std::string> names = {"none",         "max_pool_3x3", "avg_pool_3x3", "skip_connect",
-                                                 "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"};
+  static const std::vector<std::string> names = {"none",         "max_pool_3x3", "avg_pool_3x3",
+                                                 "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
+                                                 "dil_conv_3x3", "dil_conv_5x5"};
   return names;
 }
 
@@ -39,13 +40,15 @@ torch::nn::Conv2d MakeConv(int64_t in, int64_t out, int64_t kernel, int64_t stri
 
 at::Tensor ZeroImpl::forward(at::Tensor x) {
   if (stride_ == 1) return x.mul(0.);
-  return x.index({at::indexing::Slice(), at::indexing::Slice(),
-                  at::indexing::Slice(at::indexing::None, at::indexing::None, stride_),
-                  at::indexing::Slice(at::indexing::None, at::indexing::None, stride_)})
+  return x
+      .index({at::indexing::Slice(), at::indexing::Slice(),
+              at::indexing::Slice(at::indexing::None, at::indexing::None, stride_),
+              at::indexing::Slice(at::indexing::None, at::indexing::None, stride_)})
       .mul(0.);
 }
 
-ReluConvBnImpl::ReluConvBnImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding, bool affine)
+ReluConvBnImpl::ReluConvBnImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride,
+                               int64_t padding, bool affine)
     : in_(in), out_(out), kernel_(kernel), stride_(stride), padding_(padding), affine_(affine) {
   reset();
 }
@@ -57,7 +60,8 @@ void ReluConvBnImpl::reset() {
 
 at::Tensor ReluConvBnImpl::forward(at::Tensor x) { return bn_(conv_(at::relu(x))); }
 
-FactorizedReduceImpl::FactorizedReduceImpl(int64_t in, int64_t out, bool affine) : in_(in), out_(out), affine_(affine) {
+FactorizedReduceImpl::FactorizedReduceImpl(int64_t in, int64_t out, bool affine)
+    : in_(in), out_(out), affine_(affine) {
   TORCH_CHECK(out % 2 == 0, "FactorizedReduce needs an even number of output channels, got ", out);
   reset();
 }
@@ -74,7 +78,8 @@ at::Tensor FactorizedReduceImpl::forward(at::Tensor x) {
   // so together the two stride-2 convs see every pixel. Odd sizes are padded
   // so both branches have the same output size.
   at::Tensor shifted = at::constant_pad_nd(x, {0, 1, 0, 1})
-                           .index({at::indexing::Slice(), at::indexing::Slice(), at::indexing::Slice(1, at::indexing::None),
+                           .index({at::indexing::Slice(), at::indexing::Slice(),
+                                   at::indexing::Slice(1, at::indexing::None),
                                    at::indexing::Slice(1, at::indexing::None)});
   return bn_(at::cat({conv1_(x), conv2_(shifted)}, 1));
 }
@@ -95,21 +100,29 @@ at::Tensor PoolBnImpl::forward(at::Tensor x) {
   return with_bn_ ? bn_(y) : y;
 }
 
-DilConvImpl::DilConvImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding, int64_t dilation,
-                         bool affine)
-    : in_(in), out_(out), kernel_(kernel), stride_(stride), padding_(padding), dilation_(dilation), affine_(affine) {
+DilConvImpl::DilConvImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding,
+                         int64_t dilation, bool affine)
+    : in_(in),
+      out_(out),
+      kernel_(kernel),
+      stride_(stride),
+      padding_(padding),
+      dilation_(dilation),
+      affine_(affine) {
   reset();
 }
 
 void DilConvImpl::reset() {
-  depthwise_ = register_module("depthwise", MakeConv(in_, in_, kernel_, stride_, padding_, dilation_, in_));
+  depthwise_ =
+      register_module("depthwise", MakeConv(in_, in_, kernel_, stride_, padding_, dilation_, in_));
   pointwise_ = register_module("pointwise", MakeConv(in_, out_, 1, 1, 0));
   bn_ = register_module("bn", MakeBn(out_, affine_));
 }
 
 at::Tensor DilConvImpl::forward(at::Tensor x) { return bn_(pointwise_(depthwise_(at::relu(x)))); }
 
-SepConvImpl::SepConvImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding, bool affine)
+SepConvImpl::SepConvImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding,
+                         bool affine)
     : in_(in), out_(out), kernel_(kernel), stride_(stride), padding_(padding), affine_(affine) {
   reset();
 }
@@ -135,7 +148,8 @@ torch::nn::AnyModule MakeOp(const std::string& name, const OpOptions& o) {
   if (name == "sep_conv_5x5") return torch::nn::AnyModule(SepConv(c, c, 5, s, 2, o.affine));
   if (name == "dil_conv_3x3") return torch::nn::AnyModule(DilConv(c, c, 3, s, 2, 2, o.affine));
   if (name == "dil_conv_5x5") return torch::nn::AnyModule(DilConv(c, c, 5, s, 4, 2, o.affine));
-  TORCH_CHECK(false, "unknown DARTS operation '", name, "'; known: ", absl::StrJoin(DartsOpNames(), ", "));
+  TORCH_CHECK(false, "unknown DARTS operation '", name,
+              "'; known: ", absl::StrJoin(DartsOpNames(), ", "));
 }
 
 at::Tensor DropPath(const at::Tensor& x, double drop_prob) {

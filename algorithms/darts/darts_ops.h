@@ -25,8 +25,8 @@
 
 #include <torch/nn/cloneable.h>
 #include <torch/nn/module.h>
-#include <torch/nn/modules/container/any.h>
 #include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/any.h>
 #include <torch/nn/modules/container/sequential.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/pimpl.h>
@@ -56,7 +56,8 @@ TORCH_MODULE(Zero);
 // ReLU - conv(kernel, stride, padding) - BN: the cells' preprocessing.
 class ReluConvBnImpl : public torch::nn::Cloneable<ReluConvBnImpl> {
  public:
-  ReluConvBnImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding, bool affine);
+  ReluConvBnImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding,
+                 bool affine);
   void reset() override;
   at::Tensor forward(at::Tensor x);
 
@@ -103,8 +104,8 @@ TORCH_MODULE(PoolBn);
 // ReLU - depthwise (kernel, stride, dilation) - pointwise - BN.
 class DilConvImpl : public torch::nn::Cloneable<DilConvImpl> {
  public:
-  DilConvImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding, int64_t dilation,
-              bool affine);
+  DilConvImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding,
+              int64_t dilation, bool affine);
   void reset() override;
   at::Tensor forward(at::Tensor x);
 
@@ -119,7 +120,8 @@ TORCH_MODULE(DilConv);
 // Two DilConvs with dilation 1; only the first carries the stride.
 class SepConvImpl : public torch::nn::Cloneable<SepConvImpl> {
  public:
-  SepConvImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding, bool affine);
+  SepConvImpl(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding,
+              bool affine);
   void reset() override;
   at::Tensor forward(at::Tensor x);
 

@@ -20,14 +20,15 @@ namespace nas::darts {
 // Options
 
 bool DartsNetworkOptions::operator==(const DartsNetworkOptions& o) const {
-  return preset == o.preset && in_channels == o.in_channels && image_size == o.image_size && classes == o.classes &&
-         channels == o.channels && layers == o.layers && nodes == o.nodes && stem_multiplier == o.stem_multiplier &&
-         affine == o.affine && pool_bn == o.pool_bn && auxiliary == o.auxiliary;
+  return preset == o.preset && in_channels == o.in_channels && image_size == o.image_size &&
+         classes == o.classes && channels == o.channels && layers == o.layers && nodes == o.nodes &&
+         stem_multiplier == o.stem_multiplier && affine == o.affine && pool_bn == o.pool_bn &&
+         auxiliary == o.auxiliary;
 }
 
 const std::vector<std::string>& DartsPresetNames() {
-  static const std::vector<std::string> names = {"search_cifar10", "eval_cifar10", "search_fashion_mnist",
-                                                 "eval_fashion_mnist"};
+  static const std::vector<std::string> names = {"search_cifar10", "eval_cifar10",
+                                                 "search_fashion_mnist", "eval_fashion_mnist"};
   return names;
 }
 
@@ -60,7 +61,8 @@ absl::StatusOr<DartsNetworkOptions> DartsPreset(const std::string& name) {
 absl::Status ValidateDartsNetworkOptions(const DartsNetworkOptions& o, const std::string& path) {
   auto positive = [&](const char* name, int64_t value) -> absl::Status {
     if (value > 0) return absl::OkStatus();
-    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, name), " must be > 0, got ", value));
+    return absl::InvalidArgumentError(
+        absl::StrCat(JsonChildPath(path, name), " must be > 0, got ", value));
   };
   NAS_RETURN_IF_ERROR(positive("in_channels", o.in_channels));
   NAS_RETURN_IF_ERROR(positive("image_size", o.image_size));
@@ -70,12 +72,13 @@ absl::Status ValidateDartsNetworkOptions(const DartsNetworkOptions& o, const std
   NAS_RETURN_IF_ERROR(positive("nodes", o.nodes));
   NAS_RETURN_IF_ERROR(positive("stem_multiplier", o.stem_multiplier));
   if (o.channels % 2 != 0) {
-    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "channels"),
-                                                   " must be even (factorized reduce halves it), got ", o.channels));
+    return absl::InvalidArgumentError(
+        absl::StrCat(JsonChildPath(path, "channels"),
+                     " must be even (factorized reduce halves it), got ", o.channels));
   }
   if (o.image_size < 8) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(JsonChildPath(path, "image_size"), " must be >= 8 (two reductions), got ", o.image_size));
+    return absl::InvalidArgumentError(absl::StrCat(
+        JsonChildPath(path, "image_size"), " must be >= 8 (two reductions), got ", o.image_size));
   }
   if (o.auxiliary && o.layers < 3) {
     return absl::InvalidArgumentError(
@@ -84,7 +87,8 @@ absl::Status ValidateDartsNetworkOptions(const DartsNetworkOptions& o, const std
   return absl::OkStatus();
 }
 
-absl::StatusOr<DartsNetworkOptions> DartsNetworkOptionsFromJson(const Json& j, const std::string& path) {
+absl::StatusOr<DartsNetworkOptions> DartsNetworkOptionsFromJson(const Json& j,
+                                                                const std::string& path) {
   JsonObjectReader r(j.is_null() ? Json::object() : j, path);
   std::string preset = "search_cifar10";
   if (const Json* member = r.Member("preset")) {
@@ -92,7 +96,8 @@ absl::StatusOr<DartsNetworkOptions> DartsNetworkOptionsFromJson(const Json& j, c
   }
   absl::StatusOr<DartsNetworkOptions> base = DartsPreset(preset);
   if (!base.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "preset"), ": ", base.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(JsonChildPath(path, "preset"), ": ", base.status().message()));
   }
   DartsNetworkOptions o = *std::move(base);
   r.Optional("in_channels", &o.in_channels)
@@ -111,16 +116,11 @@ absl::StatusOr<DartsNetworkOptions> DartsNetworkOptionsFromJson(const Json& j, c
 }
 
 Json DartsNetworkOptionsToJson(const DartsNetworkOptions& o) {
-  return Json{{"preset", o.preset},
-              {"in_channels", o.in_channels},
-              {"image_size", o.image_size},
-              {"classes", o.classes},
-              {"channels", o.channels},
-              {"layers", o.layers},
-              {"nodes", o.nodes},
-              {"stem_multiplier", o.stem_multiplier},
-              {"affine", o.affine},
-              {"pool_bn", o.pool_bn},
+  return Json{{"preset", o.preset},         {"in_channels", o.in_channels},
+              {"image_size", o.image_size}, {"classes", o.classes},
+              {"channels", o.channels},     {"layers", o.layers},
+              {"nodes", o.nodes},           {"stem_multiplier", o.stem_multiplier},
+              {"affine", o.affine},         {"pool_bn", o.pool_bn},
               {"auxiliary", o.auxiliary}};
 }
 
@@ -151,8 +151,9 @@ std::string FixedOp(const LayerChoiceImpl& edge) {
 
 }  // namespace
 
-DartsCellImpl::DartsCellImpl(int64_t nodes, int64_t prev_prev_channels, int64_t prev_channels, int64_t channels,
-                             bool reduction, bool reduction_prev, bool affine, bool pool_bn)
+DartsCellImpl::DartsCellImpl(int64_t nodes, int64_t prev_prev_channels, int64_t prev_channels,
+                             int64_t channels, bool reduction, bool reduction_prev, bool affine,
+                             bool pool_bn)
     : nodes_(nodes),
       prev_prev_channels_(prev_prev_channels),
       prev_channels_(prev_channels),
@@ -169,11 +170,11 @@ void DartsCellImpl::reset() {
     preprocess0_ = torch::nn::AnyModule(
         register_module("preprocess0", FactorizedReduce(prev_prev_channels_, channels_, affine_)));
   } else {
-    preprocess0_ = torch::nn::AnyModule(
-        register_module("preprocess0", ReluConvBn(prev_prev_channels_, channels_, 1, 1, 0, affine_)));
+    preprocess0_ = torch::nn::AnyModule(register_module(
+        "preprocess0", ReluConvBn(prev_prev_channels_, channels_, 1, 1, 0, affine_)));
   }
-  preprocess1_ =
-      torch::nn::AnyModule(register_module("preprocess1", ReluConvBn(prev_channels_, channels_, 1, 1, 0, affine_)));
+  preprocess1_ = torch::nn::AnyModule(
+      register_module("preprocess1", ReluConvBn(prev_channels_, channels_, 1, 1, 0, affine_)));
   const std::string type = reduction_ ? kReduce : kNormal;
   edges_.assign(nodes_, {});
   switches_.clear();
@@ -187,12 +188,14 @@ void DartsCellImpl::reset() {
         ops.emplace_back(name, MakeOp(name, OpOptions(channels_, stride, affine_, pool_bn_)));
       }
       keys.push_back(EdgeKey(type, node, j));
-      edges_[i].push_back(register_module(absl::StrCat("n", node, "_p", j),
-                                          LayerChoice(std::move(ops), LayerChoiceOptions().key(keys.back()))));
+      edges_[i].push_back(
+          register_module(absl::StrCat("n", node, "_p", j),
+                          LayerChoice(std::move(ops), LayerChoiceOptions().key(keys.back()))));
     }
     switches_.push_back(register_module(
         absl::StrCat("n", node, "_switch"),
-        InputChoice(InputChoiceOptions().choose_from(keys).n_chosen(2).key(SwitchKey(type, node)))));
+        InputChoice(
+            InputChoiceOptions().choose_from(keys).n_chosen(2).key(SwitchKey(type, node)))));
   }
 }
 
@@ -233,9 +236,11 @@ void AuxiliaryHeadImpl::reset() {
       "features",
       torch::nn::Sequential(
           torch::nn::ReLU(torch::nn::ReLUOptions(false)),
-          torch::nn::AvgPool2d(torch::nn::AvgPool2dOptions(kernel).stride(stride).count_include_pad(false)),
-          torch::nn::Conv2d(torch::nn::Conv2dOptions(channels_, 128, 1).bias(false)), torch::nn::BatchNorm2d(128),
-          torch::nn::ReLU(), torch::nn::Conv2d(torch::nn::Conv2dOptions(128, 768, 2).bias(false)),
+          torch::nn::AvgPool2d(
+              torch::nn::AvgPool2dOptions(kernel).stride(stride).count_include_pad(false)),
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(channels_, 128, 1).bias(false)),
+          torch::nn::BatchNorm2d(128), torch::nn::ReLU(),
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(128, 768, 2).bias(false)),
           torch::nn::BatchNorm2d(768), torch::nn::ReLU()));
   classifier_ = register_module("classifier", torch::nn::Linear(768, classes_));
 }
@@ -248,14 +253,17 @@ at::Tensor AuxiliaryHeadImpl::forward(at::Tensor x) {
 // ---------------------------------------------------------------------------
 // Network
 
-DartsNetworkImpl::DartsNetworkImpl(DartsNetworkOptions options) : options_(std::move(options)) { reset(); }
+DartsNetworkImpl::DartsNetworkImpl(DartsNetworkOptions options) : options_(std::move(options)) {
+  reset();
+}
 
 void DartsNetworkImpl::reset() {
   const DartsNetworkOptions& o = options_;
   int64_t current = o.stem_multiplier * o.channels;
   stem_ = register_module(
       "stem", torch::nn::Sequential(
-                  torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in_channels, current, 3).padding(1).bias(false)),
+                  torch::nn::Conv2d(
+                      torch::nn::Conv2dOptions(o.in_channels, current, 3).padding(1).bias(false)),
                   torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(current).affine(o.affine))));
   int64_t prev_prev = current, prev = current;
   current = o.channels;
@@ -270,7 +278,8 @@ void DartsNetworkImpl::reset() {
       current *= 2;
       size = (size + 1) / 2;
     }
-    DartsCell cell(o.nodes, prev_prev, prev, current, reduction, reduction_prev, o.affine, o.pool_bn);
+    DartsCell cell(o.nodes, prev_prev, prev, current, reduction, reduction_prev, o.affine,
+                   o.pool_bn);
     cells_->push_back(cell);
     cell_list_.push_back(cell);
     reduction_prev = reduction;
@@ -282,7 +291,8 @@ void DartsNetworkImpl::reset() {
       aux_size = size;
     }
   }
-  if (o.auxiliary) auxiliary_ = register_module("auxiliary", AuxiliaryHead(aux_channels, aux_size, o.classes));
+  if (o.auxiliary)
+    auxiliary_ = register_module("auxiliary", AuxiliaryHead(aux_channels, aux_size, o.classes));
   classifier_ = register_module("classifier", torch::nn::Linear(prev, o.classes));
 }
 
@@ -295,7 +305,8 @@ std::pair<at::Tensor, at::Tensor> DartsNetworkImpl::forward_with_aux(const at::T
     at::Tensor next = cell_list_[i]->forward(s0, s1, drop);
     s0 = std::move(s1);
     s1 = std::move(next);
-    if (static_cast<int64_t>(i) == aux_after_ && !auxiliary_.is_empty() && is_training()) aux = auxiliary_(s1);
+    if (static_cast<int64_t>(i) == aux_after_ && !auxiliary_.is_empty() && is_training())
+      aux = auxiliary_(s1);
   }
   at::Tensor pooled = at::adaptive_avg_pool2d(s1, {1, 1}).flatten(1);
   return {classifier_(pooled), aux};
@@ -323,7 +334,8 @@ absl::StatusOr<DartsNetwork> MakeDartsNetwork(const DartsNetworkOptions& options
 namespace {
 
 absl::StatusOr<BuiltSpace> MakeDartsSpace(const Json& json) {
-  NAS_ASSIGN_OR_RETURN(DartsNetworkOptions options, DartsNetworkOptionsFromJson(json, "darts_cell options"));
+  NAS_ASSIGN_OR_RETURN(DartsNetworkOptions options,
+                       DartsNetworkOptionsFromJson(json, "darts_cell options"));
   NAS_ASSIGN_OR_RETURN(DartsNetwork net, MakeDartsNetwork(options));
   return DartsBuiltSpace(net);
 }

@@ -96,9 +96,11 @@ const std::vector<std::string>& DartsPresetNames();
 
 // Strict: `preset` first, then overrides; errors name the member. `path`
 // prefixes messages.
-absl::StatusOr<DartsNetworkOptions> DartsNetworkOptionsFromJson(const Json& j, const std::string& path = "$");
+absl::StatusOr<DartsNetworkOptions> DartsNetworkOptionsFromJson(const Json& j,
+                                                                const std::string& path = "$");
 Json DartsNetworkOptionsToJson(const DartsNetworkOptions& options);
-absl::Status ValidateDartsNetworkOptions(const DartsNetworkOptions& options, const std::string& path = "$");
+absl::Status ValidateDartsNetworkOptions(const DartsNetworkOptions& options,
+                                         const std::string& path = "$");
 
 // The keys of a cell type ("normal" / "reduce").
 std::string EdgeKey(const std::string& cell_type, int64_t node, int64_t input);

@@ -8,10 +8,10 @@
 
 #include "nas/core/architecture.h"
 #include "nas/core/fixed_architecture.h"
-#include "nas/core/space_registry.h"
 #include "nas/core/mutable.h"
 #include "nas/core/mutable_tree.h"
 #include "nas/core/search_space.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::darts {
 namespace {
@@ -50,7 +50,8 @@ Architecture ChainArchitecture(const SearchSpace& space, const std::string& op =
 
 TEST(DartsSpaceTest, SearchSpaceHasFourteenSharedEdgesPerCellType) {
   torch::manual_seed(0);
-  BuiltSpace built = *SpaceRegistry().Lookup(kDartsSpaceName).value()(Json{{"preset", "search_fashion_mnist"}});
+  BuiltSpace built =
+      *SpaceRegistry().Lookup(kDartsSpaceName).value()(Json{{"preset", "search_fashion_mnist"}});
   SearchSpace space = *SearchSpaceOf(*built.model);
   int64_t edges = 0, switches = 0;
   for (const ChoiceSpec& spec : space.choices()) {
@@ -65,9 +66,11 @@ TEST(DartsSpaceTest, SearchSpaceHasFourteenSharedEdgesPerCellType) {
   EXPECT_EQ(edges, 2 * 14);  // shared by all cells of a type
   EXPECT_EQ(switches, 2 * 4);
   EXPECT_EQ(space.find("normal_n5_switch")->candidates,
-            (std::vector<std::string>{"normal_n5_p0", "normal_n5_p1", "normal_n5_p2", "normal_n5_p3", "normal_n5_p4"}));
-  EXPECT_EQ(DartsOpNames(), (std::vector<std::string>{"none", "max_pool_3x3", "avg_pool_3x3", "skip_connect",
-                                                      "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"}));
+            (std::vector<std::string>{"normal_n5_p0", "normal_n5_p1", "normal_n5_p2",
+                                      "normal_n5_p3", "normal_n5_p4"}));
+  EXPECT_EQ(DartsOpNames(), (std::vector<std::string>{
+                                "none", "max_pool_3x3", "avg_pool_3x3", "skip_connect",
+                                "sep_conv_3x3", "sep_conv_5x5", "dil_conv_3x3", "dil_conv_5x5"}));
 }
 
 TEST(DartsSpaceTest, ReductionCellsHalveTheResolutionAndDoubleChannels) {
@@ -98,7 +101,8 @@ TEST(DartsSpaceTest, EvaluationNetworkHasAnAuxiliaryHeadOnlyWhileTraining) {
   DartsNetwork cifar(c);
   apply_fixed_architecture(cifar, ChainArchitecture(*SearchSpaceOf(*cifar)));
   cifar->train();
-  EXPECT_EQ(cifar->forward_with_aux(torch::randn({2, 3, 32, 32})).second.sizes(), (std::vector<int64_t>{2, 10}));
+  EXPECT_EQ(cifar->forward_with_aux(torch::randn({2, 3, 32, 32})).second.sizes(),
+            (std::vector<int64_t>{2, 10}));
 }
 
 TEST(DartsSpaceTest, FixedEdgesNotKeptHoldNoParameters) {
@@ -154,10 +158,13 @@ TEST(DartsSpaceTest, OptionsRoundTripAndBadOptionsNameTheMember) {
               HasSubstr("unknown DARTS network preset 'imagenet'; known: search_cifar10"));
   EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"channels", 7}}).status().message(),
               HasSubstr("$.channels must be even"));
-  EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"layers", 0}}).status().message(), HasSubstr("$.layers must be > 0"));
-  EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"cells", 8}}).status().message(), HasSubstr("cells"));
-  EXPECT_THAT(SpaceRegistry().Lookup(kDartsSpaceName).value()(Json{{"nodes", "four"}}).status().message(),
-              HasSubstr("darts_cell options.nodes"));
+  EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"layers", 0}}).status().message(),
+              HasSubstr("$.layers must be > 0"));
+  EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"cells", 8}}).status().message(),
+              HasSubstr("cells"));
+  EXPECT_THAT(
+      SpaceRegistry().Lookup(kDartsSpaceName).value()(Json{{"nodes", "four"}}).status().message(),
+      HasSubstr("darts_cell options.nodes"));
 }
 
 }  // namespace

@@ -17,7 +17,8 @@
 
 namespace nas::darts {
 
-absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path, DartsTrainerOptions* out) {
+absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path,
+                                         DartsTrainerOptions* out) {
   JsonObjectReader r(j, path);
   std::vector<double> betas(out->alpha_betas.begin(), out->alpha_betas.end());
   r.Optional("w_lr", &out->w_lr)
@@ -36,7 +37,8 @@ absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path,
       .Optional("seed", &out->seed);
   NAS_RETURN_IF_ERROR(r.Finish());
   if (betas.size() != 2 || !(betas[0] >= 0 && betas[0] < 1) || !(betas[1] >= 0 && betas[1] < 1)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ".alpha_betas must be two numbers in [0, 1)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".alpha_betas must be two numbers in [0, 1)"));
   }
   out->alpha_betas = {betas[0], betas[1]};
   if (!(out->w_lr > 0) || !(out->alpha_lr > 0)) {
@@ -45,13 +47,15 @@ absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path,
   if (!(out->w_lr_min >= 0 && out->w_lr_min <= out->w_lr)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".w_lr_min must be in [0, w_lr]"));
   }
-  if (out->w_momentum < 0 || out->w_weight_decay < 0 || out->w_grad_clip < 0 || out->alpha_weight_decay < 0 ||
-      out->alpha_init_scale < 0 || out->discrete_bn_batches < 0) {
+  if (out->w_momentum < 0 || out->w_weight_decay < 0 || out->w_grad_clip < 0 ||
+      out->alpha_weight_decay < 0 || out->alpha_init_scale < 0 || out->discrete_bn_batches < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": w_momentum, w_weight_decay, w_grad_clip, alpha_weight_decay, alpha_init_scale and "
-              "discrete_bn_batches must be >= 0"));
+        path,
+        ": w_momentum, w_weight_decay, w_grad_clip, alpha_weight_decay, alpha_init_scale and "
+        "discrete_bn_batches must be >= 0"));
   }
-  if (!(out->hessian_eps > 0)) return absl::InvalidArgumentError(absl::StrCat(path, ".hessian_eps must be > 0"));
+  if (!(out->hessian_eps > 0))
+    return absl::InvalidArgumentError(absl::StrCat(path, ".hessian_eps must be > 0"));
   if (!(out->collapse_threshold > 0 && out->collapse_threshold <= 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".collapse_threshold must be in (0, 1]"));
   }
@@ -75,26 +79,29 @@ Json DartsTrainerOptionsToJson(const DartsTrainerOptions& o) {
           {"seed", o.seed}};
 }
 
-DartsTrainer::DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions options, DartsNetwork network,
-                           BatchSource* train, BatchSource* arch, BatchSource* valid, Distributed* distributed)
+DartsTrainer::DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions options,
+                           DartsNetwork network, BatchSource* train, BatchSource* arch,
+                           BatchSource* valid, Distributed* distributed)
     : Trainer(trainer_options, network.ptr(), train, distributed),
       options_(std::move(options)),
       network_(std::move(network)),
       arch_(arch),
       valid_(valid) {
-  TORCH_CHECK(arch_ != nullptr && arch_->batches_per_epoch() > 0, "DartsTrainer needs architecture batches");
+  TORCH_CHECK(arch_ != nullptr && arch_->batches_per_epoch() > 0,
+              "DartsTrainer needs architecture batches");
   mutator_ = std::make_unique<DartsMutator>(network_, options_.seed, options_.alpha_init_scale);
   mutator_->to(at::Device(trainer_options.device));
   set_mutator(mutator_.get());
   weights_ = network_->parameters();
-  sgd_ = std::make_unique<torch::optim::SGD>(
-      weights_,
-      torch::optim::SGDOptions(options_.w_lr).momentum(options_.w_momentum).weight_decay(options_.w_weight_decay));
-  adam_ = std::make_unique<torch::optim::Adam>(mutator_->parameters(),
-                                               torch::optim::AdamOptions(options_.alpha_lr)
-                                                   .betas({options_.alpha_betas[0], options_.alpha_betas[1]})
-                                                   .weight_decay(options_.alpha_weight_decay));
-  add_optimizer("weights", sgd_.get(), CosineLr(options_.w_lr, options_.w_lr_min, trainer_options.epochs));
+  sgd_ = std::make_unique<torch::optim::SGD>(weights_, torch::optim::SGDOptions(options_.w_lr)
+                                                           .momentum(options_.w_momentum)
+                                                           .weight_decay(options_.w_weight_decay));
+  adam_ = std::make_unique<torch::optim::Adam>(
+      mutator_->parameters(), torch::optim::AdamOptions(options_.alpha_lr)
+                                  .betas({options_.alpha_betas[0], options_.alpha_betas[1]})
+                                  .weight_decay(options_.alpha_weight_decay));
+  add_optimizer("weights", sgd_.get(),
+                CosineLr(options_.w_lr, options_.w_lr_min, trainer_options.epochs));
   add_optimizer("alphas", adam_.get(), nullptr);
 }
 
@@ -103,7 +110,8 @@ Batch DartsTrainer::arch_batch(int64_t epoch, int64_t index) {
   const int64_t wanted = index % arch_->batches_per_epoch();
   if (epoch != arch_epoch_ || wanted != arch_next_) arch_->start_epoch(epoch, wanted);
   std::optional<Batch> batch = arch_->next();
-  TORCH_CHECK(batch.has_value(), "architecture data ran out at batch ", wanted, " of epoch ", epoch);
+  TORCH_CHECK(batch.has_value(), "architecture data ran out at batch ", wanted, " of epoch ",
+              epoch);
   arch_epoch_ = epoch;
   arch_next_ = wanted + 1;
   batch->data = batch->data.to(device());
@@ -130,8 +138,9 @@ VirtualStep DartsTrainer::virtual_step() {
   for (const at::Tensor& w : weights_) {
     auto it = state.find(c10::guts::to_string(w.unsafeGetTensorImpl()));
     step.momentum_buffers.push_back(
-        it == state.end() ? at::Tensor()
-                          : static_cast<const torch::optim::SGDParamState&>(*it->second).momentum_buffer());
+        it == state.end()
+            ? at::Tensor()
+            : static_cast<const torch::optim::SGDParamState&>(*it->second).momentum_buffer());
   }
   return step;
 }
@@ -140,7 +149,8 @@ std::vector<at::Tensor> DartsTrainer::architecture_gradient(const Batch& train, 
   BatchLoss batch_loss = [this](const Batch& b) { return loss(b); };
   mutator_->set_detach_weights(false);
   if (!options_.unrolled) return FirstOrderArchitectureGradient(*mutator_, batch_loss, arch);
-  return SecondOrderArchitectureGradient(*mutator_, weights_, batch_loss, train, arch, virtual_step(), distributed());
+  return SecondOrderArchitectureGradient(*mutator_, weights_, batch_loss, train, arch,
+                                         virtual_step(), distributed());
 }
 
 Metrics DartsTrainer::train_step(const Batch& batch) {
@@ -220,26 +230,29 @@ void DartsTrainer::log_genotype(int64_t epoch, const Genotype& g) {
   const double normal_share = g.normal.parameter_free_share();
   if (is_main()) {
     LOG(INFO) << "epoch " << epoch << " genotype: " << g.ToString();
-    LOG(INFO) << "epoch " << epoch << " parameter-free share: " << g.parameter_free_share() << " (normal cell "
-              << normal_share << ")";
+    LOG(INFO) << "epoch " << epoch << " parameter-free share: " << g.parameter_free_share()
+              << " (normal cell " << normal_share << ")";
     if (normal_share >= options_.collapse_threshold) {
-      LOG(WARNING) << "epoch " << epoch << ": " << static_cast<int>(normal_share * 100 + 0.5)
-                   << "% of the normal cell's operations are parameter-free (skip/pooling), at or above "
-                      "collapse_threshold "
-                   << options_.collapse_threshold
-                   << ": the known DARTS collapse. Consider fewer search epochs or the architecture of an earlier "
-                      "epoch (genotypes.jsonl).";
+      LOG(WARNING)
+          << "epoch " << epoch << ": " << static_cast<int>(normal_share * 100 + 0.5)
+          << "% of the normal cell's operations are parameter-free (skip/pooling), at or above "
+             "collapse_threshold "
+          << options_.collapse_threshold
+          << ": the known DARTS collapse. Consider fewer search epochs or the architecture of an "
+             "earlier "
+             "epoch (genotypes.jsonl).";
     }
   }
   if (!is_main() || options().output_dir.empty()) return;
   absl::StatusOr<std::unique_ptr<JsonLinesWriter>> writer =
       JsonLinesWriter::Open(options().output_dir + "/genotypes.jsonl");
   TORCH_CHECK(writer.ok(), writer.status().message());
-  absl::Status status = (*writer)->append(Json{{"epoch", epoch},
-                                               {"genotype", g.ToString()},
-                                               {"param_free_share", g.parameter_free_share()},
-                                               {"param_free_share_normal", normal_share},
-                                               {"architecture", mutator_->export_architecture().to_json()}});
+  absl::Status status =
+      (*writer)->append(Json{{"epoch", epoch},
+                             {"genotype", g.ToString()},
+                             {"param_free_share", g.parameter_free_share()},
+                             {"param_free_share_normal", normal_share},
+                             {"architecture", mutator_->export_architecture().to_json()}});
   TORCH_CHECK(status.ok(), status.message());
 }
 

@@ -74,14 +74,16 @@ struct DartsTrainerOptions {
   uint64_t seed = 0;
 };
 
-absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path, DartsTrainerOptions* out);
+absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path,
+                                         DartsTrainerOptions* out);
 Json DartsTrainerOptionsToJson(const DartsTrainerOptions& options);
 
 class DartsTrainer : public Trainer {
  public:
   // `valid` (may be null) scores validate(); `arch` must have batches.
-  DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions options, DartsNetwork network, BatchSource* train,
-               BatchSource* arch, BatchSource* valid, Distributed* distributed = nullptr);
+  DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions options, DartsNetwork network,
+               BatchSource* train, BatchSource* arch, BatchSource* valid,
+               Distributed* distributed = nullptr);
 
   DartsMutator& mutator() { return *mutator_; }
   const DartsNetwork& network() const { return network_; }

@@ -44,7 +44,8 @@ TinyProblem MakeTinyProblem() {
   p.net = DartsNetwork(o);
   p.net->to(torch::kDouble);
   p.mutator = std::make_unique<DartsMutator>(p.net, /*seed=*/1, /*init_scale=*/0.5);
-  for (const at::Tensor& alpha : p.mutator->parameters()) alpha.set_data(alpha.detach().to(torch::kDouble));
+  for (const at::Tensor& alpha : p.mutator->parameters())
+    alpha.set_data(alpha.detach().to(torch::kDouble));
   p.train.data = torch::randn({6, 1, 8, 8}, torch::kDouble);
   p.train.target = torch::tensor({0, 1, 2, 0, 1, 2});
   p.valid.data = torch::randn({6, 1, 8, 8}, torch::kDouble);
@@ -60,7 +61,8 @@ TinyProblem MakeTinyProblem() {
   // by a factor of 3 against double backward); 1e-4 stays in the smooth
   // region, where the difference quotient is exact to ~1e-9.
   p.step.hessian_eps = 1e-4;
-  for (const at::Tensor& w : p.weights) p.step.momentum_buffers.push_back(0.1 * torch::randn_like(w));
+  for (const at::Tensor& w : p.weights)
+    p.step.momentum_buffers.push_back(0.1 * torch::randn_like(w));
   return p;
 }
 
@@ -74,13 +76,14 @@ double UnrolledValidationLoss(TinyProblem& p) {
   for (const at::Tensor& w : p.weights) original.push_back(w.detach().clone());
   p.mutator->set_detach_weights(true);
   p.mutator->reset();
-  std::vector<at::Tensor> g = torch::autograd::grad({Loss(p.net, p.train)}, p.weights, {}, false, false, true);
+  std::vector<at::Tensor> g =
+      torch::autograd::grad({Loss(p.net, p.train)}, p.weights, {}, false, false, true);
   {
     torch::NoGradGuard no_grad;
     for (size_t i = 0; i < p.weights.size(); ++i) {
       at::Tensor gi = g[i].defined() ? g[i] : torch::zeros_like(p.weights[i]);
-      p.weights[i].sub_(p.step.lr *
-                        (p.step.momentum * p.step.momentum_buffers[i] + gi + p.step.weight_decay * original[i]));
+      p.weights[i].sub_(p.step.lr * (p.step.momentum * p.step.momentum_buffers[i] + gi +
+                                     p.step.weight_decay * original[i]));
     }
   }
   p.mutator->reset();
@@ -119,9 +122,10 @@ TEST(ArchitectureGradientTest, SecondOrderMatchesFiniteDifferencesAndFirstOrderD
   std::vector<at::Tensor> before;
   for (const at::Tensor& w : p.weights) before.push_back(w.detach().clone());
 
-  std::vector<double> second =
-      Flatten(SecondOrderArchitectureGradient(*p.mutator, p.weights, loss, p.train, p.valid, p.step));
-  for (size_t i = 0; i < p.weights.size(); ++i) EXPECT_TRUE(torch::equal(p.weights[i], before[i])) << i;
+  std::vector<double> second = Flatten(
+      SecondOrderArchitectureGradient(*p.mutator, p.weights, loss, p.train, p.valid, p.step));
+  for (size_t i = 0; i < p.weights.size(); ++i)
+    EXPECT_TRUE(torch::equal(p.weights[i], before[i])) << i;
   std::vector<double> first = Flatten(FirstOrderArchitectureGradient(*p.mutator, loss, p.valid));
 
   // Central differences of L_val(w'(alpha), alpha) in every alpha coordinate.
@@ -148,8 +152,8 @@ TEST(ArchitectureGradientTest, SecondOrderMatchesFiniteDifferencesAndFirstOrderD
   const double first_error = RelativeError(first, numeric);
   RecordProperty("second_order_relative_error", std::to_string(second_error));
   RecordProperty("first_order_relative_error", std::to_string(first_error));
-  std::printf("relative error vs finite differences: second order %.2e, first order %.2e\n", second_error,
-              first_error);
+  std::printf("relative error vs finite differences: second order %.2e, first order %.2e\n",
+              second_error, first_error);
   EXPECT_LT(second_error, 1e-5);
   EXPECT_GT(first_error, 0.1);
 }
@@ -158,8 +162,8 @@ TEST(ArchitectureGradientTest, ZeroLearningRateIsFirstOrder) {
   TinyProblem p = MakeTinyProblem();
   BatchLoss loss = [&](const Batch& b) { return Loss(p.net, b); };
   p.step.lr = 0;
-  std::vector<double> second =
-      Flatten(SecondOrderArchitectureGradient(*p.mutator, p.weights, loss, p.train, p.valid, p.step));
+  std::vector<double> second = Flatten(
+      SecondOrderArchitectureGradient(*p.mutator, p.weights, loss, p.train, p.valid, p.step));
   std::vector<double> first = Flatten(FirstOrderArchitectureGradient(*p.mutator, loss, p.valid));
   EXPECT_LT(RelativeError(second, first), 1e-12);
 }
@@ -219,7 +223,8 @@ TEST(DartsTrainerTest, SearchUpdatesAlphasAndReportsBothValidations) {
     const std::string dir = Dir(unrolled ? "second" : "first");
     DartsTrainer trainer(Options(dir, 2), o, net, d.train.get(), d.arch.get(), d.valid.get());
     std::vector<at::Tensor> initial;
-    for (const at::Tensor& a : trainer.mutator().parameters()) initial.push_back(a.detach().clone());
+    for (const at::Tensor& a : trainer.mutator().parameters())
+      initial.push_back(a.detach().clone());
     absl::Status status = trainer.fit();
     ASSERT_TRUE(status.ok()) << status.message();
     EXPECT_EQ(trainer.global_step(), 6);
@@ -229,7 +234,8 @@ TEST(DartsTrainerTest, SearchUpdatesAlphasAndReportsBothValidations) {
     }
     EXPECT_GT(moved, 0);
     const Metrics& v = trainer.last_validation();
-    for (const char* key : {"supernet_accuracy", "discrete_accuracy", "param_free_share", "param_free_share_normal"}) {
+    for (const char* key : {"supernet_accuracy", "discrete_accuracy", "param_free_share",
+                            "param_free_share_normal"}) {
       EXPECT_EQ(v.count(key), 1u) << key;
     }
     EXPECT_GE(v.at("discrete_accuracy"), 0);
@@ -249,7 +255,8 @@ TEST(DartsTrainerTest, ResumeAfterInterruptionEqualsUninterrupted) {
     const std::string tag = unrolled ? "_2" : "_1";
     Data d1 = MakeData();
     DartsNetwork reference = TinyNet();
-    DartsTrainer whole(Options(Dir("whole" + tag), 2), o, reference, d1.train.get(), d1.arch.get(), d1.valid.get());
+    DartsTrainer whole(Options(Dir("whole" + tag), 2), o, reference, d1.train.get(), d1.arch.get(),
+                       d1.valid.get());
     ASSERT_TRUE(whole.fit().ok());
 
     Data d2 = MakeData();
@@ -270,7 +277,8 @@ TEST(DartsTrainerTest, ResumeAfterInterruptionEqualsUninterrupted) {
     ASSERT_TRUE(status.ok()) << status.message();
     EXPECT_EQ(second.global_step(), 6);
     for (size_t i = 0; i < whole.mutator().parameters().size(); ++i) {
-      EXPECT_TRUE(torch::equal(whole.mutator().parameters()[i], second.mutator().parameters()[i])) << "alpha " << i;
+      EXPECT_TRUE(torch::equal(whole.mutator().parameters()[i], second.mutator().parameters()[i]))
+          << "alpha " << i;
     }
     auto a = reference->parameters(), b = resumed->parameters();
     for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << "weight " << i;
@@ -285,7 +293,8 @@ TEST(DartsTrainerTest, BadOptionsNameTheMember) {
   EXPECT_THAT(error(Json{{"alpha_betas", {0.5}}}, "$.search"),
               HasSubstr("$.search.alpha_betas must be two numbers in [0, 1)"));
   EXPECT_THAT(error(Json{{"w_lr", 0}}, "$"), HasSubstr("w_lr and alpha_lr"));
-  EXPECT_THAT(error(Json{{"collapse_threshold", 2}}, "$"), HasSubstr("collapse_threshold must be in (0, 1]"));
+  EXPECT_THAT(error(Json{{"collapse_threshold", 2}}, "$"),
+              HasSubstr("collapse_threshold must be in (0, 1]"));
   EXPECT_THAT(error(Json{{"second_order", true}}, "$"), HasSubstr("second_order"));
   DartsTrainerOptions round;
   round.unrolled = true;
@@ -297,4 +306,3 @@ TEST(DartsTrainerTest, BadOptionsNameTheMember) {
 
 }  // namespace
 }  // namespace nas::darts
-

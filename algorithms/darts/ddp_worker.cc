@@ -72,11 +72,15 @@ absl::Status Compare() {
     norm += a[2 * n + i].pow(2).sum().item<double>();
   }
   const double relative = std::sqrt(diff / norm);
-  printf("final alphas: largest difference %.3g; first architecture gradient: relative difference %.3g\n", worst,
-         relative);
-  if (FLAGS_bitwise && worst != 0) return absl::FailedPreconditionError("alphas differ between ranks");
+  printf(
+      "final alphas: largest difference %.3g; first architecture gradient: relative difference "
+      "%.3g\n",
+      worst, relative);
+  if (FLAGS_bitwise && worst != 0)
+    return absl::FailedPreconditionError("alphas differ between ranks");
   if (!FLAGS_bitwise && relative > FLAGS_tolerance) {
-    return absl::FailedPreconditionError(absl::StrCat("architecture gradients differ by ", relative));
+    return absl::FailedPreconditionError(
+        absl::StrCat("architecture gradients differ by ", relative));
   }
   return absl::OkStatus();
 }
@@ -93,7 +97,8 @@ absl::Status Run() {
   o.nodes = 2;
   o.classes = 3;
   nas::darts::DartsNetwork net(o);
-  ShardedSource train(100, dist->rank(), dist->world_size()), arch(200, dist->rank(), dist->world_size());
+  ShardedSource train(100, dist->rank(), dist->world_size()),
+      arch(200, dist->rank(), dist->world_size());
   nas::TrainerOptions t;
   t.progress = false;
   t.log_every = 1000;
@@ -111,7 +116,8 @@ absl::Status Run() {
   NAS_RETURN_IF_ERROR(trainer.fit());
   for (const at::Tensor& a : trainer.mutator().parameters()) alphas.push_back(a.detach().clone());
   for (const at::Tensor& g : gradient) alphas.push_back(g);
-  if (!FLAGS_out.empty()) torch::save(alphas, absl::StrCat(FLAGS_out, ".rank", dist->rank(), ".pt"));
+  if (!FLAGS_out.empty())
+    torch::save(alphas, absl::StrCat(FLAGS_out, ".rank", dist->rank(), ".pt"));
   return absl::OkStatus();
 }
 

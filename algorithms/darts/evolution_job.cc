@@ -29,8 +29,8 @@ absl::StatusOr<std::string> SiblingTrialBinary() {
   std::string self(path, n);
   std::string trial = JoinPath(self.substr(0, self.rfind('/')), "trial");
   if (access(trial.c_str(), X_OK) != 0) {
-    return absl::NotFoundError(absl::StrCat("no trial binary at ", trial,
-                                            "; build //algorithms/darts:trial or pass --trial_command"));
+    return absl::NotFoundError(absl::StrCat(
+        "no trial binary at ", trial, "; build //algorithms/darts:trial or pass --trial_command"));
   }
   return trial;
 }
@@ -43,7 +43,8 @@ std::string Quote(const std::string& s) {
 
 }  // namespace
 
-absl::StatusOr<SearchSummary> RunEvolutionJob(const DartsConfig& config, const std::string& output_dir, bool resume,
+absl::StatusOr<SearchSummary> RunEvolutionJob(const DartsConfig& config,
+                                              const std::string& output_dir, bool resume,
                                               const std::string& trial_command) {
   if (output_dir.empty()) return absl::InvalidArgumentError("--output_dir is required");
   NAS_ASSIGN_OR_RETURN(DartsNetwork network, MakeDartsNetwork(config.trial.network));
@@ -60,7 +61,8 @@ absl::StatusOr<SearchSummary> RunEvolutionJob(const DartsConfig& config, const s
   ProcessEvaluatorOptions trials;
   trials.command = absl::StrCat(command, " --config=", Quote(config_path));
   trials.trials_dir = JoinPath(output_dir, "trials");
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<ProcessEvaluator> evaluator, ProcessEvaluator::Create(trials));
+  NAS_ASSIGN_OR_RETURN(std::unique_ptr<ProcessEvaluator> evaluator,
+                       ProcessEvaluator::Create(trials));
 
   const Json tuner_options = {{"population_size", config.evolution.population},
                               {"sample_size", config.evolution.sample_size}};
@@ -85,17 +87,22 @@ absl::StatusOr<SearchSummary> RunEvolutionJob(const DartsConfig& config, const s
                    {"trial_steps", config.trial.steps}};
   LOG(INFO) << "DARTS evolution baseline: population " << config.evolution.population << ", sample "
             << config.evolution.sample_size << ", " << config.evolution.max_trials << " trials of "
-            << config.trial.steps << " steps, " << driver.parallel << " at a time; output in " << output_dir;
-  NAS_ASSIGN_OR_RETURN(SearchSummary summary, RunSearch(driver, space, identity, tuner.get(), evaluator.get()));
-  if (summary.best_trial < 0) return absl::FailedPreconditionError("no trial succeeded; see trials/*/stderr.log");
-  NAS_ASSIGN_OR_RETURN(Architecture best, ArchitectureFromParameters(summary.best_parameters, space));
+            << config.trial.steps << " steps, " << driver.parallel << " at a time; output in "
+            << output_dir;
+  NAS_ASSIGN_OR_RETURN(SearchSummary summary,
+                       RunSearch(driver, space, identity, tuner.get(), evaluator.get()));
+  if (summary.best_trial < 0)
+    return absl::FailedPreconditionError("no trial succeeded; see trials/*/stderr.log");
+  NAS_ASSIGN_OR_RETURN(Architecture best,
+                       ArchitectureFromParameters(summary.best_parameters, space));
   NAS_ASSIGN_OR_RETURN(Decisions decisions, best.resolve(space));
   decisions = KeepOnlySwitchedEdges(std::move(decisions), space);
   NAS_ASSIGN_OR_RETURN(Genotype genotype, GenotypeOf(decisions, space));
   // The best cell as a plain architecture file for :retrain.
+  NAS_RETURN_IF_ERROR(WriteArchitecture(JoinPath(output_dir, "best_architecture.json"),
+                                        Architecture::from_decisions(decisions, space)));
   NAS_RETURN_IF_ERROR(
-      WriteArchitecture(JoinPath(output_dir, "best_architecture.json"), Architecture::from_decisions(decisions, space)));
-  NAS_RETURN_IF_ERROR(WriteFileAtomically(JoinPath(output_dir, "best_genotype.txt"), genotype.ToString() + "\n"));
+      WriteFileAtomically(JoinPath(output_dir, "best_genotype.txt"), genotype.ToString() + "\n"));
   LOG(INFO) << "best validation accuracy " << summary.best_value << " (trial " << summary.best_trial
             << "): " << genotype.ToString();
   return summary;

@@ -19,7 +19,8 @@ namespace nas::darts {
 
 // `trial_command`: the trial program's command line ("" = the :trial binary
 // next to the running one), given --config=<output_dir>/config.json.
-absl::StatusOr<SearchSummary> RunEvolutionJob(const DartsConfig& config, const std::string& output_dir, bool resume,
+absl::StatusOr<SearchSummary> RunEvolutionJob(const DartsConfig& config,
+                                              const std::string& output_dir, bool resume,
                                               const std::string& trial_command);
 
 }  // namespace nas::darts

@@ -35,17 +35,18 @@ std::vector<int64_t> Selected(const at::Tensor& mask) {
   return on;
 }
 
-absl::StatusOr<CellGenotype> CellOf(const std::string& type, int64_t nodes, const Decisions& decisions,
-                                    const SearchSpace& space) {
+absl::StatusOr<CellGenotype> CellOf(const std::string& type, int64_t nodes,
+                                    const Decisions& decisions, const SearchSpace& space) {
   CellGenotype cell;
   for (int64_t node = 2; node < nodes + 2; ++node) {
     const std::string switch_key = SwitchKey(type, node);
     auto it = decisions.find(switch_key);
-    if (it == decisions.end()) return absl::InvalidArgumentError(absl::StrCat("no decision for '", switch_key, "'"));
+    if (it == decisions.end())
+      return absl::InvalidArgumentError(absl::StrCat("no decision for '", switch_key, "'"));
     std::vector<int64_t> inputs = Selected(it->second);
     if (inputs.size() != 2) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("'", switch_key, "' keeps ", inputs.size(), " inputs; a DARTS genotype keeps 2"));
+      return absl::InvalidArgumentError(absl::StrCat("'", switch_key, "' keeps ", inputs.size(),
+                                                     " inputs; a DARTS genotype keeps 2"));
     }
     for (int64_t input : inputs) {
       const std::string edge_key = EdgeKey(type, node, input);
@@ -56,8 +57,9 @@ absl::StatusOr<CellGenotype> CellOf(const std::string& type, int64_t nodes, cons
       }
       std::vector<int64_t> ops = Selected(edge->second);
       if (ops.size() != 1) {
-        return absl::InvalidArgumentError(absl::StrCat("edge '", edge_key, "' is kept by '", switch_key, "' but selects ",
-                                                       ops.size(), " operations; a genotype needs exactly 1"));
+        return absl::InvalidArgumentError(absl::StrCat("edge '", edge_key, "' is kept by '",
+                                                       switch_key, "' but selects ", ops.size(),
+                                                       " operations; a genotype needs exactly 1"));
       }
       cell.ops.emplace_back(spec->candidates[ops[0]], input);
     }
@@ -71,22 +73,30 @@ std::string CellText(const CellGenotype& cell) {
   return absl::StrCat("[", absl::StrJoin(ops, ", "), "]");
 }
 
-void AppendCluster(const std::string& type, const CellGenotype& cell, int64_t nodes, std::string* dot) {
+void AppendCluster(const std::string& type, const CellGenotype& cell, int64_t nodes,
+                   std::string* dot) {
   const std::string p = type + "_";
-  absl::StrAppend(dot, "  subgraph cluster_", type, " {\n    label=\"", type, " cell\";\n    fontname=\"Helvetica\";\n");
-  absl::StrAppend(dot, "    ", p, "in0 [label=\"c_{k-2}\", shape=box, style=filled, fillcolor=darkseagreen2];\n");
-  absl::StrAppend(dot, "    ", p, "in1 [label=\"c_{k-1}\", shape=box, style=filled, fillcolor=darkseagreen2];\n");
+  absl::StrAppend(dot, "  subgraph cluster_", type, " {\n    label=\"", type,
+                  " cell\";\n    fontname=\"Helvetica\";\n");
+  absl::StrAppend(dot, "    ", p,
+                  "in0 [label=\"c_{k-2}\", shape=box, style=filled, fillcolor=darkseagreen2];\n");
+  absl::StrAppend(dot, "    ", p,
+                  "in1 [label=\"c_{k-1}\", shape=box, style=filled, fillcolor=darkseagreen2];\n");
   for (int64_t n = 0; n < nodes; ++n) {
-    absl::StrAppend(dot, "    ", p, "n", n + 2, " [label=\"", n, "\", shape=box, style=filled, fillcolor=lightblue];\n");
+    absl::StrAppend(dot, "    ", p, "n", n + 2, " [label=\"", n,
+                    "\", shape=box, style=filled, fillcolor=lightblue];\n");
   }
-  absl::StrAppend(dot, "    ", p, "out [label=\"c_{k}\", shape=box, style=filled, fillcolor=palegoldenrod];\n");
+  absl::StrAppend(dot, "    ", p,
+                  "out [label=\"c_{k}\", shape=box, style=filled, fillcolor=palegoldenrod];\n");
   for (size_t i = 0; i < cell.ops.size(); ++i) {
     const int64_t node = static_cast<int64_t>(i / 2) + 2;
     const auto& [op, input] = cell.ops[i];
     const std::string from = input < 2 ? absl::StrCat(p, "in", input) : absl::StrCat(p, "n", input);
-    absl::StrAppend(dot, "    ", from, " -> ", p, "n", node, " [label=\"", op, "\", fillcolor=gray];\n");
+    absl::StrAppend(dot, "    ", from, " -> ", p, "n", node, " [label=\"", op,
+                    "\", fillcolor=gray];\n");
   }
-  for (int64_t n = 0; n < nodes; ++n) absl::StrAppend(dot, "    ", p, "n", n + 2, " -> ", p, "out [fillcolor=gray];\n");
+  for (int64_t n = 0; n < nodes; ++n)
+    absl::StrAppend(dot, "    ", p, "n", n + 2, " -> ", p, "out [fillcolor=gray];\n");
   absl::StrAppend(dot, "  }\n");
 }
 
@@ -117,9 +127,9 @@ absl::StatusOr<Genotype> GenotypeOf(const Decisions& decisions, const SearchSpac
   const int64_t normal = nodes_of(kNormal), reduce = nodes_of(kReduce);
   genotype.nodes = std::max(normal, reduce);
   if (genotype.nodes == 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not a DARTS cell space: no '", SwitchKey(kNormal, 2), "' or '", SwitchKey(kReduce, 2),
-                     "' choice"));
+    return absl::InvalidArgumentError(absl::StrCat("not a DARTS cell space: no '",
+                                                   SwitchKey(kNormal, 2), "' or '",
+                                                   SwitchKey(kReduce, 2), "' choice"));
   }
   if (normal > 0) {
     NAS_ASSIGN_OR_RETURN(genotype.normal, CellOf(kNormal, normal, decisions, space));
@@ -140,19 +150,22 @@ std::string CellDiagramDot(const Genotype& genotype) {
   return dot;
 }
 
-absl::Status WriteCellDiagram(const Genotype& genotype, const std::string& stem, bool* svg_written) {
+absl::Status WriteCellDiagram(const Genotype& genotype, const std::string& stem,
+                              bool* svg_written) {
   if (svg_written != nullptr) *svg_written = false;
   const std::string dot_path = stem + ".dot";
   const std::string svg_path = stem + ".svg";
   NAS_RETURN_IF_ERROR(WriteFileAtomically(dot_path, CellDiagramDot(genotype)));
   // Graphviz is optional: render when `dot` is on PATH.
   std::string out_flag = "-o" + svg_path;
-  char* argv[] = {const_cast<char*>("dot"), const_cast<char*>("-Tsvg"), const_cast<char*>(dot_path.c_str()),
-                  const_cast<char*>(out_flag.c_str()), nullptr};
+  char* argv[] = {const_cast<char*>("dot"), const_cast<char*>("-Tsvg"),
+                  const_cast<char*>(dot_path.c_str()), const_cast<char*>(out_flag.c_str()),
+                  nullptr};
   pid_t pid = 0;
   if (posix_spawnp(&pid, "dot", nullptr, nullptr, argv, environ) != 0) return absl::OkStatus();
   int status = 0;
-  if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 && svg_written != nullptr) {
+  if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+      svg_written != nullptr) {
     *svg_written = true;
   }
   return absl::OkStatus();

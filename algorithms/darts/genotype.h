@@ -58,7 +58,8 @@ std::string CellDiagramDot(const Genotype& genotype);
 
 // Writes `<stem>.dot`, then `<stem>.svg` with Graphviz's `dot` when it is
 // installed (sets *svg_written). Only the .dot failing is an error.
-absl::Status WriteCellDiagram(const Genotype& genotype, const std::string& stem, bool* svg_written = nullptr);
+absl::Status WriteCellDiagram(const Genotype& genotype, const std::string& stem,
+                              bool* svg_written = nullptr);
 
 }  // namespace nas::darts
 

@@ -25,7 +25,8 @@ SearchSpace Space() {
 }
 
 // Node k keeps edges (k-2, k-1) with `op` on each.
-Decisions Chain(const SearchSpace& space, const std::string& normal_op, const std::string& reduce_op) {
+Decisions Chain(const SearchSpace& space, const std::string& normal_op,
+                const std::string& reduce_op) {
   Decisions d;
   for (const ChoiceSpec& spec : space.choices()) d[spec.key] = at::zeros({spec.size()}, at::kBool);
   for (const std::string type : {kNormal, kReduce}) {
@@ -47,9 +48,11 @@ TEST(GenotypeTest, TextIsTheAuthorsFormat) {
   Genotype g = *GenotypeOf(Chain(space, "sep_conv_3x3", "max_pool_3x3"), space);
   EXPECT_EQ(g.nodes, 4);
   EXPECT_EQ(g.ToString(),
-            "Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 1), ('sep_conv_3x3', 2), "
+            "Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 1), "
+            "('sep_conv_3x3', 2), "
             "('sep_conv_3x3', 2), ('sep_conv_3x3', 3), ('sep_conv_3x3', 3), ('sep_conv_3x3', 4)], "
-            "normal_concat=range(2, 6), reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), ('max_pool_3x3', 1), "
+            "normal_concat=range(2, 6), reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), "
+            "('max_pool_3x3', 1), "
             "('max_pool_3x3', 2), ('max_pool_3x3', 2), ('max_pool_3x3', 3), ('max_pool_3x3', 3), "
             "('max_pool_3x3', 4)], reduce_concat=range(2, 6))");
 }
@@ -60,8 +63,10 @@ TEST(GenotypeTest, ParameterFreeShareIsTheCollapseSignal) {
   EXPECT_DOUBLE_EQ(g.normal.parameter_free_share(), 1.0);
   EXPECT_DOUBLE_EQ(g.reduce.parameter_free_share(), 0.0);
   EXPECT_DOUBLE_EQ(g.parameter_free_share(), 0.5);
-  EXPECT_DOUBLE_EQ(GenotypeOf(Chain(space, "avg_pool_3x3", "max_pool_3x3"), space)->parameter_free_share(), 1.0);
-  EXPECT_DOUBLE_EQ(GenotypeOf(Chain(space, "dil_conv_3x3", "dil_conv_5x5"), space)->parameter_free_share(), 0.0);
+  EXPECT_DOUBLE_EQ(
+      GenotypeOf(Chain(space, "avg_pool_3x3", "max_pool_3x3"), space)->parameter_free_share(), 1.0);
+  EXPECT_DOUBLE_EQ(
+      GenotypeOf(Chain(space, "dil_conv_3x3", "dil_conv_5x5"), space)->parameter_free_share(), 0.0);
 }
 
 TEST(GenotypeTest, MalformedDecisionsAreNamed) {
@@ -72,9 +77,12 @@ TEST(GenotypeTest, MalformedDecisionsAreNamed) {
               HasSubstr("'normal_n4_switch' keeps 3 inputs; a DARTS genotype keeps 2"));
   d = Chain(space, "sep_conv_3x3", "sep_conv_3x3");
   d["reduce_n3_p2"][1] = true;  // two ops on a kept edge
-  EXPECT_THAT(GenotypeOf(d, space).status().message(),
-              HasSubstr("edge 'reduce_n3_p2' is kept by 'reduce_n3_switch' but selects 2 operations"));
-  EXPECT_THAT(GenotypeOf(d, SearchSpace()).status().message(), HasSubstr("not a DARTS cell space: no 'normal_n2_switch' or 'reduce_n2_switch' choice"));
+  EXPECT_THAT(
+      GenotypeOf(d, space).status().message(),
+      HasSubstr("edge 'reduce_n3_p2' is kept by 'reduce_n3_switch' but selects 2 operations"));
+  EXPECT_THAT(
+      GenotypeOf(d, SearchSpace()).status().message(),
+      HasSubstr("not a DARTS cell space: no 'normal_n2_switch' or 'reduce_n2_switch' choice"));
 }
 
 TEST(GenotypeTest, DiagramHasBothCellsAndEveryEdge) {

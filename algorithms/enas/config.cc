@@ -108,9 +108,9 @@ absl::StatusOr<EnasConfig> EnasPreset(const std::string& name) {
     c.retrain.optimizer.weight_decay = micro ? 2e-4 : 1e-4;
     return c;
   }
-  return absl::NotFoundError(absl::StrCat(
-      "unknown ENAS preset '", name,
-      "'; presets: fashion_mnist, fashion_mnist_micro, paper, paper_micro"));
+  return absl::NotFoundError(
+      absl::StrCat("unknown ENAS preset '", name,
+                   "'; presets: fashion_mnist, fashion_mnist_micro, paper, paper_micro"));
 }
 
 absl::StatusOr<EnasConfig> EnasConfigFromJson(const Json& j, const std::string& source) {

@@ -71,10 +71,10 @@ TEST(EnasConfigTest, SpaceOptionsWithAPresetReplaceThePresets) {
 }
 
 TEST(EnasConfigTest, DataIsTheSharedSection) {
-  auto c = EnasConfigFromJson(
-      Json::parse(R"({"data": {"valid_batch_size": 32, "valid_examples": 500,
+  auto c =
+      EnasConfigFromJson(Json::parse(R"({"data": {"valid_batch_size": 32, "valid_examples": 500,
                                "eval_batch_size": 128}})"),
-      "$");
+                         "$");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->data.valid_batch_size, 32);
   EXPECT_EQ(c->data.valid_examples, 500);
@@ -88,10 +88,9 @@ TEST(EnasConfigTest, DataIsTheSharedSection) {
 }
 
 TEST(EnasConfigTest, SearchSectionIsValidated) {
-  EXPECT_THAT(
-      EnasConfigFromJson(Json::parse(R"({"search": {"random_samples": -1}})"), "c.json: $"),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("c.json: $.search.random_samples must be >= 0")));
+  EXPECT_THAT(EnasConfigFromJson(Json::parse(R"({"search": {"random_samples": -1}})"), "c.json: $"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("c.json: $.search.random_samples must be >= 0")));
   EXPECT_THAT(EnasConfigFromJson(Json::parse(R"({"search": {"trainer": {"epochs": 0}}})"), "$"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("$.search.trainer.epochs must be >= 1")));
@@ -112,9 +111,9 @@ TEST(EnasConfigTest, RetrainKeepsItsMemberNames) {
   EXPECT_THAT(EnasConfigFromJson(Json::parse(R"({"retrain": {"min_lr": 1}})"), "c.json: $"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("c.json: $.retrain.min_lr must be in [0, lr]")));
-  EXPECT_THAT(EnasConfigFromJson(Json::parse(R"({"retrain": {"learning_rate": 1}})"), "c.json: $"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("c.json: $.retrain.learning_rate")));
+  EXPECT_THAT(
+      EnasConfigFromJson(Json::parse(R"({"retrain": {"learning_rate": 1}})"), "c.json: $"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("c.json: $.retrain.learning_rate")));
 }
 
 TEST(EnasConfigTest, TrialDefaults) {

@@ -11,7 +11,8 @@
 
 namespace nas::enas {
 
-absl::Status EnasMutatorOptionsFromJson(const Json& j, const std::string& path, EnasMutatorOptions* out) {
+absl::Status EnasMutatorOptionsFromJson(const Json& j, const std::string& path,
+                                        EnasMutatorOptions* out) {
   JsonObjectReader r(j, path);
   r.Optional("lstm_size", &out->lstm_size)
       .Optional("tanh_constant", &out->tanh_constant)
@@ -20,9 +21,11 @@ absl::Status EnasMutatorOptionsFromJson(const Json& j, const std::string& path, 
       .Optional("cell_exit_extra_step", &out->cell_exit_extra_step)
       .Optional("seed", &out->seed);
   NAS_RETURN_IF_ERROR(r.Finish());
-  if (out->lstm_size < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".lstm_size must be >= 1"));
+  if (out->lstm_size < 1)
+    return absl::InvalidArgumentError(absl::StrCat(path, ".lstm_size must be >= 1"));
   if (out->tanh_constant < 0 || out->temperature < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": tanh_constant and temperature must be >= 0 (0 = off)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": tanh_constant and temperature must be >= 0 (0 = off)"));
   }
   if (!(out->skip_target > 0 && out->skip_target < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".skip_target must be in (0, 1)"));
@@ -31,23 +34,30 @@ absl::Status EnasMutatorOptionsFromJson(const Json& j, const std::string& path, 
 }
 
 Json EnasMutatorOptionsToJson(const EnasMutatorOptions& o) {
-  return {{"lstm_size", o.lstm_size},     {"tanh_constant", o.tanh_constant},
-          {"temperature", o.temperature}, {"skip_target", o.skip_target},
-          {"cell_exit_extra_step", o.cell_exit_extra_step}, {"seed", o.seed}};
+  return {{"lstm_size", o.lstm_size},
+          {"tanh_constant", o.tanh_constant},
+          {"temperature", o.temperature},
+          {"skip_target", o.skip_target},
+          {"cell_exit_extra_step", o.cell_exit_extra_step},
+          {"seed", o.seed}};
 }
 
-EnasControllerImpl::EnasControllerImpl(int64_t lstm_size, const std::vector<int64_t>& layer_choice_sizes,
+EnasControllerImpl::EnasControllerImpl(int64_t lstm_size,
+                                       const std::vector<int64_t>& layer_choice_sizes,
                                        uint64_t seed)
     : lstm_size_(lstm_size) {
   lstm_ = register_module("lstm", torch::nn::LSTMCell(lstm_size, lstm_size));
   g_emb_ = register_parameter("g_emb", torch::zeros({1, lstm_size}));
   for (int64_t n : std::set<int64_t>(layer_choice_sizes.begin(), layer_choice_sizes.end())) {
-    decoders_.emplace(n, register_module(absl::StrCat("decoder_", n),
-                                         torch::nn::Linear(torch::nn::LinearOptions(lstm_size, n).bias(false))));
-    embeddings_.emplace(n, register_module(absl::StrCat("embedding_", n), torch::nn::Embedding(n, lstm_size)));
+    decoders_.emplace(
+        n, register_module(absl::StrCat("decoder_", n),
+                           torch::nn::Linear(torch::nn::LinearOptions(lstm_size, n).bias(false))));
+    embeddings_.emplace(
+        n, register_module(absl::StrCat("embedding_", n), torch::nn::Embedding(n, lstm_size)));
   }
   auto linear = [&](const char* name, int64_t out) {
-    return register_module(name, torch::nn::Linear(torch::nn::LinearOptions(lstm_size, out).bias(false)));
+    return register_module(name,
+                           torch::nn::Linear(torch::nn::LinearOptions(lstm_size, out).bias(false)));
   };
   attn_anchor_ = linear("attn_anchor", lstm_size);
   attn_query_ = linear("attn_query", lstm_size);
@@ -102,7 +112,8 @@ EnasMutator::EnasMutator(std::shared_ptr<torch::nn::Module> model, EnasMutatorOp
   TORCH_CHECK(options_.lstm_size >= 1, "EnasMutator: lstm_size must be >= 1");
   TORCH_CHECK(options_.tanh_constant >= 0 && options_.temperature >= 0,
               "EnasMutator: tanh_constant and temperature must be >= 0");
-  TORCH_CHECK(options_.skip_target > 0 && options_.skip_target < 1, "EnasMutator: skip_target must be in (0, 1)");
+  TORCH_CHECK(options_.skip_target > 0 && options_.skip_target < 1,
+              "EnasMutator: skip_target must be in (0, 1)");
   std::vector<int64_t> sizes;
   for (const ChoiceSpec& spec : search_space().choices()) {
     if (spec.kind == MutableKind::kLayerChoice) {
@@ -146,9 +157,7 @@ Decisions EnasMutator::walk(Mode mode, const Decisions* forced) {
   std::map<std::string, at::Tensor> anchors;
   Decisions out;
 
-  auto step = [&] {
-    std::tie(h, c) = ctl.lstm()->forward(inputs, std::make_tuple(h, c));
-  };
+  auto step = [&] { std::tie(h, c) = ctl.lstm()->forward(inputs, std::make_tuple(h, c)); };
   auto shape = [&](at::Tensor logits) {
     if (options_.temperature > 0) logits = logits / options_.temperature;
     if (options_.tanh_constant > 0) logits = options_.tanh_constant * torch::tanh(logits);
@@ -157,8 +166,8 @@ Decisions EnasMutator::walk(Mode mode, const Decisions* forced) {
   auto forced_mask = [&](const std::string& key, int64_t n) {
     auto it = forced->find(key);
     TORCH_CHECK(it != forced->end(), "EnasMutator::log_prob: no decision for '", key, "'");
-    TORCH_CHECK(it->second.dim() == 1 && it->second.numel() == n, "EnasMutator::log_prob: the decision for '", key,
-                "' must have ", n, " entries");
+    TORCH_CHECK(it->second.dim() == 1 && it->second.numel() == n,
+                "EnasMutator::log_prob: the decision for '", key, "' must have ", n, " entries");
     return MaskToBools(it->second);
   };
 
@@ -186,7 +195,8 @@ Decisions EnasMutator::walk(Mode mode, const Decisions* forced) {
     }
     log_prob = log_prob + log_softmax[index];
     entropy = entropy - (log_softmax.exp() * log_softmax).sum();
-    inputs = ctl.embedding(n)->forward(torch::full({1}, index, torch::dtype(torch::kLong).device(h.device())));
+    inputs = ctl.embedding(n)->forward(
+        torch::full({1}, index, torch::dtype(torch::kLong).device(h.device())));
     at::Tensor mask = torch::zeros({n}, torch::kBool);
     mask[index] = true;
     return mask;
@@ -207,7 +217,8 @@ Decisions EnasMutator::walk(Mode mode, const Decisions* forced) {
     at::Tensor mask = torch::zeros({n}, torch::kBool);
     if (n == 0) return mask;
     at::Tensor stacked = torch::cat(candidates, 0);  // {n, H}
-    at::Tensor query = torch::tanh(ctl.attn_anchor()->forward(stacked) + ctl.attn_query()->forward(h));
+    at::Tensor query =
+        torch::tanh(ctl.attn_anchor()->forward(stacked) + ctl.attn_query()->forward(h));
     at::Tensor scores = shape(ctl.v_attn()->forward(query).view({n}));
     std::vector<int64_t> chosen;
     if (!spec.n_chosen.has_value()) {
@@ -217,7 +228,8 @@ Decisions EnasMutator::walk(Mode mode, const Decisions* forced) {
       std::vector<bool> on(n, false);
       if (mode == Mode::kSample) {
         at::Tensor pd = p.detach().to(at::kCPU, at::kDouble).contiguous();
-        for (int64_t j = 0; j < n; ++j) on[j] = std::uniform_real_distribution<double>(0, 1)(rng_) < pd[j].item<double>();
+        for (int64_t j = 0; j < n; ++j)
+          on[j] = std::uniform_real_distribution<double>(0, 1)(rng_) < pd[j].item<double>();
       } else if (mode == Mode::kGreedy) {
         for (int64_t j = 0; j < n; ++j) on[j] = scores[j].item<double>() > 0;
       } else {
@@ -233,7 +245,8 @@ Decisions EnasMutator::walk(Mode mode, const Decisions* forced) {
       log_prob = log_prob + (z * log_p + (1 - z) * log_q).sum();
       entropy = entropy - (p * log_p + (1 - p) * log_q).sum();
       const double t = options_.skip_target;
-      skip_penalty = skip_penalty + (p * (log_p - std::log(t)) + (1 - p) * (log_q - std::log(1 - t))).sum();
+      skip_penalty =
+          skip_penalty + (p * (log_p - std::log(t)) + (1 - p) * (log_q - std::log(1 - t))).sum();
       inputs = torch::matmul(z.view({1, n}), stacked) / (1.0 + static_cast<double>(chosen.size()));
     } else {
       const int64_t k = *spec.n_chosen;
@@ -243,12 +256,14 @@ Decisions EnasMutator::walk(Mode mode, const Decisions* forced) {
         for (int64_t j = 0; j < n; ++j) {
           if (m[j]) order.push_back(j);  // increasing index = the draw order
         }
-        TORCH_CHECK(static_cast<int64_t>(order.size()) == k, "EnasMutator::log_prob: input choice '", spec.key,
-                    "' must select ", k, " inputs, not ", order.size());
+        TORCH_CHECK(static_cast<int64_t>(order.size()) == k,
+                    "EnasMutator::log_prob: input choice '", spec.key, "' must select ", k,
+                    " inputs, not ", order.size());
       }
       at::Tensor taken = torch::zeros({n}, torch::kBool);
       for (int64_t d = 0; d < k; ++d) {
-        at::Tensor masked = scores.masked_fill(taken.clone().to(scores.device()), -std::numeric_limits<double>::infinity());
+        at::Tensor masked = scores.masked_fill(taken.clone().to(scores.device()),
+                                               -std::numeric_limits<double>::infinity());
         at::Tensor log_softmax = torch::log_softmax(masked, 0);
         int64_t index;
         if (mode == Mode::kSample) {
@@ -289,7 +304,8 @@ Decisions EnasMutator::walk(Mode mode, const Decisions* forced) {
     anchors[key] = h;
   };
   for (const auto& [path, m] : all_mutables()) {
-    while (!open_scopes.empty() && path.rfind(open_scopes.back().first + ".", 0) != 0) close_scope();
+    while (!open_scopes.empty() && path.rfind(open_scopes.back().first + ".", 0) != 0)
+      close_scope();
     if (m->kind() == MutableKind::kScope) {
       open_scopes.emplace_back(path, m);
       continue;

@@ -78,14 +78,16 @@ struct EnasMutatorOptions {
   uint64_t seed = 0;
 };
 
-absl::Status EnasMutatorOptionsFromJson(const Json& j, const std::string& path, EnasMutatorOptions* out);
+absl::Status EnasMutatorOptionsFromJson(const Json& j, const std::string& path,
+                                        EnasMutatorOptions* out);
 Json EnasMutatorOptionsToJson(const EnasMutatorOptions& options);
 
 // The controller's parameters as a module (saved, moved and optimised as
 // one). Its decoders and embeddings are created per candidate count.
 class EnasControllerImpl : public torch::nn::Module {
  public:
-  EnasControllerImpl(int64_t lstm_size, const std::vector<int64_t>& layer_choice_sizes, uint64_t seed);
+  EnasControllerImpl(int64_t lstm_size, const std::vector<int64_t>& layer_choice_sizes,
+                     uint64_t seed);
 
   torch::nn::LSTMCell& lstm() { return lstm_; }
   const at::Tensor& g_emb() const { return g_emb_; }

@@ -18,26 +18,36 @@ namespace nas::enas {
 namespace {
 
 TEST(EnasMutatorTest, Conformance) {
-  nas::testing::ExpectMutatorConformance([](std::shared_ptr<torch::nn::Module> model, uint64_t seed) {
-    EnasMutatorOptions o;
-    o.seed = seed;
-    return std::make_unique<EnasMutator>(model, o);
-  });
+  nas::testing::ExpectMutatorConformance(
+      [](std::shared_ptr<torch::nn::Module> model, uint64_t seed) {
+        EnasMutatorOptions o;
+        o.seed = seed;
+        return std::make_unique<EnasMutator>(model, o);
+      });
 }
 
 // Layer choices of 3 and 2 candidates, an input choice with n_chosen unset,
 // one with n_chosen = 1 and one with n_chosen = 2 of 3.
 struct TinyNetImpl : torch::nn::Module {
   TinyNetImpl() {
-    a = register_module("a", LayerChoice(std::vector<torch::nn::AnyModule>{
-        torch::nn::AnyModule(torch::nn::Linear(4, 4)), torch::nn::AnyModule(torch::nn::Linear(4, 4)),
-        torch::nn::AnyModule(torch::nn::Identity())}, LayerChoiceOptions().key("a")));
-    b = register_module("b", LayerChoice(std::vector<torch::nn::AnyModule>{
-        torch::nn::AnyModule(torch::nn::Linear(4, 4)), torch::nn::AnyModule(torch::nn::Identity())},
-        LayerChoiceOptions().key("b")));
-    skip = register_module("skip", InputChoice(InputChoiceOptions().choose_from({"a", "b"}).key("skip")));
-    pick = register_module("pick", InputChoice(InputChoiceOptions().choose_from({"a", "b"}).n_chosen(1).key("pick")));
-    two = register_module("two", InputChoice(InputChoiceOptions().choose_from({"a", "b", ""}).n_chosen(2).key("two")));
+    a = register_module(
+        "a",
+        LayerChoice(std::vector<torch::nn::AnyModule>{torch::nn::AnyModule(torch::nn::Linear(4, 4)),
+                                                      torch::nn::AnyModule(torch::nn::Linear(4, 4)),
+                                                      torch::nn::AnyModule(torch::nn::Identity())},
+                    LayerChoiceOptions().key("a")));
+    b = register_module(
+        "b",
+        LayerChoice(std::vector<torch::nn::AnyModule>{torch::nn::AnyModule(torch::nn::Linear(4, 4)),
+                                                      torch::nn::AnyModule(torch::nn::Identity())},
+                    LayerChoiceOptions().key("b")));
+    skip = register_module("skip",
+                           InputChoice(InputChoiceOptions().choose_from({"a", "b"}).key("skip")));
+    pick = register_module(
+        "pick", InputChoice(InputChoiceOptions().choose_from({"a", "b"}).n_chosen(1).key("pick")));
+    two = register_module(
+        "two",
+        InputChoice(InputChoiceOptions().choose_from({"a", "b", ""}).n_chosen(2).key("two")));
   }
   at::Tensor forward(at::Tensor x) {
     at::Tensor ya = a(x), yb = b(ya);
@@ -81,7 +91,8 @@ TEST(EnasMutatorTest, LogProbIsTheSumOfRecomputedLogSoftmaxEntries) {
     inputs = ctl.embedding(2)->forward(torch::full({1}, ib, torch::kLong));
     at::Tensor anchor_b = h;
     auto scores = [&](const at::Tensor& anchors) {
-      at::Tensor q = torch::tanh(ctl.attn_anchor()->forward(anchors) + ctl.attn_query()->forward(h));
+      at::Tensor q =
+          torch::tanh(ctl.attn_anchor()->forward(anchors) + ctl.attn_query()->forward(h));
       return shape(ctl.v_attn()->forward(q)).view({anchors.size(0)});
     };
     step();
@@ -90,7 +101,8 @@ TEST(EnasMutatorTest, LogProbIsTheSumOfRecomputedLogSoftmaxEntries) {
     at::Tensor z = d.at("skip").to(torch::kFloat);
     ASSERT_EQ(d.at("skip").scalar_type(), torch::kBool);
     for (int j = 0; j < 2; ++j) {
-      expected = expected + (z[j].item<float>() > 0 ? torch::log_sigmoid(s[j]) : torch::log_sigmoid(-s[j]));
+      expected = expected +
+                 (z[j].item<float>() > 0 ? torch::log_sigmoid(s[j]) : torch::log_sigmoid(-s[j]));
     }
     inputs = torch::matmul(z.view({1, 2}), ab) / (1 + z.sum());
     step();
@@ -110,7 +122,8 @@ TEST(EnasMutatorTest, LogProbIsTheSumOfRecomputedLogSoftmaxEntries) {
     // The sample's own draw order is not in the mask; log_prob() uses the
     // increasing order, which the hand computation follows.
     at::Tensor first = torch::log_softmax(s3, 0)[chosen[0]];
-    at::Tensor second = torch::log_softmax(s3.index_fill(0, torch::tensor({chosen[0]}), -INFINITY), 0)[chosen[1]];
+    at::Tensor second =
+        torch::log_softmax(s3.index_fill(0, torch::tensor({chosen[0]}), -INFINITY), 0)[chosen[1]];
     expected = expected + first + second;
     at::Tensor forced = mutator.log_prob(d);
     EXPECT_NEAR(forced.item<double>(), expected.item<double>(), 1e-5);
@@ -180,7 +193,10 @@ TEST(EnasMutatorTest, LearnsToPreferTheRewardedOp) {
   const int steps = 300;
   for (int i = 0; i < steps; ++i) {
     mutator.reset();
-    double reward = Index(mutator.decisions().at("a")) == 2 && mutator.decisions().at("pick")[1].item<bool>() ? 1 : 0;
+    double reward =
+        Index(mutator.decisions().at("a")) == 2 && mutator.decisions().at("pick")[1].item<bool>()
+            ? 1
+            : 0;
     if (i < 50) first_rewards += reward;
     if (i >= steps - 50) last_rewards += reward;
     baseline = i == 0 ? reward : 0.9 * baseline + 0.1 * reward;
@@ -203,7 +219,8 @@ TEST(EnasMutatorTest, FinalIsGreedyAndChangesNothing) {
   Decisions a = mutator.sample_final(), b = mutator.sample_final();
   for (const auto& [key, mask] : a) EXPECT_TRUE(torch::equal(mask, b.at(key))) << key;
   EXPECT_EQ(mutator.sample_log_prob().item<double>(), lp);
-  for (const auto& [key, mask] : current) EXPECT_TRUE(torch::equal(mask, mutator.decisions().at(key))) << key;
+  for (const auto& [key, mask] : current)
+    EXPECT_TRUE(torch::equal(mask, mutator.decisions().at(key))) << key;
 }
 
 TEST(EnasMutatorTest, SaveLoadRestoresControllerAndGenerator) {
@@ -227,7 +244,8 @@ TEST(EnasMutatorTest, SaveLoadRestoresControllerAndGenerator) {
   for (int i = 0; i < 3; ++i) {
     m1.reset();
     m2.reset();
-    for (const auto& [key, mask] : m1.decisions()) EXPECT_TRUE(torch::equal(mask, m2.decisions().at(key))) << key;
+    for (const auto& [key, mask] : m1.decisions())
+      EXPECT_TRUE(torch::equal(mask, m2.decisions().at(key))) << key;
     EXPECT_DOUBLE_EQ(m1.sample_log_prob().item<double>(), m2.sample_log_prob().item<double>());
   }
 }
@@ -242,13 +260,16 @@ TEST(EnasMutatorTest, BadForcedDecisionsNameTheKey) {
     mutator.log_prob(d);
     FAIL() << "expected an error";
   } catch (const c10::Error& e) {
-    EXPECT_NE(std::string(e.what_without_backtrace()).find("'a' must select exactly one"), std::string::npos);
+    EXPECT_NE(std::string(e.what_without_backtrace()).find("'a' must select exactly one"),
+              std::string::npos);
   }
-  EXPECT_THROW(EnasMutator(TinyNet(), [] {
-    EnasMutatorOptions o;
-    o.skip_target = 1.5;
-    return o;
-  }()), c10::Error);
+  EXPECT_THROW(EnasMutator(TinyNet(),
+                           [] {
+                             EnasMutatorOptions o;
+                             o.skip_target = 1.5;
+                             return o;
+                           }()),
+               c10::Error);
 }
 
 TEST(EnasMutatorTest, DrivesTheMicroSpace) {
@@ -260,8 +281,10 @@ TEST(EnasMutatorTest, DrivesTheMicroSpace) {
   EnasMutator mutator(model->model, o);
   for (int i = 0; i < 3; ++i) {
     mutator.reset();
-    for (const auto& [key, mask] : mutator.decisions()) EXPECT_EQ(mask.to(at::kLong).sum().item<int64_t>(), 1) << key;
-    EXPECT_NEAR(mutator.log_prob(mutator.decisions()).item<double>(), mutator.sample_log_prob().item<double>(), 1e-5);
+    for (const auto& [key, mask] : mutator.decisions())
+      EXPECT_EQ(mask.to(at::kLong).sum().item<int64_t>(), 1) << key;
+    EXPECT_NEAR(mutator.log_prob(mutator.decisions()).item<double>(),
+                mutator.sample_log_prob().item<double>(), 1e-5);
     at::Tensor out = model->forward(torch::randn({2, 1, 28, 28}));
     EXPECT_EQ(out.sizes(), (std::vector<int64_t>{2, 10}));
   }

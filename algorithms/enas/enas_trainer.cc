@@ -4,12 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
-#include "nas/train/lr_schedule.h"
 #include "nas/core/uniform_sampling.h"
+#include "nas/train/lr_schedule.h"
 
 namespace nas::enas {
 
-absl::Status EnasTrainerOptionsFromJson(const Json& j, const std::string& path, EnasTrainerOptions* out) {
+absl::Status EnasTrainerOptionsFromJson(const Json& j, const std::string& path,
+                                        EnasTrainerOptions* out) {
   JsonObjectReader r(j, path);
   r.Optional("lr", &out->lr)
       .Optional("min_lr", &out->min_lr)
@@ -26,7 +27,8 @@ absl::Status EnasTrainerOptionsFromJson(const Json& j, const std::string& path, 
   const Json* mutator = r.Member("mutator");
   NAS_RETURN_IF_ERROR(r.Finish());
   if (mutator != nullptr) {
-    NAS_RETURN_IF_ERROR(EnasMutatorOptionsFromJson(*mutator, JsonChildPath(path, "mutator"), &out->mutator));
+    NAS_RETURN_IF_ERROR(
+        EnasMutatorOptionsFromJson(*mutator, JsonChildPath(path, "mutator"), &out->mutator));
   }
   if (!(out->lr > 0) || !(out->controller_lr > 0)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": lr and controller_lr must be > 0"));
@@ -34,13 +36,17 @@ absl::Status EnasTrainerOptionsFromJson(const Json& j, const std::string& path, 
   if (out->min_lr < 0 || out->min_lr > out->lr) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".min_lr must be in [0, lr]"));
   }
-  if (out->momentum < 0 || out->weight_decay < 0 || out->clip_norm < 0 || out->controller_clip_norm < 0 ||
-      out->entropy_weight < 0 || out->skip_weight < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": momentum, weight_decay, clip_norm, controller_clip_norm, entropy_weight and skip_weight must be >= 0"));
+  if (out->momentum < 0 || out->weight_decay < 0 || out->clip_norm < 0 ||
+      out->controller_clip_norm < 0 || out->entropy_weight < 0 || out->skip_weight < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": momentum, weight_decay, clip_norm, controller_clip_norm, entropy_weight "
+                     "and skip_weight must be >= 0"));
   }
-  if (out->controller_steps < 0) return absl::InvalidArgumentError(absl::StrCat(path, ".controller_steps must be >= 0"));
-  if (out->aggregate < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".aggregate must be >= 1"));
+  if (out->controller_steps < 0)
+    return absl::InvalidArgumentError(absl::StrCat(path, ".controller_steps must be >= 0"));
+  if (out->aggregate < 1)
+    return absl::InvalidArgumentError(absl::StrCat(path, ".aggregate must be >= 1"));
   if (!(out->baseline_decay >= 0 && out->baseline_decay < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".baseline_decay must be in [0, 1)"));
   }
@@ -68,21 +74,25 @@ double UpdateBaseline(std::optional<double> baseline, double reward, double deca
   return decay * *baseline + (1 - decay) * reward;
 }
 
-EnasTrainer::EnasTrainer(TrainerOptions trainer_options, EnasTrainerOptions options, BuiltSpace model,
-                         BatchSource* train, BatchSource* valid, Distributed* distributed)
+EnasTrainer::EnasTrainer(TrainerOptions trainer_options, EnasTrainerOptions options,
+                         BuiltSpace model, BatchSource* train, BatchSource* valid,
+                         Distributed* distributed)
     : Trainer(trainer_options, model.model, train, distributed),
       options_(std::move(options)),
       model_(std::move(model)),
       valid_(valid) {
   TORCH_CHECK(valid_ != nullptr, "EnasTrainer needs a validation source for the controller");
   mutator_ = std::make_unique<EnasMutator>(model_.model, options_.mutator);
-  sgd_ = std::make_unique<torch::optim::SGD>(
-      model_.model->parameters(),
-      torch::optim::SGDOptions(options_.lr).momentum(options_.momentum).weight_decay(options_.weight_decay));
+  sgd_ = std::make_unique<torch::optim::SGD>(model_.model->parameters(),
+                                             torch::optim::SGDOptions(options_.lr)
+                                                 .momentum(options_.momentum)
+                                                 .weight_decay(options_.weight_decay));
   adam_ = std::make_unique<torch::optim::Adam>(mutator_->parameters(),
                                                torch::optim::AdamOptions(options_.controller_lr));
   set_mutator(mutator_.get());
-  add_optimizer("sgd", sgd_.get(), CosineLr(options_.lr, options_.min_lr, std::max<int64_t>(1, trainer_options.epochs)));
+  add_optimizer(
+      "sgd", sgd_.get(),
+      CosineLr(options_.lr, options_.min_lr, std::max<int64_t>(1, trainer_options.epochs)));
   add_optimizer("controller", adam_.get(), nullptr);
 }
 
@@ -157,7 +167,8 @@ Metrics EnasTrainer::validate(int64_t epoch) {
       ++count;
     }
     std::vector<at::Tensor> params = mutator_->parameters();
-    if (options_.controller_clip_norm > 0) torch::nn::utils::clip_grad_norm_(params, options_.controller_clip_norm);
+    if (options_.controller_clip_norm > 0)
+      torch::nn::utils::clip_grad_norm_(params, options_.controller_clip_norm);
     adam_->step();
   }
   adam_->zero_grad();
@@ -184,8 +195,9 @@ double EnasTrainer::score(BatchSource& source, int64_t batches) {
   return total == 0 ? 0 : static_cast<double>(correct) / total;
 }
 
-EnasExport EnasTrainer::export_architectures(BatchSource& source, int64_t samples, int64_t random_samples,
-                                             int64_t batches, uint64_t seed) {
+EnasExport EnasTrainer::export_architectures(BatchSource& source, int64_t samples,
+                                             int64_t random_samples, int64_t batches,
+                                             uint64_t seed) {
   model_.model->train();  // batch statistics, as the controller's rewards
   const SearchSpace& space = mutator_->search_space();
   EnasExport result;
@@ -207,7 +219,8 @@ EnasExport EnasTrainer::export_architectures(BatchSource& source, int64_t sample
     double accuracy = score(source, batches);
     if (distributed() != nullptr) accuracy = distributed()->all_reduce_mean(accuracy);
     result.sample_accuracies.push_back(accuracy);
-    if (accuracy > result.best.accuracy) result.best = {Architecture::from_decisions(mutator_->decisions(), space), accuracy};
+    if (accuracy > result.best.accuracy)
+      result.best = {Architecture::from_decisions(mutator_->decisions(), space), accuracy};
   }
   if (samples == 0) result.best = result.greedy;
   std::mt19937_64 rng(seed);
@@ -221,8 +234,9 @@ EnasExport EnasTrainer::export_architectures(BatchSource& source, int64_t sample
 }
 
 void EnasTrainer::save_extra(torch::serialize::OutputArchive& archive) const {
-  archive.write("enas.baseline", torch::tensor({baseline_.has_value() ? 1.0 : 0.0, baseline_.value_or(0)},
-                                               torch::kDouble));
+  archive.write(
+      "enas.baseline",
+      torch::tensor({baseline_.has_value() ? 1.0 : 0.0, baseline_.value_or(0)}, torch::kDouble));
   archive.write("enas.valid_position", torch::tensor({valid_epoch_, valid_batch_}, torch::kLong));
 }
 
@@ -231,7 +245,8 @@ void EnasTrainer::load_extra(torch::serialize::InputArchive& archive) {
   archive.read("enas.baseline", baseline);
   archive.read("enas.valid_position", position);
   TORCH_CHECK(baseline.numel() == 2 && position.numel() == 2, "corrupt ENAS state in checkpoint");
-  baseline_ = baseline[0].item<double>() > 0 ? std::optional<double>(baseline[1].item<double>()) : std::nullopt;
+  baseline_ = baseline[0].item<double>() > 0 ? std::optional<double>(baseline[1].item<double>())
+                                             : std::nullopt;
   valid_epoch_ = position[0].item<int64_t>();
   valid_batch_ = position[1].item<int64_t>();
   valid_started_ = false;

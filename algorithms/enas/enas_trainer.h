@@ -77,7 +77,8 @@ struct EnasTrainerOptions {
   EnasMutatorOptions mutator;
 };
 
-absl::Status EnasTrainerOptionsFromJson(const Json& j, const std::string& path, EnasTrainerOptions* out);
+absl::Status EnasTrainerOptionsFromJson(const Json& j, const std::string& path,
+                                        EnasTrainerOptions* out);
 Json EnasTrainerOptionsToJson(const EnasTrainerOptions& options);
 
 // The moving-average baseline after `reward`: the reward itself when there
@@ -90,8 +91,8 @@ struct ScoredArchitecture {
 };
 
 struct EnasExport {
-  ScoredArchitecture best;      // the best of the controller's samples
-  ScoredArchitecture greedy;    // the controller's most likely architecture
+  ScoredArchitecture best;                // the best of the controller's samples
+  ScoredArchitecture greedy;              // the controller's most likely architecture
   std::vector<double> sample_accuracies;  // every controller sample
   std::vector<double> random_accuracies;  // uniformly random architectures
 };
@@ -99,8 +100,8 @@ struct EnasExport {
 class EnasTrainer : public Trainer {
  public:
   // `valid` feeds the controller phase (cycled); it must outlive the trainer.
-  EnasTrainer(TrainerOptions trainer_options, EnasTrainerOptions options, BuiltSpace model, BatchSource* train,
-              BatchSource* valid, Distributed* distributed = nullptr);
+  EnasTrainer(TrainerOptions trainer_options, EnasTrainerOptions options, BuiltSpace model,
+              BatchSource* train, BatchSource* valid, Distributed* distributed = nullptr);
 
   EnasMutator& mutator() { return *mutator_; }
   std::optional<double> baseline() const { return baseline_; }
@@ -108,8 +109,8 @@ class EnasTrainer : public Trainer {
   // Scores `samples` controller samples, the greedy architecture and
   // `random_samples` uniform ones (seeded by `seed`) on the first `batches`
   // batches of `source` (0 = all), with the shared weights as trained.
-  EnasExport export_architectures(BatchSource& source, int64_t samples, int64_t random_samples, int64_t batches,
-                                  uint64_t seed);
+  EnasExport export_architectures(BatchSource& source, int64_t samples, int64_t random_samples,
+                                  int64_t batches, uint64_t seed);
 
  protected:
   Metrics train_step(const Batch& batch) override;

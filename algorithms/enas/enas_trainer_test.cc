@@ -35,12 +35,12 @@ struct Fixture {
     data_options.synthetic_size = 256;
     auto data = datasets::MakeSynthetic(data_options);
     auto split = datasets::SplitTrainValid(*data, 0.75, 0);
-    train = std::make_unique<datasets::DataLoader>(split->train,
-                                                   datasets::LoaderOptions().batch_size(32).workers(0).seed(1));
-    valid = std::make_unique<datasets::DataLoader>(split->valid,
-                                                   datasets::LoaderOptions().batch_size(16).workers(0).seed(2));
-    score = std::make_unique<datasets::DataLoader>(split->valid,
-                                                   datasets::LoaderOptions().batch_size(64).shuffle(false).workers(0));
+    train = std::make_unique<datasets::DataLoader>(
+        split->train, datasets::LoaderOptions().batch_size(32).workers(0).seed(1));
+    valid = std::make_unique<datasets::DataLoader>(
+        split->valid, datasets::LoaderOptions().batch_size(16).workers(0).seed(2));
+    score = std::make_unique<datasets::DataLoader>(
+        split->valid, datasets::LoaderOptions().batch_size(64).shuffle(false).workers(0));
   }
   std::unique_ptr<datasets::DataLoader> train, valid, score;
 };
@@ -91,7 +91,8 @@ TEST(EnasTrainerTest, BothPhasesRunAndLog) {
   EnasExport e = trainer.export_architectures(*f.score, 4, 3, 1, 0);
   EXPECT_EQ(e.sample_accuracies.size(), 4u);
   EXPECT_EQ(e.random_accuracies.size(), 3u);
-  EXPECT_EQ(e.best.accuracy, *std::max_element(e.sample_accuracies.begin(), e.sample_accuracies.end()));
+  EXPECT_EQ(e.best.accuracy,
+            *std::max_element(e.sample_accuracies.begin(), e.sample_accuracies.end()));
   EXPECT_EQ(e.best.architecture.values().size(), 5u);  // 3 ops + 2 skips
   EXPECT_EQ(e.greedy.architecture.values().size(), 5u);
 }
@@ -124,7 +125,8 @@ TEST(EnasTrainerTest, ResumeIsExact) {
   };
   std::vector<at::Tensor> whole = run("whole", false), resumed = run("resumed", true);
   ASSERT_EQ(whole.size(), resumed.size());
-  for (size_t i = 0; i < whole.size(); ++i) EXPECT_TRUE(torch::equal(whole[i], resumed[i])) << "tensor " << i;
+  for (size_t i = 0; i < whole.size(); ++i)
+    EXPECT_TRUE(torch::equal(whole[i], resumed[i])) << "tensor " << i;
 }
 
 TEST(EnasTrainerTest, OptionsRoundTripAndRejectBadValues) {
@@ -138,7 +140,9 @@ TEST(EnasTrainerTest, OptionsRoundTripAndRejectBadValues) {
   absl::Status s = EnasTrainerOptionsFromJson(Json::parse(R"({"aggregat": 3})"), "$.enas", &bad);
   EXPECT_NE(std::string(s.message()).find("aggregat"), std::string::npos) << s;
   s = EnasTrainerOptionsFromJson(Json::parse(R"({"baseline_decay": 1.0})"), "$.enas", &bad);
-  EXPECT_NE(std::string(s.message()).find("$.enas.baseline_decay must be in [0, 1)"), std::string::npos) << s;
+  EXPECT_NE(std::string(s.message()).find("$.enas.baseline_decay must be in [0, 1)"),
+            std::string::npos)
+      << s;
   s = EnasTrainerOptionsFromJson(Json::parse(R"({"mutator": {"skip_target": 0}})"), "$.enas", &bad);
   EXPECT_NE(std::string(s.message()).find("$.enas.mutator.skip_target"), std::string::npos) << s;
 }

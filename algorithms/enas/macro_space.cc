@@ -15,20 +15,23 @@ class MacroLayerImpl : public torch::nn::Module {
  public:
   MacroLayerImpl(int64_t index, int64_t channels) {
     std::string key = absl::StrCat("layer_", index);
-    op_ = register_module("op", LayerChoice(std::vector<torch::nn::NamedAnyModule>{
-        {"conv3x3", ConvBranch(channels, channels, 3, false)},
-        {"sepconv3x3", ConvBranch(channels, channels, 3, true)},
-        {"conv5x5", ConvBranch(channels, channels, 5, false)},
-        {"sepconv5x5", ConvBranch(channels, channels, 5, true)},
-        {"avgpool", PoolBranch("avg", channels, channels)},
-        {"maxpool", PoolBranch("max", channels, channels)}},
-        LayerChoiceOptions().key(key + "_op")));
+    op_ = register_module("op", LayerChoice(
+                                    std::vector<torch::nn::NamedAnyModule>{
+                                        {"conv3x3", ConvBranch(channels, channels, 3, false)},
+                                        {"sepconv3x3", ConvBranch(channels, channels, 3, true)},
+                                        {"conv5x5", ConvBranch(channels, channels, 5, false)},
+                                        {"sepconv5x5", ConvBranch(channels, channels, 5, true)},
+                                        {"avgpool", PoolBranch("avg", channels, channels)},
+                                        {"maxpool", PoolBranch("max", channels, channels)}},
+                                    LayerChoiceOptions().key(key + "_op")));
     if (index > 0) {
       std::vector<std::string> sources;
       for (int64_t j = 0; j < index; ++j) sources.push_back(absl::StrCat("layer_", j));
-      skip_ = register_module("skip", InputChoice(InputChoiceOptions().choose_from(sources).key(key + "_skip")));
+      skip_ = register_module(
+          "skip", InputChoice(InputChoiceOptions().choose_from(sources).key(key + "_skip")));
     }
-    bn_ = register_module("bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).affine(false)));
+    bn_ = register_module(
+        "bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(channels).affine(false)));
   }
 
   // `previous`: the last output; `earlier`: the outputs of layers 0..i-1.
@@ -65,8 +68,8 @@ absl::StatusOr<MacroSpaceOptions> MacroSpaceOptionsFromJson(const Json& j) {
       o.channels = 24;  // NNI's out_filters; the paper's final net uses 512
       o.layers = 12;
     } else if (!o.preset.empty()) {
-      return absl::NotFoundError(
-          absl::StrCat(path, ".preset: unknown preset '", o.preset, "'; presets: fashion_mnist, paper"));
+      return absl::NotFoundError(absl::StrCat(path, ".preset: unknown preset '", o.preset,
+                                              "'; presets: fashion_mnist, paper"));
     }
   }
   JsonObjectReader r(object, path);
@@ -79,10 +82,16 @@ absl::StatusOr<MacroSpaceOptions> MacroSpaceOptionsFromJson(const Json& j) {
       .Optional("dropout", &o.dropout);
   NAS_RETURN_IF_ERROR(r.Finish());
   for (auto [name, value] : {std::pair<const char*, int64_t>{"in_channels", o.in_channels},
-                             {"image_size", o.image_size}, {"layers", o.layers}, {"classes", o.classes}}) {
-    if (value < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".", name, " must be >= 1, got ", value));
+                             {"image_size", o.image_size},
+                             {"layers", o.layers},
+                             {"classes", o.classes}}) {
+    if (value < 1)
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ".", name, " must be >= 1, got ", value));
   }
-  if (o.channels < 2) return absl::InvalidArgumentError(absl::StrCat(path, ".channels must be >= 2, got ", o.channels));
+  if (o.channels < 2)
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".channels must be >= 2, got ", o.channels));
   if (!(o.dropout >= 0 && o.dropout < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".dropout must be in [0, 1)"));
   }
@@ -96,18 +105,23 @@ Json MacroSpaceOptionsToJson(const MacroSpaceOptions& o) {
 }
 
 EnasMacroNetImpl::EnasMacroNetImpl(const MacroSpaceOptions& o) : options_(o) {
-  stem_ = register_module("stem", torch::nn::Sequential(
-      torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in_channels, o.channels, 3).padding(1).bias(false)),
-      torch::nn::BatchNorm2d(o.channels)));
+  stem_ = register_module(
+      "stem",
+      torch::nn::Sequential(
+          torch::nn::Conv2d(
+              torch::nn::Conv2dOptions(o.in_channels, o.channels, 3).padding(1).bias(false)),
+          torch::nn::BatchNorm2d(o.channels)));
   // Reductions after layers N/3-1 and 2N/3-1, as the authors (none for N < 3).
   const int64_t distance = o.layers / 3;
   if (distance > 0) pool_after_ = {distance - 1, 2 * distance - 1};
   for (int64_t i = 0; i < o.layers; ++i) {
     std::string key = absl::StrCat("layer_", i);
-    layers_.push_back(register_module(key, MutableScope(key, torch::nn::AnyModule(MacroLayer(i, o.channels)))));
+    layers_.push_back(
+        register_module(key, MutableScope(key, torch::nn::AnyModule(MacroLayer(i, o.channels)))));
   }
   for (size_t p = 0; p < pool_after_.size(); ++p) {
-    pools_.push_back(register_module(absl::StrCat("pool", p), FactorizedReduce(o.channels, o.channels)));
+    pools_.push_back(
+        register_module(absl::StrCat("pool", p), FactorizedReduce(o.channels, o.channels)));
   }
   fc_ = register_module("fc", torch::nn::Linear(o.channels, o.classes));
 }

@@ -38,8 +38,8 @@
 #include "absl/status/statusor.h"
 #include "algorithms/enas/ops.h"
 #include "nas/base/json.h"
-#include "nas/core/space_registry.h"
 #include "nas/core/mutable_scope.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::enas {
 

@@ -13,13 +13,13 @@ namespace nas::enas {
 namespace {
 
 LayerChoice MicroOp(int64_t channels, const std::string& key) {
-  return LayerChoice(std::vector<torch::nn::NamedAnyModule>{
-                         {"sepconv3x3", SepConvBN(channels, 3)},
-                         {"sepconv5x5", SepConvBN(channels, 5)},
-                         {"avgpool3x3", PoolBranch("avg", 0, channels)},
-                         {"maxpool3x3", PoolBranch("max", 0, channels)},
-                         {"identity", torch::nn::Identity()}},
-                     LayerChoiceOptions().key(key));
+  return LayerChoice(
+      std::vector<torch::nn::NamedAnyModule>{{"sepconv3x3", SepConvBN(channels, 3)},
+                                             {"sepconv5x5", SepConvBN(channels, 5)},
+                                             {"avgpool3x3", PoolBranch("avg", 0, channels)},
+                                             {"maxpool3x3", PoolBranch("max", 0, channels)},
+                                             {"identity", torch::nn::Identity()}},
+      LayerChoiceOptions().key(key));
 }
 
 // One node: two (input, op) pairs, summed. Returns the output and which of
@@ -28,12 +28,15 @@ class MicroNodeImpl : public torch::nn::Module {
  public:
   MicroNodeImpl(const std::string& key, int64_t index, int64_t channels) {
     std::vector<std::string> sources = {"", ""};  // the cell's two inputs
-    for (int64_t j = 0; j < index; ++j) sources.push_back(absl::StrCat(key.substr(0, key.rfind('_') + 1), j));
-    x_input_ = register_module("x_input", InputChoice(InputChoiceOptions().choose_from(sources).n_chosen(1)
-                                                          .key(key + "_x_input")));
+    for (int64_t j = 0; j < index; ++j)
+      sources.push_back(absl::StrCat(key.substr(0, key.rfind('_') + 1), j));
+    x_input_ = register_module(
+        "x_input",
+        InputChoice(InputChoiceOptions().choose_from(sources).n_chosen(1).key(key + "_x_input")));
     x_op_ = register_module("x_op", MicroOp(channels, key + "_x_op"));
-    y_input_ = register_module("y_input", InputChoice(InputChoiceOptions().choose_from(sources).n_chosen(1)
-                                                          .key(key + "_y_input")));
+    y_input_ = register_module(
+        "y_input",
+        InputChoice(InputChoiceOptions().choose_from(sources).n_chosen(1).key(key + "_y_input")));
     y_op_ = register_module("y_op", MicroOp(channels, key + "_y_op"));
   }
 
@@ -55,24 +58,28 @@ class MicroCellImpl : public torch::nn::Module {
  public:
   // `reduce_pprev`: h_{-2} has twice the resolution of h_{-1} (the cell
   // before was a reduction), so it is reduced instead of calibrated.
-  MicroCellImpl(bool reduction, bool reduce_pprev, int64_t c_pp, int64_t c_p, int64_t c, int64_t nodes)
+  MicroCellImpl(bool reduction, bool reduce_pprev, int64_t c_pp, int64_t c_p, int64_t c,
+                int64_t nodes)
       : channels_(c), nodes_(nodes) {
     if (reduction || reduce_pprev) {
       pre0_ = torch::nn::AnyModule(FactorizedReduce(c_pp, c));
     } else {
       pre0_ = torch::nn::AnyModule(StdConv(c_pp, c));
     }
-    pre1_ = reduction ? torch::nn::AnyModule(FactorizedReduce(c_p, c)) : torch::nn::AnyModule(StdConv(c_p, c));
+    pre1_ = reduction ? torch::nn::AnyModule(FactorizedReduce(c_p, c))
+                      : torch::nn::AnyModule(StdConv(c_p, c));
     register_module("pre0", pre0_.ptr());
     register_module("pre1", pre1_.ptr());
     const std::string type = reduction ? "reduce" : "normal";
     for (int64_t i = 0; i < nodes; ++i) {
       std::string key = absl::StrCat(type, "_node_", i);
-      nodes_list_.push_back(register_module(key, MutableScope(key, torch::nn::AnyModule(MicroNode(key, i, c)))));
+      nodes_list_.push_back(
+          register_module(key, MutableScope(key, torch::nn::AnyModule(MicroNode(key, i, c)))));
     }
     final_conv_w_ = register_parameter("final_conv_w", torch::empty({c, (nodes + 2) * c, 1, 1}));
     torch::nn::init::kaiming_uniform_(final_conv_w_, std::sqrt(5.0));
-    bn_ = register_module("bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(c).affine(false)));
+    bn_ = register_module("bn",
+                          torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(c).affine(false)));
   }
 
   at::Tensor forward(at::Tensor pprev, at::Tensor prev) {
@@ -119,8 +126,8 @@ absl::StatusOr<MicroSpaceOptions> MicroSpaceOptionsFromJson(const Json& j) {
       o.channels = 20;
       o.cells_per_stage = 5;
     } else if (!o.preset.empty()) {
-      return absl::NotFoundError(
-          absl::StrCat(path, ".preset: unknown preset '", o.preset, "'; presets: fashion_mnist, paper"));
+      return absl::NotFoundError(absl::StrCat(path, ".preset: unknown preset '", o.preset,
+                                              "'; presets: fashion_mnist, paper"));
     }
   }
   JsonObjectReader r(object, path);
@@ -134,12 +141,19 @@ absl::StatusOr<MicroSpaceOptions> MicroSpaceOptionsFromJson(const Json& j) {
       .Optional("dropout", &o.dropout);
   NAS_RETURN_IF_ERROR(r.Finish());
   for (auto [name, value] : {std::pair<const char*, int64_t>{"in_channels", o.in_channels},
-                             {"image_size", o.image_size}, {"nodes", o.nodes}, {"classes", o.classes}}) {
-    if (value < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".", name, " must be >= 1, got ", value));
+                             {"image_size", o.image_size},
+                             {"nodes", o.nodes},
+                             {"classes", o.classes}}) {
+    if (value < 1)
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ".", name, " must be >= 1, got ", value));
   }
-  if (o.channels < 2) return absl::InvalidArgumentError(absl::StrCat(path, ".channels must be >= 2, got ", o.channels));
+  if (o.channels < 2)
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".channels must be >= 2, got ", o.channels));
   if (o.cells_per_stage < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ".cells_per_stage must be >= 1, got ", o.cells_per_stage));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".cells_per_stage must be >= 1, got ", o.cells_per_stage));
   }
   if (!(o.dropout >= 0 && o.dropout < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".dropout must be in [0, 1)"));
@@ -148,16 +162,24 @@ absl::StatusOr<MicroSpaceOptions> MicroSpaceOptionsFromJson(const Json& j) {
 }
 
 Json MicroSpaceOptionsToJson(const MicroSpaceOptions& o) {
-  return {{"preset", o.preset},     {"in_channels", o.in_channels},         {"image_size", o.image_size},
-          {"channels", o.channels}, {"cells_per_stage", o.cells_per_stage}, {"nodes", o.nodes},
-          {"classes", o.classes},   {"dropout", o.dropout}};
+  return {{"preset", o.preset},
+          {"in_channels", o.in_channels},
+          {"image_size", o.image_size},
+          {"channels", o.channels},
+          {"cells_per_stage", o.cells_per_stage},
+          {"nodes", o.nodes},
+          {"classes", o.classes},
+          {"dropout", o.dropout}};
 }
 
 EnasMicroNetImpl::EnasMicroNetImpl(const MicroSpaceOptions& o) : options_(o) {
   const int64_t stem_channels = 3 * o.channels;
-  stem_ = register_module("stem", torch::nn::Sequential(
-      torch::nn::Conv2d(torch::nn::Conv2dOptions(o.in_channels, stem_channels, 3).padding(1).bias(false)),
-      torch::nn::BatchNorm2d(stem_channels)));
+  stem_ = register_module(
+      "stem",
+      torch::nn::Sequential(
+          torch::nn::Conv2d(
+              torch::nn::Conv2dOptions(o.in_channels, stem_channels, 3).padding(1).bias(false)),
+          torch::nn::BatchNorm2d(stem_channels)));
   int64_t c_pp = stem_channels, c_p = stem_channels, c = o.channels;
   bool previous_reduced = false;
   int64_t index = 0;

@@ -13,7 +13,8 @@ namespace {
 BatchNorm2dOptions NoAffine(int64_t c) { return BatchNorm2dOptions(c).affine(false); }
 }  // namespace
 
-StdConvImpl::StdConvImpl(int64_t in_channels, int64_t out_channels) : in_(in_channels), out_(out_channels) {
+StdConvImpl::StdConvImpl(int64_t in_channels, int64_t out_channels)
+    : in_(in_channels), out_(out_channels) {
   reset();
 }
 
@@ -24,7 +25,8 @@ void StdConvImpl::reset() {
 
 at::Tensor StdConvImpl::forward(at::Tensor x) { return at::relu(bn_(conv_(x))); }
 
-ConvBranchImpl::ConvBranchImpl(int64_t in_channels, int64_t out_channels, int64_t kernel, bool separable)
+ConvBranchImpl::ConvBranchImpl(int64_t in_channels, int64_t out_channels, int64_t kernel,
+                               bool separable)
     : in_(in_channels), out_(out_channels), kernel_(kernel), separable_(separable) {
   reset();
 }
@@ -33,10 +35,12 @@ void ConvBranchImpl::reset() {
   preproc_ = register_module("preproc", StdConv(in_, out_));
   conv_ = torch::nn::Sequential();
   if (separable_) {
-    conv_->push_back(torch::nn::Conv2d(Conv2dOptions(out_, out_, kernel_).padding(kernel_ / 2).groups(out_).bias(false)));
+    conv_->push_back(torch::nn::Conv2d(
+        Conv2dOptions(out_, out_, kernel_).padding(kernel_ / 2).groups(out_).bias(false)));
     conv_->push_back(torch::nn::Conv2d(Conv2dOptions(out_, out_, 1).bias(false)));
   } else {
-    conv_->push_back(torch::nn::Conv2d(Conv2dOptions(out_, out_, kernel_).padding(kernel_ / 2).bias(false)));
+    conv_->push_back(
+        torch::nn::Conv2d(Conv2dOptions(out_, out_, kernel_).padding(kernel_ / 2).bias(false)));
   }
   conv_->push_back(torch::nn::BatchNorm2d(NoAffine(out_)));
   register_module("conv", conv_);
@@ -44,7 +48,8 @@ void ConvBranchImpl::reset() {
 
 at::Tensor ConvBranchImpl::forward(at::Tensor x) { return at::relu(conv_->forward(preproc_(x))); }
 
-PoolBranchImpl::PoolBranchImpl(std::string type, int64_t in_channels, int64_t out_channels, int64_t kernel)
+PoolBranchImpl::PoolBranchImpl(std::string type, int64_t in_channels, int64_t out_channels,
+                               int64_t kernel)
     : type_(std::move(type)), in_(in_channels), out_(out_channels), kernel_(kernel) {
   TORCH_CHECK(type_ == "avg" || type_ == "max", "pool type must be avg or max, got ", type_);
   reset();
@@ -57,19 +62,26 @@ void PoolBranchImpl::reset() {
 at::Tensor PoolBranchImpl::forward(at::Tensor x) {
   if (preproc_) x = preproc_(x);
   if (type_ == "avg") {
-    return at::avg_pool2d(x, {kernel_, kernel_}, {1, 1}, {kernel_ / 2, kernel_ / 2}, /*ceil_mode=*/false,
+    return at::avg_pool2d(x, {kernel_, kernel_}, {1, 1}, {kernel_ / 2, kernel_ / 2},
+                          /*ceil_mode=*/false,
                           /*count_include_pad=*/false);
   }
   return at::max_pool2d(x, {kernel_, kernel_}, {1, 1}, {kernel_ / 2, kernel_ / 2});
 }
 
-SepConvBNImpl::SepConvBNImpl(int64_t channels, int64_t kernel) : channels_(channels), kernel_(kernel) { reset(); }
+SepConvBNImpl::SepConvBNImpl(int64_t channels, int64_t kernel)
+    : channels_(channels), kernel_(kernel) {
+  reset();
+}
 
 void SepConvBNImpl::reset() {
-  depthwise_ = register_module(
-      "depthwise",
-      torch::nn::Conv2d(Conv2dOptions(channels_, channels_, kernel_).padding(kernel_ / 2).groups(channels_).bias(false)));
-  pointwise_ = register_module("pointwise", torch::nn::Conv2d(Conv2dOptions(channels_, channels_, 1).bias(false)));
+  depthwise_ =
+      register_module("depthwise", torch::nn::Conv2d(Conv2dOptions(channels_, channels_, kernel_)
+                                                         .padding(kernel_ / 2)
+                                                         .groups(channels_)
+                                                         .bias(false)));
+  pointwise_ = register_module(
+      "pointwise", torch::nn::Conv2d(Conv2dOptions(channels_, channels_, 1).bias(false)));
   bn_ = register_module("bn", torch::nn::BatchNorm2d(NoAffine(channels_)));
 }
 
@@ -82,8 +94,10 @@ FactorizedReduceImpl::FactorizedReduceImpl(int64_t in_channels, int64_t out_chan
 }
 
 void FactorizedReduceImpl::reset() {
-  conv1_ = register_module("conv1", torch::nn::Conv2d(Conv2dOptions(in_, out_ / 2, 1).stride(2).bias(false)));
-  conv2_ = register_module("conv2", torch::nn::Conv2d(Conv2dOptions(in_, out_ - out_ / 2, 1).stride(2).bias(false)));
+  conv1_ = register_module(
+      "conv1", torch::nn::Conv2d(Conv2dOptions(in_, out_ / 2, 1).stride(2).bias(false)));
+  conv2_ = register_module(
+      "conv2", torch::nn::Conv2d(Conv2dOptions(in_, out_ - out_ / 2, 1).stride(2).bias(false)));
   bn_ = register_module("bn", torch::nn::BatchNorm2d(NoAffine(out_)));
 }
 

@@ -1,7 +1,8 @@
 // Retrains an ENAS architecture from scratch and reports its test accuracy
 // (the "retrain" section of the configuration, algorithms/enas/config.h).
 //
-// RUN: tools/bazel run //algorithms/enas:retrain -- --architecture=$PWD/enas/search/best_architecture.json --output_dir=enas/retrain
+// RUN: tools/bazel run //algorithms/enas:retrain --
+// --architecture=$PWD/enas/search/best_architecture.json --output_dir=enas/retrain
 #include <cstdio>
 
 #include <gflags/gflags.h>

@@ -7,14 +7,16 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/core/space_registry.h"
 #include "nas/core/mutable_tree.h"
+#include "nas/core/space_registry.h"
 #include "nas/multi_trial/tuner.h"
 
 namespace nas::enas {
 namespace {
 
-std::string ShellQuote(const std::string& s) { return "'" + absl::StrReplaceAll(s, {{"'", "'\\''"}}) + "'"; }
+std::string ShellQuote(const std::string& s) {
+  return "'" + absl::StrReplaceAll(s, {{"'", "'\\''"}}) + "'";
+}
 
 // Trials run in another directory: every path handed to them is absolute.
 std::string Absolute(const std::string& path) {
@@ -36,7 +38,8 @@ std::string TrialCommand(const RlTunerOptions& o) {
 absl::StatusOr<SearchSummary> RunRlTuner(RlTunerOptions o) {
   if (o.driver.output_dir.empty()) return absl::InvalidArgumentError("--output_dir is required");
   if (o.trial_command.empty() && o.trial_binary.empty()) {
-    return absl::InvalidArgumentError("--trial_command is required (the :trial binary was not found)");
+    return absl::InvalidArgumentError(
+        "--trial_command is required (the :trial binary was not found)");
   }
   NAS_RETURN_IF_ERROR(ValidateTunerDriverOptions(o.driver));
   o.driver.output_dir = Absolute(o.driver.output_dir);
@@ -47,14 +50,17 @@ absl::StatusOr<SearchSummary> RunRlTuner(RlTunerOptions o) {
   TunerConfig config;
   config.seed = o.driver.seed;
   config.options = o.tuner_options;
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Tuner> tuner, Annotate(tuner_factory(config), "--tuner_options"));
+  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Tuner> tuner,
+                       Annotate(tuner_factory(config), "--tuner_options"));
   o.trials.command = TrialCommand(o);
   o.trials.trials_dir = JoinPath(o.driver.output_dir, "trials");
   if (o.trials.working_dir.empty()) o.trials.working_dir = ResolveUserPath(".");
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<ProcessEvaluator> evaluator, ProcessEvaluator::Create(o.trials));
+  NAS_ASSIGN_OR_RETURN(std::unique_ptr<ProcessEvaluator> evaluator,
+                       ProcessEvaluator::Create(o.trials));
   if (!o.driver.resume || !FileExists(JoinPath(o.driver.output_dir, "search_space.json"))) {
     NAS_RETURN_IF_ERROR(MakeDirs(o.driver.output_dir));
-    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(o.driver.output_dir, "search_space.json"), space.to_json()));
+    NAS_RETURN_IF_ERROR(
+        WriteJsonFile(JoinPath(o.driver.output_dir, "search_space.json"), space.to_json()));
   }
   // What identifies the search: a resume must agree. The budget, the
   // parallelism and the trial command may change between runs.
@@ -63,13 +69,14 @@ absl::StatusOr<SearchSummary> RunRlTuner(RlTunerOptions o) {
                    {"seed", o.driver.seed},
                    {"space", o.space},
                    {"space_options", o.space_options}};
-  LOG(INFO) << "multi-trial search over " << o.space << " (" << space.choices().size() << " decisions) with the "
-            << o.tuner << " tuner, " << o.driver.parallel << " trial(s) at a time; output in "
-            << o.driver.output_dir;
-  NAS_ASSIGN_OR_RETURN(SearchSummary summary, RunSearch(o.driver, space, identity, tuner.get(), evaluator.get()));
+  LOG(INFO) << "multi-trial search over " << o.space << " (" << space.choices().size()
+            << " decisions) with the " << o.tuner << " tuner, " << o.driver.parallel
+            << " trial(s) at a time; output in " << o.driver.output_dir;
+  NAS_ASSIGN_OR_RETURN(SearchSummary summary,
+                       RunSearch(o.driver, space, identity, tuner.get(), evaluator.get()));
   if (summary.best_trial >= 0) {
-    LOG(INFO) << "best: " << summary.best_value << " (trial " << summary.best_trial << "), written to "
-              << JoinPath(o.driver.output_dir, "best_architecture.json");
+    LOG(INFO) << "best: " << summary.best_value << " (trial " << summary.best_trial
+              << "), written to " << JoinPath(o.driver.output_dir, "best_architecture.json");
   } else {
     LOG(WARNING) << "no trial succeeded";
   }

@@ -24,14 +24,14 @@ namespace nas::enas {
 struct RlTunerOptions {
   std::string space = "enas_macro";
   Json space_options = {{"preset", "fashion_mnist"}};
-  std::string tuner = "rl";                 // a TunerRegistry() name
+  std::string tuner = "rl";  // a TunerRegistry() name
   Json tuner_options = Json::object();
   // "" = `trial_binary` with --space / --space_options and `trial_args`.
   std::string trial_command;
-  std::string trial_binary;                 // set by the main: :trial next to it
-  std::string trial_args;                   // appended to the default command
-  ProcessEvaluatorOptions trials;           // launcher, timeout
-  TunerDriverOptions driver;                // output_dir, budget, parallel, resume, seed
+  std::string trial_binary;        // set by the main: :trial next to it
+  std::string trial_args;          // appended to the default command
+  ProcessEvaluatorOptions trials;  // launcher, timeout
+  TunerDriverOptions driver;       // output_dir, budget, parallel, resume, seed
 };
 
 // The trial command line the options give.

@@ -1,7 +1,8 @@
 // Multi-trial ENAS search: the policy-gradient tuner proposes, :trial
 // trains each proposal briefly.
 //
-// RUN: tools/bazel run //algorithms/enas:rl_tuner -- --max_trials=40 --parallel=2 --output_dir=enas/rl
+// RUN: tools/bazel run //algorithms/enas:rl_tuner -- --max_trials=40 --parallel=2
+// --output_dir=enas/rl
 #include <limits.h>
 #include <signal.h>
 #include <unistd.h>
@@ -17,19 +18,24 @@
 #include "nas/multi_trial/process_evaluator.h"
 
 DEFINE_string(space, "enas_macro", "ENAS search space: enas_macro or enas_micro.");
-DEFINE_string(space_options, "{\"preset\": \"fashion_mnist\"}", "Options of the space, as a JSON object.");
+DEFINE_string(space_options, "{\"preset\": \"fashion_mnist\"}",
+              "Options of the space, as a JSON object.");
 DEFINE_string(tuner, "rl", "Tuner: rl (policy gradient, the default) or evolution.");
-DEFINE_string(tuner_options, "{}", "The tuner's options as a JSON object, e.g. '{\"batch_size\": 2}'.");
-DEFINE_string(trial_command, "",
-              "Shell command of one trial (default: the :trial binary next to this one, with --space and "
-              "--space_options, plus --trial_args).");
+DEFINE_string(tuner_options, "{}",
+              "The tuner's options as a JSON object, e.g. '{\"batch_size\": 2}'.");
+DEFINE_string(
+    trial_command, "",
+    "Shell command of one trial (default: the :trial binary next to this one, with --space and "
+    "--space_options, plus --trial_args).");
 DEFINE_string(trial_args, "--steps=200", "Flags appended to the default trial command.");
 DEFINE_string(launcher, "", "Prefix that runs a trial elsewhere, e.g. 'srun -N1 -n1 --exclusive'.");
 DEFINE_int32(parallel, 1, "Trials running at once.");
 DEFINE_int64(max_trials, 40, "Trials in the whole search (a resumed search may raise it).");
 DEFINE_double(max_duration, 0, "Stop proposing after this many seconds of search (0 = no limit).");
-DEFINE_double(trial_timeout, 0, "Seconds after which a trial is killed and counted failed (0 = none).");
-DEFINE_int32(max_consecutive_failures, 10, "Give up after this many failed trials in a row (0 = never).");
+DEFINE_double(trial_timeout, 0,
+              "Seconds after which a trial is killed and counted failed (0 = none).");
+DEFINE_int32(max_consecutive_failures, 10,
+             "Give up after this many failed trials in a row (0 = never).");
 DEFINE_string(output_dir, "enas/rl", "Where history.jsonl, best_architecture.json and trials/ go.");
 DEFINE_bool(resume, false, "Continue the search in --output_dir.");
 DEFINE_uint64(seed, 0, "Seed of the tuner and of the trials' seeds.");
@@ -82,7 +88,8 @@ absl::Status Run() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  nas::InitMain("Multi-trial ENAS search: the policy-gradient tuner proposes, :trial trains each proposal.", &argc,
-                &argv);
+  nas::InitMain(
+      "Multi-trial ENAS search: the policy-gradient tuner proposes, :trial trains each proposal.",
+      &argc, &argv);
   return nas::ExitWith(nas::CatchExceptions(Run));
 }

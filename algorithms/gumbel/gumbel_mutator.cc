@@ -114,7 +114,8 @@ ChoiceOutput GumbelMutator::run_hard(const ChoiceSpec& spec, Reduction reduction
   return SelectAndReduce(spec.key, weights, spec.size(), run, reduction);
 }
 
-ChoiceOutput GumbelMutator::on_forward_layer_choice(LayerChoiceImpl& choice, const CandidateFn& run) {
+ChoiceOutput GumbelMutator::on_forward_layer_choice(LayerChoiceImpl& choice,
+                                                    const CandidateFn& run) {
   const ChoiceSpec* spec = search_space().find(choice.key());
   TORCH_CHECK(spec != nullptr, "GumbelMutator: unknown choice '", choice.key(), "'");
   // Relax only while training with gradients; in eval mode or without
@@ -128,7 +129,8 @@ ChoiceOutput GumbelMutator::on_forward_layer_choice(LayerChoiceImpl& choice, con
   return run_hard(*spec, choice.options().reduction(), relax, run);
 }
 
-ChoiceOutput GumbelMutator::on_forward_input_choice(InputChoiceImpl& choice, const CandidateFn& run) {
+ChoiceOutput GumbelMutator::on_forward_input_choice(InputChoiceImpl& choice,
+                                                    const CandidateFn& run) {
   const ChoiceSpec* spec = search_space().find(choice.key());
   TORCH_CHECK(spec != nullptr, "GumbelMutator: unknown choice '", choice.key(), "'");
   return run_hard(*spec, choice.options().reduction(),

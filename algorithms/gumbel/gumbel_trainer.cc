@@ -27,14 +27,14 @@ absl::Status GumbelTrainerOptionsFromJson(const Json& j, const std::string& path
   NAS_RETURN_IF_ERROR(r.Finish());
   if (out->lr <= 0 || out->min_lr < 0 || out->momentum < 0 || out->weight_decay < 0 ||
       out->clip_norm < 0 || out->arch_lr < 0 || out->arch_weight_decay < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": lr must be > 0; min_lr, momentum, weight_decay, clip_norm, arch_lr and "
-              "arch_weight_decay >= 0"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path,
+                     ": lr must be > 0; min_lr, momentum, weight_decay, clip_norm, arch_lr and "
+                     "arch_weight_decay >= 0"));
   }
   if (!(out->tau_start > 0) || !(out->tau_end > 0)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": tau_start and tau_end must be > 0, got ", out->tau_start, " and ",
-                     out->tau_end));
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": tau_start and tau_end must be > 0, got ", out->tau_start, " and ", out->tau_end));
   }
   return Annotate(GumbelModeFromString(out->mode).status(), JsonChildPath(path, "mode"));
 }
@@ -68,14 +68,15 @@ GumbelTrainer::GumbelTrainer(TrainerOptions trainer_options, GumbelTrainerOption
       valid_(valid),
       mutator_(std::make_unique<GumbelMutator>(model_.model, options.seed)) {
   mutator_->set_mode(*GumbelModeFromString(options.mode));
-  sgd_ = std::make_unique<torch::optim::SGD>(
-      model_.model->parameters(),
-      torch::optim::SGDOptions(options.lr).momentum(options.momentum).weight_decay(options.weight_decay));
+  sgd_ = std::make_unique<torch::optim::SGD>(model_.model->parameters(),
+                                             torch::optim::SGDOptions(options.lr)
+                                                 .momentum(options.momentum)
+                                                 .weight_decay(options.weight_decay));
   // DARTS' architecture optimizer settings (betas 0.5, 0.999).
-  adam_ = std::make_unique<torch::optim::Adam>(
-      mutator_->parameters(), torch::optim::AdamOptions(options.arch_lr)
-                                  .betas({0.5, 0.999})
-                                  .weight_decay(options.arch_weight_decay));
+  adam_ = std::make_unique<torch::optim::Adam>(mutator_->parameters(),
+                                               torch::optim::AdamOptions(options.arch_lr)
+                                                   .betas({0.5, 0.999})
+                                                   .weight_decay(options.arch_weight_decay));
   set_mutator(mutator_.get());
   add_optimizer("sgd", sgd_.get(), CosineLr(options.lr, options.min_lr, trainer_options.epochs));
   add_optimizer("arch", adam_.get(), nullptr);

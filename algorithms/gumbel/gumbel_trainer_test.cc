@@ -145,11 +145,11 @@ TEST(GumbelTrainerTest, OptionsRoundTripAndAreValidated) {
     return StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(message));
   };
   EXPECT_THAT(parse(R"({"tau": 1})"), invalid("unknown member config.optimizer.tau"));
-  EXPECT_THAT(parse(R"({"mode": "gentle"})"), invalid("unknown Gumbel mode 'gentle'; use hard or soft"));
+  EXPECT_THAT(parse(R"({"mode": "gentle"})"),
+              invalid("unknown Gumbel mode 'gentle'; use hard or soft"));
   EXPECT_THAT(parse(R"({"tau_end": 0})"), invalid("tau_start and tau_end must be > 0"));
   EXPECT_THAT(parse(R"({"lr": "fast"})"), invalid("config.optimizer.lr"));
 }
-
 
 }  // namespace
 }  // namespace nas::gumbel

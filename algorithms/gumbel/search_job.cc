@@ -23,7 +23,9 @@ class GumbelSearch : public SupernetSearch {
         trainer_(in.trainer, options, in.space, train_.get(), valid_.get(), in.distributed) {}
 
   Trainer& trainer() override { return trainer_; }
-  std::optional<Architecture> exported() override { return trainer_.mutator().export_architecture(); }
+  std::optional<Architecture> exported() override {
+    return trainer_.mutator().export_architecture();
+  }
   absl::Status write_results(const std::string& dir) override {
     return WriteJsonFile(JoinPath(dir, "probabilities.json"), trainer_.mutator().probabilities());
   }
@@ -36,16 +38,20 @@ class GumbelSearch : public SupernetSearch {
 }  // namespace
 
 const SupernetConfigSchema<GumbelTrainerOptions>& SearchConfigSchema() {
-  static const auto* schema = new SupernetConfigSchema<GumbelTrainerOptions>{
-      "optimizer", &GumbelTrainerOptionsFromJson, &GumbelTrainerOptionsToJson, {{"default", &DefaultConfig}}};
+  static const auto* schema =
+      new SupernetConfigSchema<GumbelTrainerOptions>{"optimizer",
+                                                     &GumbelTrainerOptionsFromJson,
+                                                     &GumbelTrainerOptionsToJson,
+                                                     {{"default", &DefaultConfig}}};
   return *schema;
 }
 
-absl::StatusOr<SupernetJobResult> RunSearchJob(const SearchConfig& config, const std::string& output_dir,
-                                               bool resume) {
+absl::StatusOr<SupernetJobResult> RunSearchJob(const SearchConfig& config,
+                                               const std::string& output_dir, bool resume) {
   GumbelTrainerOptions options = config.algorithm;
   options.seed = config.job.seed;
-  return RunSupernetJob(config.job, SupernetConfigToJson(SearchConfigSchema(), config), output_dir, resume,
+  return RunSupernetJob(config.job, SupernetConfigToJson(SearchConfigSchema(), config), output_dir,
+                        resume,
                         [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
                           return std::make_unique<GumbelSearch>(in, options);
                         });

@@ -28,8 +28,8 @@ using SearchConfig = SupernetConfig<GumbelTrainerOptions>;
 // Presets: "default".
 const SupernetConfigSchema<GumbelTrainerOptions>& SearchConfigSchema();
 
-absl::StatusOr<SupernetJobResult> RunSearchJob(const SearchConfig& config, const std::string& output_dir,
-                                               bool resume);
+absl::StatusOr<SupernetJobResult> RunSearchJob(const SearchConfig& config,
+                                               const std::string& output_dir, bool resume);
 
 }  // namespace nas::gumbel
 

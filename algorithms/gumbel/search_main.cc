@@ -8,7 +8,8 @@
 #include "algorithms/gumbel/search_job.h"
 #include "nas/jobs/job_main.h"
 
-DEFINE_string(mode, "hard", "hard (straight-through: one candidate runs) or soft (all run, weighted).");
+DEFINE_string(mode, "hard",
+              "hard (straight-through: one candidate runs) or soft (all run, weighted).");
 DEFINE_double(tau_start, 5, "Gumbel-softmax temperature at the first step.");
 DEFINE_double(tau_end, 0.5, "Temperature at the last step (exponential annealing).");
 DEFINE_double(arch_lr, 3e-3, "Adam learning rate of the architecture logits.");
@@ -17,7 +18,8 @@ int main(int argc, char** argv) {
   using Config = nas::gumbel::SearchConfig;
   nas::JobMain<Config> job;
   job.usage =
-      "Gumbel-softmax one-shot search: trains the weights and the architecture logits of a registered "
+      "Gumbel-softmax one-shot search: trains the weights and the architecture logits of a "
+      "registered "
       "space jointly; resumable, data-parallel under tools/launch, torchrun or srun.";
   job.output_dir = "gumbel_search";
   job.space_flags = true;
@@ -29,7 +31,9 @@ int main(int argc, char** argv) {
   job.from_json = [](const nas::Json& j, const std::string& source) {
     return nas::SupernetConfigFromJson(nas::gumbel::SearchConfigSchema(), j, source);
   };
-  job.to_json = [](const Config& c) { return nas::SupernetConfigToJson(nas::gumbel::SearchConfigSchema(), c); };
+  job.to_json = [](const Config& c) {
+    return nas::SupernetConfigToJson(nas::gumbel::SearchConfigSchema(), c);
+  };
   job.run = [](const Config& c, const nas::JobArgs& args) {
     return nas::gumbel::RunSearchJob(c, args.output_dir, args.resume).status();
   };

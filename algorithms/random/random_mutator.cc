@@ -12,9 +12,7 @@ namespace nas::random {
 RandomMutator::RandomMutator(std::shared_ptr<torch::nn::Module> model, uint64_t seed)
     : Mutator(std::move(model)), rng_(seed) {}
 
-Decisions RandomMutator::sample_search() {
-  return SampleUniformDecisions(search_space(), rng_);
-}
+Decisions RandomMutator::sample_search() { return SampleUniformDecisions(search_space(), rng_); }
 
 void RandomMutator::save(torch::serialize::OutputArchive& archive) const {
   std::ostringstream state;

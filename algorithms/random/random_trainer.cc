@@ -3,8 +3,8 @@
 #include <torch/torch.h>
 
 #include "nas/base/status.h"
-#include "nas/train/classifier_evaluation.h"
 #include "nas/core/uniform_sampling.h"
+#include "nas/train/classifier_evaluation.h"
 
 namespace nas::random {
 
@@ -20,15 +20,19 @@ absl::Status RandomTrainerOptionsFromJson(const Json& j, const std::string& path
   NAS_RETURN_IF_ERROR(r.Finish());
   if (out->lr <= 0 || out->min_lr < 0 || out->momentum < 0 || out->weight_decay < 0 ||
       out->clip_norm < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": lr must be > 0; min_lr, momentum, weight_decay and clip_norm >= 0"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": lr must be > 0; min_lr, momentum, weight_decay and clip_norm >= 0"));
   }
   return absl::OkStatus();
 }
 
 Json RandomTrainerOptionsToJson(const RandomTrainerOptions& o) {
-  return {{"lr", o.lr},           {"min_lr", o.min_lr},       {"momentum", o.momentum},
-          {"weight_decay", o.weight_decay}, {"clip_norm", o.clip_norm}, {"seed", o.seed}};
+  return {{"lr", o.lr},
+          {"min_lr", o.min_lr},
+          {"momentum", o.momentum},
+          {"weight_decay", o.weight_decay},
+          {"clip_norm", o.clip_norm},
+          {"seed", o.seed}};
 }
 
 RandomTrainer::RandomTrainer(TrainerOptions trainer_options, RandomTrainerOptions options,
@@ -39,10 +43,10 @@ RandomTrainer::RandomTrainer(TrainerOptions trainer_options, RandomTrainerOption
       model_(std::move(model)),
       valid_(valid),
       mutator_(std::make_unique<RandomMutator>(model_.model, options.seed)),
-      sgd_(std::make_unique<torch::optim::SGD>(
-          model_.model->parameters(), torch::optim::SGDOptions(options.lr)
-                                          .momentum(options.momentum)
-                                          .weight_decay(options.weight_decay))) {
+      sgd_(std::make_unique<torch::optim::SGD>(model_.model->parameters(),
+                                               torch::optim::SGDOptions(options.lr)
+                                                   .momentum(options.momentum)
+                                                   .weight_decay(options.weight_decay))) {
   set_mutator(mutator_.get());
   add_optimizer("sgd", sgd_.get(), CosineLr(options.lr, options.min_lr, trainer_options.epochs));
 }
@@ -73,7 +77,8 @@ Metrics RandomTrainer::validate(int64_t epoch) {
         auto guard = autocast();
         return model_.forward(x);
       },
-      *valid_, 0, [&] { mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng)); });
+      *valid_, 0,
+      [&] { mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng)); });
   return {{"loss", score.loss}, {"accuracy", score.accuracy}};
 }
 

@@ -13,8 +13,8 @@
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
 #include "nas/base/file.h"
-#include "nas/train/callbacks.h"
 #include "nas/core/fixed_architecture.h"
+#include "nas/train/callbacks.h"
 
 namespace nas::random {
 namespace {
@@ -67,8 +67,9 @@ TEST(RandomTrainerTest, LearnsAndCheckpointsEachEpoch) {
   auto arch = ReadArchitecture(JoinPath(dir, "arch_latest.json"));
   ASSERT_TRUE(arch.ok());
   ASSERT_TRUE(ApplyFixedArchitecture(*child->model, *arch).ok());
-  ASSERT_TRUE(LoadWeights(*child->model, JoinPath(dir, "model_latest.pt"),
-                          WeightLoad::kInheritFromSupernet).ok());
+  ASSERT_TRUE(
+      LoadWeights(*child->model, JoinPath(dir, "model_latest.pt"), WeightLoad::kInheritFromSupernet)
+          .ok());
   child->model->eval();
   EXPECT_EQ(child->forward(torch::zeros({2, 1, 28, 28})).sizes(), (std::vector<int64_t>{2, 10}));
 }

@@ -30,16 +30,21 @@ absl::StatusOr<SampleOptions> SampleOptionsFromJson(const Json& j, const std::st
 }
 
 Json SampleOptionsToJson(const SampleOptions& o) {
-  return {{"space", o.space}, {"space_options", o.space_options}, {"num_samples", o.num_samples}, {"seed", o.seed}};
+  return {{"space", o.space},
+          {"space_options", o.space_options},
+          {"num_samples", o.num_samples},
+          {"seed", o.seed}};
 }
 
 absl::Status RunSampleJob(const SampleOptions& options, const std::string& dir) {
-  NAS_ASSIGN_OR_RETURN(BuiltSpace built, BuildSpace(options.space, options.space_options, options.seed));
+  NAS_ASSIGN_OR_RETURN(BuiltSpace built,
+                       BuildSpace(options.space, options.space_options, options.seed));
   NAS_RETURN_IF_ERROR(MakeDirs(dir));
   NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(dir, "config.json"), SampleOptionsToJson(options)));
   return CatchExceptions([&]() -> absl::Status {
     RandomMutator mutator(built.model, options.seed);
-    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(dir, "search_space.json"), mutator.search_space().to_json()));
+    NAS_RETURN_IF_ERROR(
+        WriteJsonFile(JoinPath(dir, "search_space.json"), mutator.search_space().to_json()));
     std::vector<int64_t> shape = {2};
     shape.insert(shape.end(), built.input_shape.begin(), built.input_shape.end());
     at::Tensor probe = torch::zeros(shape);
@@ -51,7 +56,8 @@ absl::Status RunSampleJob(const SampleOptions& options, const std::string& dir) 
       Architecture arch = Architecture::from_decisions(mutator.decisions(), mutator.search_space());
       std::string path = JoinPath(dir, absl::StrFormat("arch_%03d.json", i));
       NAS_RETURN_IF_ERROR(WriteArchitecture(path, arch));
-      printf("%s  %s  output %s\n", path.c_str(), arch.to_json().dump().c_str(), c10::str(out.sizes()).c_str());
+      printf("%s  %s  output %s\n", path.c_str(), arch.to_json().dump().c_str(),
+             c10::str(out.sizes()).c_str());
     }
     return absl::OkStatus();
   });

@@ -22,9 +22,11 @@ struct ConvBnImpl : torch::nn::Cloneable<ConvBnImpl> {
   void reset() override {
     layers = register_module("layers", torch::nn::Sequential());
     if (separable) {
-      layers->push_back(torch::nn::Conv2d(Conv2dOptions(c, c, k).padding(k / 2).groups(c).bias(false)));
+      layers->push_back(
+          torch::nn::Conv2d(Conv2dOptions(c, c, k).padding(k / 2).groups(c).bias(false)));
     }
-    layers->push_back(torch::nn::Conv2d(Conv2dOptions(c, c, separable ? 1 : k).padding(separable ? 0 : k / 2).bias(false)));
+    layers->push_back(torch::nn::Conv2d(
+        Conv2dOptions(c, c, separable ? 1 : k).padding(separable ? 0 : k / 2).bias(false)));
     layers->push_back(torch::nn::BatchNorm2d(c));
   }
   at::Tensor forward(at::Tensor x) { return layers->forward(torch::relu(x)); }
@@ -44,25 +46,30 @@ AnyModule MakeOp(const std::string& op, int64_t channels) {
   if (op == "conv3x3") return AnyModule(ConvBn(channels, 3, false));
   if (op == "conv5x5") return AnyModule(ConvBn(channels, 5, false));
   if (op == "sepconv3x3") return AnyModule(ConvBn(channels, 3, true));
-  if (op == "maxpool3x3") return AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1)));
+  if (op == "maxpool3x3")
+    return AnyModule(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1)));
   return AnyModule(torch::nn::Identity());
 }
 
 struct SmallCnnImpl : torch::nn::Module {
   explicit SmallCnnImpl(const SmallCnnOptions& o) {
-    stem = register_module("stem", torch::nn::Sequential(
-        torch::nn::Conv2d(Conv2dOptions(o.in_channels, o.channels, 3).padding(1).bias(false)),
-        torch::nn::BatchNorm2d(o.channels)));
+    stem = register_module(
+        "stem",
+        torch::nn::Sequential(
+            torch::nn::Conv2d(Conv2dOptions(o.in_channels, o.channels, 3).padding(1).bias(false)),
+            torch::nn::BatchNorm2d(o.channels)));
     for (int i = 0; i < o.layers; ++i) {
       std::string key = "op" + std::to_string(i);
       std::vector<torch::nn::NamedAnyModule> candidates;
       for (const std::string& op : o.ops) candidates.emplace_back(op, MakeOp(op, o.channels));
-      ops.push_back(register_module(key, LayerChoice(std::move(candidates), LayerChoiceOptions().key(key))));
+      ops.push_back(
+          register_module(key, LayerChoice(std::move(candidates), LayerChoiceOptions().key(key))));
       if (i > 0) {
         std::vector<std::string> sources;
         for (int j = 0; j < i; ++j) sources.push_back("op" + std::to_string(j));
-        skips.push_back(register_module("skip" + std::to_string(i), InputChoice(
-            InputChoiceOptions().choose_from(sources).key("skip" + std::to_string(i)))));
+        skips.push_back(register_module("skip" + std::to_string(i),
+                                        InputChoice(InputChoiceOptions().choose_from(sources).key(
+                                            "skip" + std::to_string(i)))));
       }
     }
     fc = register_module("fc", torch::nn::Linear(o.channels, o.classes));
@@ -102,8 +109,10 @@ absl::StatusOr<SmallCnnOptions> SmallCnnOptionsFromJson(const Json& j) {
       .Optional("ops", &o.ops);
   NAS_RETURN_IF_ERROR(r.Finish());
   for (auto [name, value] : {std::pair<const char*, int>{"in_channels", o.in_channels},
-                             {"image_size", o.image_size}, {"channels", o.channels},
-                             {"layers", o.layers}, {"classes", o.classes}}) {
+                             {"image_size", o.image_size},
+                             {"channels", o.channels},
+                             {"layers", o.layers},
+                             {"classes", o.classes}}) {
     if (value < 1) {
       return absl::InvalidArgumentError(
           absl::StrCat("small_cnn options.", name, " must be >= 1, got ", value));
@@ -111,17 +120,21 @@ absl::StatusOr<SmallCnnOptions> SmallCnnOptionsFromJson(const Json& j) {
   }
   // A bound that keeps a typo (20000) from building a model of gigabytes.
   if (o.layers > 64) {
-    return absl::InvalidArgumentError(absl::StrCat("small_cnn options.layers must be <= 64, got ", o.layers));
+    return absl::InvalidArgumentError(
+        absl::StrCat("small_cnn options.layers must be <= 64, got ", o.layers));
   }
-  if (o.ops.empty()) return absl::InvalidArgumentError("small_cnn options.ops must name at least one operation");
+  if (o.ops.empty())
+    return absl::InvalidArgumentError("small_cnn options.ops must name at least one operation");
   std::set<std::string> seen;
   for (const std::string& op : o.ops) {
     if (std::find(KnownOps().begin(), KnownOps().end(), op) == KnownOps().end()) {
-      return absl::InvalidArgumentError(absl::StrCat("small_cnn options.ops: unknown operation '", op,
-                                                     "'; known: ", absl::StrJoin(KnownOps(), ", ")));
+      return absl::InvalidArgumentError(
+          absl::StrCat("small_cnn options.ops: unknown operation '", op,
+                       "'; known: ", absl::StrJoin(KnownOps(), ", ")));
     }
     if (!seen.insert(op).second) {
-      return absl::InvalidArgumentError(absl::StrCat("small_cnn options.ops: '", op, "' appears twice"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("small_cnn options.ops: '", op, "' appears twice"));
     }
   }
   return o;

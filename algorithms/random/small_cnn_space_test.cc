@@ -28,23 +28,27 @@ TEST(SmallCnnTest, DefaultSpaceHasFiveOpsPerLayerAndSkips) {
 }
 
 TEST(SmallCnnTest, OpsOptionChoosesTheCandidates) {
-  absl::StatusOr<BuiltSpace> built =
-      MakeSmallCnn(Json::parse(R"({"ops": ["maxpool3x3", "conv3x3"], "layers": 1, "channels": 4})"));
+  absl::StatusOr<BuiltSpace> built = MakeSmallCnn(
+      Json::parse(R"({"ops": ["maxpool3x3", "conv3x3"], "layers": 1, "channels": 4})"));
   ASSERT_OK(built);
-  EXPECT_THAT(SearchSpaceOf(*built->model)->find("op0")->candidates, ElementsAre("maxpool3x3", "conv3x3"));
+  EXPECT_THAT(SearchSpaceOf(*built->model)->find("op0")->candidates,
+              ElementsAre("maxpool3x3", "conv3x3"));
 }
 
 TEST(SmallCnnTest, OptionsAreValidated) {
   EXPECT_THAT(MakeSmallCnn(Json::parse(R"({"layers": 0})")),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("small_cnn options.layers must be >= 1, got 0")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("small_cnn options.layers must be >= 1, got 0")));
   EXPECT_THAT(MakeSmallCnn(Json::parse(R"({"layers": 20000})")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("layers must be <= 64")));
   EXPECT_THAT(MakeSmallCnn(Json::parse(R"({"chanels": 8})")),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown member small_cnn options.chanels")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown member small_cnn options.chanels")));
   EXPECT_THAT(MakeSmallCnn(Json::parse(R"({"ops": []})")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at least one operation")));
   EXPECT_THAT(MakeSmallCnn(Json::parse(R"({"ops": ["conv7x7"]})")),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown operation 'conv7x7'; known: conv3x3")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown operation 'conv7x7'; known: conv3x3")));
   EXPECT_THAT(MakeSmallCnn(Json::parse(R"({"ops": ["identity", "identity"]})")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("'identity' appears twice")));
 }

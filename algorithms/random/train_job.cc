@@ -20,7 +20,9 @@ class RandomSearch : public SupernetSearch {
         trainer_(in.trainer, options, in.space, train_.get(), valid_.get(), in.distributed) {}
 
   Trainer& trainer() override { return trainer_; }
-  std::optional<Architecture> exported() override { return trainer_.mutator().export_architecture(); }
+  std::optional<Architecture> exported() override {
+    return trainer_.mutator().export_architecture();
+  }
 
  private:
   std::unique_ptr<datasets::DataLoader> train_, valid_;
@@ -30,16 +32,20 @@ class RandomSearch : public SupernetSearch {
 }  // namespace
 
 const SupernetConfigSchema<RandomTrainerOptions>& TrainConfigSchema() {
-  static const auto* schema = new SupernetConfigSchema<RandomTrainerOptions>{
-      "optimizer", &RandomTrainerOptionsFromJson, &RandomTrainerOptionsToJson, {{"default", &DefaultConfig}}};
+  static const auto* schema =
+      new SupernetConfigSchema<RandomTrainerOptions>{"optimizer",
+                                                     &RandomTrainerOptionsFromJson,
+                                                     &RandomTrainerOptionsToJson,
+                                                     {{"default", &DefaultConfig}}};
   return *schema;
 }
 
-absl::StatusOr<SupernetJobResult> RunTrainJob(const TrainConfig& config, const std::string& output_dir,
-                                              bool resume) {
+absl::StatusOr<SupernetJobResult> RunTrainJob(const TrainConfig& config,
+                                              const std::string& output_dir, bool resume) {
   RandomTrainerOptions options = config.algorithm;
   options.seed = config.job.seed;
-  return RunSupernetJob(config.job, SupernetConfigToJson(TrainConfigSchema(), config), output_dir, resume,
+  return RunSupernetJob(config.job, SupernetConfigToJson(TrainConfigSchema(), config), output_dir,
+                        resume,
                         [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
                           return std::make_unique<RandomSearch>(in, options);
                         });

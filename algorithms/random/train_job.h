@@ -30,8 +30,8 @@ using TrainConfig = SupernetConfig<RandomTrainerOptions>;
 // Presets: "default" (small_cnn on Fashion-MNIST, 5 epochs).
 const SupernetConfigSchema<RandomTrainerOptions>& TrainConfigSchema();
 
-absl::StatusOr<SupernetJobResult> RunTrainJob(const TrainConfig& config, const std::string& output_dir,
-                                              bool resume);
+absl::StatusOr<SupernetJobResult> RunTrainJob(const TrainConfig& config,
+                                              const std::string& output_dir, bool resume);
 
 }  // namespace nas::random
 

@@ -14,8 +14,11 @@ absl::Status SupernetFromJson(const Json& j, const std::string& path, SupernetSe
   const Json* trainer = r.Member("trainer");
   const Json* spos = r.Member("spos");
   NAS_RETURN_IF_ERROR(r.Finish());
-  if (trainer) NAS_RETURN_IF_ERROR(TrainerOptionsFromJson(*trainer, JsonChildPath(path, "trainer"), &o->trainer));
-  if (spos) NAS_RETURN_IF_ERROR(SposTrainerOptionsFromJson(*spos, JsonChildPath(path, "spos"), &o->spos));
+  if (trainer)
+    NAS_RETURN_IF_ERROR(
+        TrainerOptionsFromJson(*trainer, JsonChildPath(path, "trainer"), &o->trainer));
+  if (spos)
+    NAS_RETURN_IF_ERROR(SposTrainerOptionsFromJson(*spos, JsonChildPath(path, "spos"), &o->spos));
   return absl::OkStatus();
 }
 
@@ -27,18 +30,20 @@ absl::Status EvolutionFromJson(const Json& j, const std::string& path, Evolution
   NAS_RETURN_IF_ERROR(r.Finish());
   if (tuner) {
     Json merged = SposEvolutionOptionsToJson(o->tuner);
-    if (!tuner->is_object()) return absl::InvalidArgumentError(absl::StrCat(path, ".tuner: expected an object"));
+    if (!tuner->is_object())
+      return absl::InvalidArgumentError(absl::StrCat(path, ".tuner: expected an object"));
     for (auto it = tuner->begin(); it != tuner->end(); ++it) merged[it.key()] = it.value();
     absl::StatusOr<SposEvolutionOptions> parsed = SposEvolutionOptionsFromJson(merged);
     if (!parsed.ok()) return Annotate(parsed.status(), JsonChildPath(path, "tuner"));
     o->tuner = *parsed;
   }
   if (evaluation) {
-    NAS_RETURN_IF_ERROR(
-        SupernetEvaluationOptionsFromJson(*evaluation, JsonChildPath(path, "evaluation"), &o->evaluation));
+    NAS_RETURN_IF_ERROR(SupernetEvaluationOptionsFromJson(
+        *evaluation, JsonChildPath(path, "evaluation"), &o->evaluation));
   }
   if (!(o->flops_limit >= 0) || !std::isfinite(o->flops_limit)) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ".flops_limit must be a finite number >= 0"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".flops_limit must be a finite number >= 0"));
   }
   return absl::OkStatus();
 }
@@ -72,7 +77,7 @@ absl::StatusOr<SposConfig> SposPreset(const std::string& name) {
     c.evolution.tuner.top_k = 5;
     c.evolution.tuner.mutations = 6;
     c.evolution.tuner.crossovers = 6;
-    c.evolution.tuner.mutation_prob = 0.2;  // 6 genes, not 20
+    c.evolution.tuner.mutation_prob = 0.2;              // 6 genes, not 20
     c.evolution.evaluation.recalibration_batches = 10;  // 1,280 images
     c.evolution.evaluation.eval_batches = 0;            // all 6,000 held-out images
     c.retrain.trainer.epochs = 2;
@@ -100,13 +105,16 @@ absl::StatusOr<SposConfig> SposPreset(const std::string& name) {
     c.reproduce.random_architectures = 4;
     return c;
   }
-  return absl::NotFoundError(absl::StrCat("unknown SPOS preset '", name, "'; known: fashion_mnist, paper"));
+  return absl::NotFoundError(
+      absl::StrCat("unknown SPOS preset '", name, "'; known: fashion_mnist, paper"));
 }
 
 absl::StatusOr<SposConfig> SposConfigFromJson(const Json& j, const std::string& source) {
-  if (!j.is_object()) return absl::InvalidArgumentError(absl::StrCat(source, ": expected a JSON object"));
+  if (!j.is_object())
+    return absl::InvalidArgumentError(absl::StrCat(source, ": expected a JSON object"));
   std::string preset = "fashion_mnist";
-  if (j.contains("preset")) NAS_RETURN_IF_ERROR(JsonGet(j["preset"], JsonChildPath(source, "preset"), &preset));
+  if (j.contains("preset"))
+    NAS_RETURN_IF_ERROR(JsonGet(j["preset"], JsonChildPath(source, "preset"), &preset));
   NAS_ASSIGN_OR_RETURN(SposConfig c, Annotate(SposPreset(preset), JsonChildPath(source, "preset")));
   JsonObjectReader r(j, source);
   std::string unused;
@@ -120,21 +128,30 @@ absl::StatusOr<SposConfig> SposConfigFromJson(const Json& j, const std::string& 
   NAS_RETURN_IF_ERROR(r.Finish());
   if (space) {
     Json merged = ShuffleNetSpaceOptionsToJson(c.space);
-    if (!space->is_object()) return absl::InvalidArgumentError(absl::StrCat(source, ".space: expected an object"));
+    if (!space->is_object())
+      return absl::InvalidArgumentError(absl::StrCat(source, ".space: expected an object"));
     if (space->contains("preset")) merged = Json::object();  // a space preset replaces the defaults
     for (auto it = space->begin(); it != space->end(); ++it) merged[it.key()] = it.value();
-    NAS_ASSIGN_OR_RETURN(c.space, Annotate(ShuffleNetSpaceOptionsFromJson(merged), JsonChildPath(source, "space")));
+    NAS_ASSIGN_OR_RETURN(
+        c.space, Annotate(ShuffleNetSpaceOptionsFromJson(merged), JsonChildPath(source, "space")));
   }
   if (data) NAS_RETURN_IF_ERROR(DataOptionsFromJson(*data, JsonChildPath(source, "data"), &c.data));
-  if (supernet) NAS_RETURN_IF_ERROR(SupernetFromJson(*supernet, JsonChildPath(source, "supernet"), &c.supernet));
-  if (evolution) NAS_RETURN_IF_ERROR(EvolutionFromJson(*evolution, JsonChildPath(source, "evolution"), &c.evolution));
-  if (retrain) NAS_RETURN_IF_ERROR(RetrainSectionFromJson(*retrain, JsonChildPath(source, "retrain"), &c.retrain));
+  if (supernet)
+    NAS_RETURN_IF_ERROR(
+        SupernetFromJson(*supernet, JsonChildPath(source, "supernet"), &c.supernet));
+  if (evolution)
+    NAS_RETURN_IF_ERROR(
+        EvolutionFromJson(*evolution, JsonChildPath(source, "evolution"), &c.evolution));
+  if (retrain)
+    NAS_RETURN_IF_ERROR(
+        RetrainSectionFromJson(*retrain, JsonChildPath(source, "retrain"), &c.retrain));
   if (reproduce) {
     JsonObjectReader rr(*reproduce, JsonChildPath(source, "reproduce"));
     rr.Optional("random_architectures", &c.reproduce.random_architectures);
     NAS_RETURN_IF_ERROR(rr.Finish());
     if (c.reproduce.random_architectures < 1) {
-      return absl::InvalidArgumentError(absl::StrCat(source, ".reproduce.random_architectures must be >= 1"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ".reproduce.random_architectures must be >= 1"));
     }
   }
   return c;
@@ -144,11 +161,13 @@ Json SposConfigToJson(const SposConfig& c) {
   return {{"preset", c.preset},
           {"space", ShuffleNetSpaceOptionsToJson(c.space)},
           {"data", DataOptionsToJson(c.data)},
-          {"supernet", {{"trainer", TrainerOptionsToJson(c.supernet.trainer)},
-                        {"spos", SposTrainerOptionsToJson(c.supernet.spos)}}},
-          {"evolution", {{"tuner", SposEvolutionOptionsToJson(c.evolution.tuner)},
-                         {"evaluation", SupernetEvaluationOptionsToJson(c.evolution.evaluation)},
-                         {"flops_limit", c.evolution.flops_limit}}},
+          {"supernet",
+           {{"trainer", TrainerOptionsToJson(c.supernet.trainer)},
+            {"spos", SposTrainerOptionsToJson(c.supernet.spos)}}},
+          {"evolution",
+           {{"tuner", SposEvolutionOptionsToJson(c.evolution.tuner)},
+            {"evaluation", SupernetEvaluationOptionsToJson(c.evolution.evaluation)},
+            {"flops_limit", c.evolution.flops_limit}}},
           {"retrain", RetrainSectionToJson(c.retrain)},
           {"reproduce", {{"random_architectures", c.reproduce.random_architectures}}},
           {"seed", c.seed}};
@@ -164,9 +183,10 @@ absl::Status CheckSposDataset(const SposConfig& config) {
   if (datasets::DatasetRegistry().Contains(config.data.dataset)) return absl::OkStatus();
   absl::Status unknown = datasets::DatasetRegistry().Lookup(config.data.dataset).status();
   if (config.data.dataset != "imagenet") return unknown;
-  return absl::NotFoundError(absl::StrCat(unknown.message(),
-                                          " (the paper preset needs an ImageNet loader registered as "
-                                          "\"imagenet\"; see algorithms/spos/README.md)"));
+  return absl::NotFoundError(
+      absl::StrCat(unknown.message(),
+                   " (the paper preset needs an ImageNet loader registered as "
+                   "\"imagenet\"; see algorithms/spos/README.md)"));
 }
 
 }  // namespace nas::spos

@@ -7,18 +7,18 @@
 
 #include "algorithms/spos/path_cost.h"
 #include "algorithms/spos/rank_pool.h"
-#include "nas/tuners/spos_evolution_tuner.h"
+#include "nas/analysis/svg_plot.h"
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/train/distributed.h"
-#include "nas/multi_trial/evaluator.h"
 #include "nas/core/fixed_architecture.h"
 #include "nas/core/parameters.h"
-#include "nas/analysis/svg_plot.h"
 #include "nas/jobs/data.h"
 #include "nas/jobs/supernet_job.h"
+#include "nas/multi_trial/evaluator.h"
+#include "nas/train/distributed.h"
 #include "nas/train/supernet_evaluator.h"
+#include "nas/tuners/spos_evolution_tuner.h"
 
 namespace nas::spos {
 
@@ -26,7 +26,9 @@ GenerationStats GenerationStatsFromHistory(const std::vector<Json>& history) {
   std::map<int, std::vector<double>> by_generation;
   for (const Json& r : history) {
     if (r.value("event", "") != "finished" || r.value("status", "") != "succeeded") continue;
-    int g = r.contains("metrics") && r["metrics"].contains("generation") ? r["metrics"]["generation"].get<int>() : 0;
+    int g = r.contains("metrics") && r["metrics"].contains("generation")
+                ? r["metrics"]["generation"].get<int>()
+                : 0;
     by_generation[g].push_back(r["value"].get<double>());
   }
   GenerationStats stats;
@@ -50,10 +52,11 @@ absl::Status WriteEvolutionPlots(const std::vector<Json>& history, const std::st
   curve.title = "SPOS evolution: supernet accuracy per generation";
   curve.x_label = "generation";
   curve.y_label = "top-1 accuracy (held-out, after BN recalibration)";
-  NAS_RETURN_IF_ERROR(WriteSvgPlot(JoinPath(output_dir, "search.svg"), curve,
-                                   {PlotSeries("best so far", s.generation, s.best_so_far),
-                                    PlotSeries("generation best", s.generation, s.best, PlotSeries::Style::kLinePoints),
-                                    PlotSeries("generation mean", s.generation, s.mean, PlotSeries::Style::kLinePoints)}));
+  NAS_RETURN_IF_ERROR(WriteSvgPlot(
+      JoinPath(output_dir, "search.svg"), curve,
+      {PlotSeries("best so far", s.generation, s.best_so_far),
+       PlotSeries("generation best", s.generation, s.best, PlotSeries::Style::kLinePoints),
+       PlotSeries("generation mean", s.generation, s.mean, PlotSeries::Style::kLinePoints)}));
   std::vector<double> flops, accuracy;
   for (const Json& r : history) {
     if (r.value("event", "") != "finished" || r.value("status", "") != "succeeded") continue;
@@ -78,21 +81,25 @@ struct LoadedSupernet {
   ImageData data;
 };
 
-absl::StatusOr<LoadedSupernet> LoadSupernet(const SposConfig& config, const std::string& supernet_path) {
+absl::StatusOr<LoadedSupernet> LoadSupernet(const SposConfig& config,
+                                            const std::string& supernet_path) {
   NAS_RETURN_IF_ERROR(CheckSposDataset(config));
   LoadedSupernet loaded;
-  NAS_ASSIGN_OR_RETURN(loaded.built,
-                       BuildSpace(kShuffleNetSpaceName, SposSpaceOptions(config, /*affine=*/false), config.seed));
+  NAS_ASSIGN_OR_RETURN(
+      loaded.built,
+      BuildSpace(kShuffleNetSpaceName, SposSpaceOptions(config, /*affine=*/false), config.seed));
   loaded.supernet = std::dynamic_pointer_cast<ShuffleNetSupernetImpl>(loaded.built.model);
   NAS_RETURN_IF_ERROR(Annotate(LoadWeights(*loaded.supernet, supernet_path), "supernet"));
-  NAS_ASSIGN_OR_RETURN(loaded.data, LoadImageData(config.data, loaded.built, kShuffleNetSpaceName, config.seed,
-                                                  /*with_test=*/false));
+  NAS_ASSIGN_OR_RETURN(loaded.data,
+                       LoadImageData(config.data, loaded.built, kShuffleNetSpaceName, config.seed,
+                                     /*with_test=*/false));
   return loaded;
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<double>> ScoreOnSupernet(const SposConfig& config, const std::string& supernet_path,
+absl::StatusOr<std::vector<double>> ScoreOnSupernet(const SposConfig& config,
+                                                    const std::string& supernet_path,
                                                     const std::vector<Architecture>& archs) {
   NAS_ASSIGN_OR_RETURN(LoadedSupernet loaded, LoadSupernet(config, supernet_path));
   SposMutator mutator(loaded.supernet, SposSamplingOptions(), config.seed);
@@ -108,7 +115,8 @@ absl::StatusOr<std::vector<double>> ScoreOnSupernet(const SposConfig& config, co
   return scores;
 }
 
-absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const std::string& supernet_path,
+absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config,
+                                                const std::string& supernet_path,
                                                 const std::string& output_dir, bool resume) {
   auto start = std::chrono::steady_clock::now();
   NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, JoinProcessGroup());
@@ -143,7 +151,8 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const 
   if (!dist->is_main()) {
     NAS_RETURN_IF_ERROR(pool.serve());
     EvolutionResult follower;
-    follower.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    follower.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return follower;
   }
   SposEvolutionTuner* tuner_ptr = tuner.get();
@@ -161,7 +170,8 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const 
 
   TunerDriverOptions driver;
   driver.output_dir = output_dir;
-  driver.max_trials = static_cast<int64_t>(config.evolution.tuner.population_size) * config.evolution.tuner.generations;
+  driver.max_trials = static_cast<int64_t>(config.evolution.tuner.population_size) *
+                      config.evolution.tuner.generations;
   driver.parallel = dist->world_size();  // one candidate per rank at a time
   driver.resume = resume;
   driver.seed = config.seed;
@@ -174,23 +184,29 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const 
                    {"seed", config.seed}};
   LOG(INFO) << "evolution: " << config.evolution.tuner.generations << " generations of "
             << config.evolution.tuner.population_size << " candidates, " << data.valid.size()
-            << " held-out images, FLOPs " << table->min_macs() / 1e6 << "M-" << table->max_macs() / 1e6 << "M"
+            << " held-out images, FLOPs " << table->min_macs() / 1e6 << "M-"
+            << table->max_macs() / 1e6 << "M"
             << (limit > 0 ? absl::StrCat(", limit ", limit / 1e6, "M") : std::string(", no limit"));
-  absl::StatusOr<SearchSummary> searched = RunSearch(driver, search_space, identity, tuner.get(), &evaluator);
+  absl::StatusOr<SearchSummary> searched =
+      RunSearch(driver, search_space, identity, tuner.get(), &evaluator);
   pool.stop();
   NAS_ASSIGN_OR_RETURN(SearchSummary summary, searched);
   NAS_ASSIGN_OR_RETURN(std::vector<Json> history, ReadSearchHistory(output_dir));
   NAS_RETURN_IF_ERROR(WriteEvolutionPlots(history, output_dir));
-  if (summary.best_trial < 0) return absl::InternalError("evolution: no candidate could be evaluated");
+  if (summary.best_trial < 0)
+    return absl::InternalError("evolution: no candidate could be evaluated");
   EvolutionResult result;
   result.summary = summary;
-  NAS_ASSIGN_OR_RETURN(result.best, ArchitectureFromParameters(summary.best_parameters, search_space));
-  NAS_ASSIGN_OR_RETURN(std::vector<int> best_choices, ChoicesFromParameters(summary.best_parameters, blocks));
+  NAS_ASSIGN_OR_RETURN(result.best,
+                       ArchitectureFromParameters(summary.best_parameters, search_space));
+  NAS_ASSIGN_OR_RETURN(std::vector<int> best_choices,
+                       ChoicesFromParameters(summary.best_parameters, blocks));
   result.best_flops = static_cast<double>(table->macs(best_choices));
   result.best_params = static_cast<double>(table->parameters(best_choices));
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  LOG(INFO) << "evolution: best supernet accuracy " << summary.best_value << " (trial " << summary.best_trial
-            << ", " << result.best_flops / 1e6 << "M FLOPs), written to " << JoinPath(output_dir, "best_architecture.json");
+  LOG(INFO) << "evolution: best supernet accuracy " << summary.best_value << " (trial "
+            << summary.best_trial << ", " << result.best_flops / 1e6 << "M FLOPs), written to "
+            << JoinPath(output_dir, "best_architecture.json");
   return result;
 }
 

@@ -32,12 +32,14 @@ struct EvolutionResult {
   double seconds = 0;
 };
 
-absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config, const std::string& supernet_path,
+absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config,
+                                                const std::string& supernet_path,
                                                 const std::string& output_dir, bool resume);
 
 // The supernet accuracy of each architecture, scored exactly as the search
 // scores candidates (for the reproduction's ranking check).
-absl::StatusOr<std::vector<double>> ScoreOnSupernet(const SposConfig& config, const std::string& supernet_path,
+absl::StatusOr<std::vector<double>> ScoreOnSupernet(const SposConfig& config,
+                                                    const std::string& supernet_path,
                                                     const std::vector<Architecture>& archs);
 
 // Per generation: best and mean accuracy, from an evolution history; and

@@ -1,6 +1,7 @@
 // SPOS phase 2: evolutionary search on a trained supernet.
 //
-// RUN: tools/bazel run //algorithms/spos:evolution -- --supernet=$PWD/spos/supernet/supernet.pt --output_dir=spos/evolution
+// RUN: tools/bazel run //algorithms/spos:evolution -- --supernet=$PWD/spos/supernet/supernet.pt
+// --output_dir=spos/evolution
 #include <gflags/gflags.h>
 
 #include "algorithms/spos/config.h"
@@ -9,7 +10,8 @@
 #include "nas/jobs/job_main.h"
 
 DEFINE_string(supernet, "spos/supernet/supernet.pt", "The trained supernet (from :supernet).");
-DEFINE_double(flops_limit, 0, "FLOPs (multiply-adds) limit; 0 = none (default: the configuration's).");
+DEFINE_double(flops_limit, 0,
+              "FLOPs (multiply-adds) limit; 0 = none (default: the configuration's).");
 
 int main(int argc, char** argv) {
   nas::JobMain<nas::spos::SposConfig> job;
@@ -19,7 +21,8 @@ int main(int argc, char** argv) {
   job.from_json = &nas::spos::SposConfigFromJson;
   job.to_json = &nas::spos::SposConfigToJson;
   job.run = [](const nas::spos::SposConfig& config, const nas::JobArgs& args) {
-    return nas::spos::RunEvolutionJob(config, nas::ResolveUserPath(FLAGS_supernet), args.output_dir, args.resume)
+    return nas::spos::RunEvolutionJob(config, nas::ResolveUserPath(FLAGS_supernet), args.output_dir,
+                                      args.resume)
         .status();
   };
   return job.main(argc, argv);

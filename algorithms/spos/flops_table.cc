@@ -8,8 +8,8 @@
 #include <torch/torch.h>
 
 #include "absl/strings/str_cat.h"
-#include "nas/base/status.h"
 #include "nas/analysis/flops.h"
+#include "nas/base/status.h"
 
 namespace nas::spos {
 namespace {
@@ -37,8 +37,8 @@ class PreserveRng {
 
 template <typename M>
 absl::StatusOr<ModelCost> Count(M& module, const std::vector<int64_t>& input_shape) {
-  return CountCost(*module.ptr(), [&](const at::Tensor& x) { return module->forward(x); },
-                   input_shape);
+  return CountCost(
+      *module.ptr(), [&](const at::Tensor& x) { return module->forward(x); }, input_shape);
 }
 
 }  // namespace
@@ -52,14 +52,12 @@ absl::StatusOr<FlopsTable> FlopsTable::Build(const ShuffleNetSpaceOptions& optio
   NAS_RETURN_IF_ERROR(CatchExceptions([&]() -> absl::Status {
     PreserveRng preserve_rng;
     torch::nn::Sequential stem = MakeShuffleNetStem(options);
-    NAS_ASSIGN_OR_RETURN(
-        ModelCost stem_cost,
-        Count(stem, {options.in_channels, options.image_size, options.image_size}));
+    NAS_ASSIGN_OR_RETURN(ModelCost stem_cost, Count(stem, {options.in_channels, options.image_size,
+                                                           options.image_size}));
     const BlockGeometry& last = t.blocks_.back();
     ShuffleNetHead head(options);
-    NAS_ASSIGN_OR_RETURN(
-        ModelCost head_cost,
-        Count(head, {last.out_channels, last.output_size(), last.output_size()}));
+    NAS_ASSIGN_OR_RETURN(ModelCost head_cost,
+                         Count(head, {last.out_channels, last.output_size(), last.output_size()}));
     t.fixed_macs_ = stem_cost.macs + head_cost.macs;
     t.fixed_parameters_ = stem_cost.parameters + head_cost.parameters;
     for (const BlockGeometry& b : t.blocks_) {

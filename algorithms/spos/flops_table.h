@@ -32,8 +32,8 @@
 
 #include "absl/status/statusor.h"
 #include "algorithms/spos/shufflenet_space.h"
-#include "nas/core/architecture.h"
 #include "nas/base/json.h"
+#include "nas/core/architecture.h"
 #include "nas/core/search_space.h"
 
 namespace nas::spos {

@@ -9,9 +9,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "nas/analysis/flops.h"
 #include "nas/core/architecture.h"
 #include "nas/core/fixed_architecture.h"
-#include "nas/analysis/flops.h"
 #include "nas/testing/status_matchers.h"
 #include "nas/testing/tensor_matchers.h"
 
@@ -49,8 +49,8 @@ ModelCost CountFixedNetwork(const ShuffleNetSpaceOptions& options,
                             const std::vector<int>& choices) {
   auto net = std::make_shared<ShuffleNetSupernetImpl>(options);
   apply_fixed_architecture(net, ArchitectureOf(choices));
-  absl::StatusOr<ModelCost> cost =
-      CountCost(*net, [&](const at::Tensor& x) { return net->forward(x); }, net->input_shape());
+  absl::StatusOr<ModelCost> cost = CountCost(
+      *net, [&](const at::Tensor& x) { return net->forward(x); }, net->input_shape());
   EXPECT_OK(cost);
   return cost.ok() ? *cost : ModelCost{};
 }
@@ -68,12 +68,12 @@ int64_t PaperMacsByFormula(int candidate) {
       const int64_t out = channels[s], mid = out / 2;
       const bool first = i == 0;
       const int64_t h = size, ho = first ? size / 2 : size;  // input, output size
-      const int64_t main_in = first ? in : in / 2;            // stride 1: one half
-      const int64_t main_out = out - main_in;                 // "oup - inp"
+      const int64_t main_in = first ? in : in / 2;           // stride 1: one half
+      const int64_t main_out = out - main_in;                // "oup - inp"
       const int64_t k = candidate == 3 ? 3 : 3 + 2 * candidate;
       if (candidate < 3) {
-        macs += h * h * main_in * mid;   // pw, at the input resolution
-        macs += ho * ho * mid * k * k;   // dw kxk (stride)
+        macs += h * h * main_in * mid;     // pw, at the input resolution
+        macs += ho * ho * mid * k * k;     // dw kxk (stride)
         macs += ho * ho * mid * main_out;  // pw-linear
       } else {
         macs += ho * ho * main_in * 3 * 3;  // dw3x3 (stride)
@@ -111,8 +111,7 @@ TEST_F(FlopsTableTest, TableEqualsCountingTheWholeFixedNetwork) {
       o.affine = affine;
       absl::StatusOr<FlopsTable> table = FlopsTable::Build(o);
       ASSERT_OK(table);
-      std::vector<std::vector<int>> archs = {table->min_macs_choices(),
-                                             table->max_macs_choices()};
+      std::vector<std::vector<int>> archs = {table->min_macs_choices(), table->max_macs_choices()};
       for (int i = 0; i < 3; ++i) archs.push_back(RandomChoices(table->num_blocks(), rng));
       if (preset == "paper") archs.push_back(kAuthorsChoice);
       for (const auto& choices : archs) {
@@ -140,12 +139,12 @@ TEST_F(FlopsTableTest, PaperSpaceSpansThePublishedWindow) {
   absl::StatusOr<FlopsTable> table = FlopsTable::Build(ShuffleNetSpaceOptions());
   ASSERT_OK(table);
   const int64_t published = table->macs(kAuthorsChoice);
-  std::printf("paper: fixed %.2fM MACs, range %.2fM-%.2fM, published block choice %.2fM, "
-              "parameters %.3fM-%.3fM (published %.3fM)\n",
-              table->fixed_macs() / 1e6, table->min_macs() / 1e6, table->max_macs() / 1e6,
-              published / 1e6, table->parameters(table->min_macs_choices()) / 1e6,
-              table->parameters(table->max_macs_choices()) / 1e6,
-              table->parameters(kAuthorsChoice) / 1e6);
+  std::printf(
+      "paper: fixed %.2fM MACs, range %.2fM-%.2fM, published block choice %.2fM, "
+      "parameters %.3fM-%.3fM (published %.3fM)\n",
+      table->fixed_macs() / 1e6, table->min_macs() / 1e6, table->max_macs() / 1e6, published / 1e6,
+      table->parameters(table->min_macs_choices()) / 1e6,
+      table->parameters(table->max_macs_choices()) / 1e6, table->parameters(kAuthorsChoice) / 1e6);
   // SPOS samples paths in 290M-360M bins and searches under 330M; the space
   // spans that window and a little more on both sides.
   EXPECT_GT(table->min_macs(), 250'000'000);
@@ -197,9 +196,10 @@ TEST_F(FlopsTableTest, ArchitecturesAndDecisionsConvertStrictly) {
                        HasSubstr("LayerChoice2: a SPOS path selects exactly one candidate")));
   Architecture weights = ArchitectureOf(choices);
   weights.set("LayerChoice4", Json::array({0.1, 0.7, 0.1, 0.1}));
-  EXPECT_THAT(table->choices(weights), StatusIs(absl::StatusCode::kInvalidArgument,
-                                                HasSubstr("LayerChoice4: a SPOS path selects exactly one "
-                                                          "candidate (a one-hot bool mask), got weights")));
+  EXPECT_THAT(table->choices(weights),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("LayerChoice4: a SPOS path selects exactly one "
+                                 "candidate (a one-hot bool mask), got weights")));
   EXPECT_THROW(table->macs({0, 0, 0}), c10::Error);
   EXPECT_THROW(table->macs({0, 0, 0, 0, 0, 4}), c10::Error);
 }

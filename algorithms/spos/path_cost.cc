@@ -23,8 +23,8 @@ absl::StatusOr<std::vector<int>> ChoicesFromParameters(const Json& parameters, i
   std::vector<int> choices(blocks, 0);
   for (int b = 0; b < blocks; ++b) {
     std::string path = absl::StrCat("parameters.", Key(b), "._idx");
-    if (!parameters.is_object() || !parameters.contains(Key(b)) || !parameters[Key(b)].is_object() ||
-        !parameters[Key(b)].contains("_idx")) {
+    if (!parameters.is_object() || !parameters.contains(Key(b)) ||
+        !parameters[Key(b)].is_object() || !parameters[Key(b)].contains("_idx")) {
       return absl::InvalidArgumentError(absl::StrCat(path, " is missing"));
     }
     NAS_RETURN_IF_ERROR(JsonGet(parameters[Key(b)]["_idx"], path, &choices[b]));
@@ -32,11 +32,13 @@ absl::StatusOr<std::vector<int>> ChoicesFromParameters(const Json& parameters, i
   return choices;
 }
 
-absl::StatusOr<std::vector<int>> ChoicesFromArchitecture(const Architecture& arch, const ShuffleNetSpaceOptions& space) {
+absl::StatusOr<std::vector<int>> ChoicesFromArchitecture(const Architecture& arch,
+                                                         const ShuffleNetSpaceOptions& space) {
   NAS_ASSIGN_OR_RETURN(Decisions decisions, arch.resolve(ShuffleNetSearchSpace(space)));
   for (const auto& [key, mask] : decisions) {
     if (mask.scalar_type() != at::kBool || mask.sum().item<int64_t>() != 1) {
-      return absl::InvalidArgumentError(absl::StrCat(key, ": a SPOS architecture picks exactly one candidate"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(key, ": a SPOS architecture picks exactly one candidate"));
     }
   }
   return ChoicesFromDecisions(decisions, static_cast<int>(ShuffleNetBlocks(space).size()));

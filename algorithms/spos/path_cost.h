@@ -10,8 +10,8 @@
 #include "absl/status/statusor.h"
 #include "algorithms/spos/flops_table.h"
 #include "algorithms/spos/spos_mutator.h"
-#include "nas/core/architecture.h"
 #include "nas/base/json.h"
+#include "nas/core/architecture.h"
 
 namespace nas::spos {
 
@@ -20,7 +20,8 @@ std::vector<int> ChoicesFromDecisions(const Decisions& decisions, int blocks);
 // From NNI {_value, _idx} parameters.
 absl::StatusOr<std::vector<int>> ChoicesFromParameters(const Json& parameters, int blocks);
 // From an architecture (names, indices or one-hot lists).
-absl::StatusOr<std::vector<int>> ChoicesFromArchitecture(const Architecture& arch, const ShuffleNetSpaceOptions& space);
+absl::StatusOr<std::vector<int>> ChoicesFromArchitecture(const Architecture& arch,
+                                                         const ShuffleNetSpaceOptions& space);
 
 // A PathCost (MACs) for SposMutator's FLOPs-bin sampling.
 PathCost MacsOfPath(std::shared_ptr<const FlopsTable> table, int blocks);

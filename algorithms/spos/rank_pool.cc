@@ -11,8 +11,10 @@
 
 namespace nas::spos {
 
-RankPool::RankPool(Distributed* dist, EvaluateFn evaluate) : dist_(dist), evaluate_(std::move(evaluate)) {
-  if (dist_->world_size() > 1 && dist_->is_main()) dispatcher_ = std::thread([this] { dispatch_loop(); });
+RankPool::RankPool(Distributed* dist, EvaluateFn evaluate)
+    : dist_(dist), evaluate_(std::move(evaluate)) {
+  if (dist_->world_size() > 1 && dist_->is_main())
+    dispatcher_ = std::thread([this] { dispatch_loop(); });
 }
 
 RankPool::~RankPool() { stop(); }
@@ -44,7 +46,8 @@ void RankPool::stop() {
 // Wire format of a round: a header {count, bytes} (int64; count -1 = stop),
 // the candidates as one JSON array (uint8), then the scores, each rank
 // filling its own row, summed by an all-reduce.
-absl::StatusOr<std::optional<std::vector<Json>>> RankPool::exchange(const std::vector<Json>* batch) {
+absl::StatusOr<std::optional<std::vector<Json>>> RankPool::exchange(
+    const std::vector<Json>* batch) {
   std::optional<std::vector<Json>> received;
   NAS_RETURN_IF_ERROR(CatchExceptions([&] {
     at::Tensor header = torch::zeros({2}, torch::kLong);
@@ -59,8 +62,9 @@ absl::StatusOr<std::optional<std::vector<Json>>> RankPool::exchange(const std::v
     at::Tensor payload = torch::zeros({header[1].item<int64_t>()}, torch::kUInt8);
     if (dist_->is_main()) std::memcpy(payload.data_ptr(), bytes.data(), bytes.size());
     dist_->broadcast({payload}, 0);
-    received = Json::parse(std::string(static_cast<const char*>(payload.data_ptr()), payload.numel()))
-                   .get<std::vector<Json>>();
+    received =
+        Json::parse(std::string(static_cast<const char*>(payload.data_ptr()), payload.numel()))
+            .get<std::vector<Json>>();
     return absl::OkStatus();
   }));
   return received;
@@ -78,7 +82,8 @@ absl::StatusOr<at::Tensor> RankPool::score(const std::vector<Json>& batch) {
       scores[rank][2] = result->loss;
       scores[rank][3] = static_cast<double>(result->examples);
     } else {
-      LOG(WARNING) << "rank " << rank << ": candidate evaluation failed: " << result.status().message();
+      LOG(WARNING) << "rank " << rank
+                   << ": candidate evaluation failed: " << result.status().message();
     }
   }
   NAS_RETURN_IF_ERROR(CatchExceptions([&] {
@@ -97,8 +102,9 @@ void RankPool::dispatch_loop() {
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) break;
       // Give the driver a moment to hand in a full round.
-      cv_.wait_for(lock, std::chrono::milliseconds(50),
-                   [&] { return stopping_ || static_cast<int>(queue_.size()) >= dist_->world_size(); });
+      cv_.wait_for(lock, std::chrono::milliseconds(50), [&] {
+        return stopping_ || static_cast<int>(queue_.size()) >= dist_->world_size();
+      });
       while (!queue_.empty() && static_cast<int>(taken.size()) < dist_->world_size()) {
         taken.push_back(queue_.front());
         queue_.pop_front();
@@ -112,7 +118,8 @@ void RankPool::dispatch_loop() {
       if (!scores.ok()) {
         taken[i]->result.set_value(scores.status());
       } else if ((*scores)[i][0].item<double>() < 0.5) {
-        taken[i]->result.set_value(absl::InternalError(absl::StrCat("evaluation failed on rank ", i)));
+        taken[i]->result.set_value(
+            absl::InternalError(absl::StrCat("evaluation failed on rank ", i)));
       } else {
         CandidateScore result;
         result.accuracy = (*scores)[i][1].item<double>();
@@ -128,7 +135,8 @@ void RankPool::dispatch_loop() {
 }
 
 absl::Status RankPool::serve() {
-  if (dist_->is_main()) return absl::FailedPreconditionError("RankPool::serve() is for ranks other than 0");
+  if (dist_->is_main())
+    return absl::FailedPreconditionError("RankPool::serve() is for ranks other than 0");
   while (true) {
     NAS_ASSIGN_OR_RETURN(std::optional<std::vector<Json>> batch, exchange(nullptr));
     if (!batch.has_value()) return absl::OkStatus();

@@ -26,9 +26,9 @@
 #include <ATen/core/Tensor.h>
 
 #include "absl/status/statusor.h"
-#include "nas/train/supernet_evaluator.h"
 #include "nas/base/json.h"
 #include "nas/train/distributed.h"
+#include "nas/train/supernet_evaluator.h"
 
 namespace nas::spos {
 

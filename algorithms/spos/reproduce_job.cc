@@ -12,11 +12,11 @@
 #include "algorithms/spos/reproduce_report.h"
 #include "algorithms/spos/retrain_job.h"
 #include "algorithms/spos/supernet_job.h"
+#include "nas/analysis/ranking.h"
+#include "nas/analysis/svg_plot.h"
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
-#include "nas/analysis/ranking.h"
-#include "nas/analysis/svg_plot.h"
 #include "nas/core/uniform_sampling.h"
 
 namespace nas::spos {
@@ -47,7 +47,8 @@ class PhaseTimes {
 
 // K distinct random architectures within the FLOPs limit, none equal to
 // `best`, from a generator of their own.
-absl::StatusOr<std::vector<Architecture>> RandomArchitectures(const SposConfig& config, const Architecture& best,
+absl::StatusOr<std::vector<Architecture>> RandomArchitectures(const SposConfig& config,
+                                                              const Architecture& best,
                                                               const FlopsTable& table) {
   ShuffleNetSpaceOptions space = config.space;
   SearchSpace search_space = ShuffleNetSearchSpace(space);
@@ -55,17 +56,20 @@ absl::StatusOr<std::vector<Architecture>> RandomArchitectures(const SposConfig& 
   std::mt19937_64 rng(config.seed + 0x7a4d0ULL);
   std::set<std::string> seen = {best.to_json().dump()};
   std::vector<Architecture> out;
-  for (int attempt = 0; attempt < 100000 && static_cast<int>(out.size()) < config.reproduce.random_architectures;
+  for (int attempt = 0;
+       attempt < 100000 && static_cast<int>(out.size()) < config.reproduce.random_architectures;
        ++attempt) {
     Decisions d = SampleUniformDecisions(search_space, rng);
-    if (config.evolution.flops_limit > 0 && table.macs(ChoicesFromDecisions(d, blocks)) > config.evolution.flops_limit) {
+    if (config.evolution.flops_limit > 0 &&
+        table.macs(ChoicesFromDecisions(d, blocks)) > config.evolution.flops_limit) {
       continue;
     }
     Architecture arch = Architecture::from_decisions(d, search_space);
     if (seen.insert(arch.to_json().dump()).second) out.push_back(std::move(arch));
   }
   if (static_cast<int>(out.size()) < config.reproduce.random_architectures) {
-    return absl::FailedPreconditionError("reproduce: not enough distinct random architectures under the FLOPs limit");
+    return absl::FailedPreconditionError(
+        "reproduce: not enough distinct random architectures under the FLOPs limit");
   }
   return out;
 }
@@ -87,19 +91,21 @@ std::string ChoiceString(const Architecture& arch, const ShuffleNetSpaceOptions&
 
 }  // namespace
 
-absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string& out, bool resume) {
+absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string& out,
+                                     bool resume) {
   NAS_RETURN_IF_ERROR(MakeDirs(out));
   const std::string config_path = JoinPath(out, "config.json");
   if (FileExists(config_path)) {
     NAS_ASSIGN_OR_RETURN(Json stored, ReadJsonFile(config_path));
     if (!resume) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(out, " already holds a reproduction; pass --resume to continue it or choose another "
-                            "--output_dir"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          out,
+          " already holds a reproduction; pass --resume to continue it or choose another "
+          "--output_dir"));
     }
     if (stored != SposConfigToJson(config)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(config_path, " differs from this run's configuration; resume with the same --config"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          config_path, " differs from this run's configuration; resume with the same --config"));
     }
   }
   NAS_RETURN_IF_ERROR(WriteJsonFile(config_path, SposConfigToJson(config)));
@@ -110,7 +116,8 @@ absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string
   const std::string supernet_path = JoinPath(supernet_dir, "supernet.pt");
   if (!FileExists(supernet_path)) {
     auto start = std::chrono::steady_clock::now();
-    NAS_RETURN_IF_ERROR(Annotate(RunSupernetJob(config, supernet_dir, resume).status(), "supernet phase"));
+    NAS_RETURN_IF_ERROR(
+        Annotate(RunSupernetJob(config, supernet_dir, resume).status(), "supernet phase"));
     NAS_RETURN_IF_ERROR(times.add("supernet", Seconds(start)));
   } else {
     LOG(INFO) << "supernet phase: done before (" << supernet_path << ")";
@@ -120,16 +127,18 @@ absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string
   auto start = std::chrono::steady_clock::now();
   const std::string evolution_dir = JoinPath(out, "evolution");
   bool evolution_started = FileExists(JoinPath(evolution_dir, "history.jsonl"));
-  NAS_ASSIGN_OR_RETURN(EvolutionResult evolution,
-                       Annotate(RunEvolutionJob(config, supernet_path, evolution_dir, resume || evolution_started),
-                                "evolution phase"));
+  NAS_ASSIGN_OR_RETURN(
+      EvolutionResult evolution,
+      Annotate(RunEvolutionJob(config, supernet_path, evolution_dir, resume || evolution_started),
+               "evolution phase"));
   NAS_RETURN_IF_ERROR(times.add("evolution", Seconds(start)));
 
   // 3. K random architectures, scored on the supernet.
   start = std::chrono::steady_clock::now();
   ShuffleNetSpaceOptions space = config.space;
   NAS_ASSIGN_OR_RETURN(FlopsTable table, FlopsTable::Build(space));
-  NAS_ASSIGN_OR_RETURN(std::vector<Architecture> randoms, RandomArchitectures(config, evolution.best, table));
+  NAS_ASSIGN_OR_RETURN(std::vector<Architecture> randoms,
+                       RandomArchitectures(config, evolution.best, table));
   std::vector<Architecture> all = {evolution.best};
   all.insert(all.end(), randoms.begin(), randoms.end());
   std::vector<std::string> names = {"best"};
@@ -140,7 +149,8 @@ absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string
   if (stored_scores.ok() && stored_scores->is_array() && stored_scores->size() == all.size()) {
     supernet_scores = stored_scores->get<std::vector<double>>();
   } else {
-    NAS_ASSIGN_OR_RETURN(supernet_scores, Annotate(ScoreOnSupernet(config, supernet_path, all), "random phase"));
+    NAS_ASSIGN_OR_RETURN(supernet_scores,
+                         Annotate(ScoreOnSupernet(config, supernet_path, all), "random phase"));
     NAS_RETURN_IF_ERROR(WriteJsonFile(scores_path, supernet_scores));
     NAS_RETURN_IF_ERROR(times.add("random", Seconds(start)));
   }
@@ -164,14 +174,16 @@ absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string
     }
     start = std::chrono::steady_clock::now();
     bool started = FileExists(JoinPath(dir, "config.json"));
-    NAS_ASSIGN_OR_RETURN(RetrainResult result,
-                         Annotate(RunRetrainJob(config, all[i], dir, resume || started), "retrain " + names[i]));
+    NAS_ASSIGN_OR_RETURN(
+        RetrainResult result,
+        Annotate(RunRetrainJob(config, all[i], dir, resume || started), "retrain " + names[i]));
     retrained.push_back(result);
     NAS_RETURN_IF_ERROR(times.add(i == 0 ? "retrain_best" : "retrain_random", Seconds(start)));
   }
 
   // 5. Report.
-  Json report = {{"preset", config.preset}, {"dataset", config.data.dataset}, {"seed", config.seed}};
+  Json report = {
+      {"preset", config.preset}, {"dataset", config.data.dataset}, {"seed", config.seed}};
   Json archs = Json::array();
   std::vector<double> test_accuracy, random_accuracy;
   for (size_t i = 0; i < all.size(); ++i) {
@@ -189,12 +201,13 @@ absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string
   auto [mean, std] = MeanStd(random_accuracy);
   int best_rank = 1;
   for (double a : random_accuracy) best_rank += a > test_accuracy[0] ? 1 : 0;
-  report["comparison"] = {{"best_test_accuracy", test_accuracy[0]},
-                          {"random_mean", mean},
-                          {"random_std", std},
-                          {"random_count", static_cast<int>(random_accuracy.size())},
-                          {"best_rank", best_rank},
-                          {"margin_in_std", std > 0 ? Json((test_accuracy[0] - mean) / std) : Json()}};
+  report["comparison"] = {
+      {"best_test_accuracy", test_accuracy[0]},
+      {"random_mean", mean},
+      {"random_std", std},
+      {"random_count", static_cast<int>(random_accuracy.size())},
+      {"best_rank", best_rank},
+      {"margin_in_std", std > 0 ? Json((test_accuracy[0] - mean) / std) : Json()}};
   absl::StatusOr<double> tau = KendallTau(supernet_scores, test_accuracy);
   report["kendall_tau"] = tau.ok() ? Json(*tau) : Json();
   if (!tau.ok()) report["kendall_tau_note"] = std::string(tau.status().message());
@@ -213,14 +226,16 @@ absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string
   ranking.x_label = "supernet accuracy (held-out, BN recalibrated)";
   ranking.y_label = "test accuracy after retraining";
   std::vector<double> sx(supernet_scores.begin() + 1, supernet_scores.end());
-  NAS_RETURN_IF_ERROR(WriteSvgPlot(JoinPath(out, "ranking.svg"), ranking,
-                                   {PlotSeries("random", sx, random_accuracy, PlotSeries::Style::kPoints),
-                                    PlotSeries("best found", {supernet_scores[0]}, {test_accuracy[0]},
-                                               PlotSeries::Style::kPoints)}));
+  NAS_RETURN_IF_ERROR(
+      WriteSvgPlot(JoinPath(out, "ranking.svg"), ranking,
+                   {PlotSeries("random", sx, random_accuracy, PlotSeries::Style::kPoints),
+                    PlotSeries("best found", {supernet_scores[0]}, {test_accuracy[0]},
+                               PlotSeries::Style::kPoints)}));
   NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(out, "report.json"), report));
   NAS_RETURN_IF_ERROR(WriteReproduceReport(report, JoinPath(out, "report.md")));
-  LOG(INFO) << "report: " << JoinPath(out, "report.md") << " — best " << test_accuracy[0] << " vs random " << mean
-            << " ± " << std << (tau.ok() ? absl::StrCat(", Kendall tau ", *tau) : std::string());
+  LOG(INFO) << "report: " << JoinPath(out, "report.md") << " — best " << test_accuracy[0]
+            << " vs random " << mean << " ± " << std
+            << (tau.ok() ? absl::StrCat(", Kendall tau ", *tau) : std::string());
   return report;
 }
 

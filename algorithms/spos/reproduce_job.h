@@ -28,7 +28,8 @@
 namespace nas::spos {
 
 // Returns report.json's content.
-absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string& output_dir, bool resume);
+absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string& output_dir,
+                                     bool resume);
 
 }  // namespace nas::spos
 

@@ -9,7 +9,8 @@
 int main(int argc, char** argv) {
   nas::JobMain<nas::spos::SposConfig> job;
   job.usage =
-      "Reproduces SPOS end to end: supernet, evolution, retraining, report (fashion_mnist preset: under 20 "
+      "Reproduces SPOS end to end: supernet, evolution, retraining, report (fashion_mnist preset: "
+      "under 20 "
       "minutes on 2 CPU cores).";
   job.output_dir = "spos_reproduction";
   job.from_json = &nas::spos::SposConfigFromJson;

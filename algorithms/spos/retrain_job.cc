@@ -35,8 +35,8 @@ absl::StatusOr<RetrainResult> RunRetrainJob(const SposConfig& config, const Arch
   NAS_ASSIGN_OR_RETURN(
       RetrainJobResult r,
       nas::RunRetrainJob(job, SposConfigToJson(config), arch, output_dir, resume,
-                         MakeClassifierRetraining(config.retrain.optimizer, config.seed + 2, /*cutout=*/0,
-                                                  [=](const RetrainInputs&) -> Json {
+                         MakeClassifierRetraining(config.retrain.optimizer, config.seed + 2,
+                                                  /*cutout=*/0, [=](const RetrainInputs&) -> Json {
                                                     return {{"flops", flops}, {"params", params}};
                                                   })));
   RetrainResult result;

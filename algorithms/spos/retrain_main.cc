@@ -1,7 +1,8 @@
 // SPOS phase 3: retrains one architecture from scratch and reports its test
 // accuracy.
 //
-// RUN: tools/bazel run //algorithms/spos:retrain -- --architecture=$PWD/spos/evolution/best_architecture.json --output_dir=spos/retrain
+// RUN: tools/bazel run //algorithms/spos:retrain --
+// --architecture=$PWD/spos/evolution/best_architecture.json --output_dir=spos/retrain
 #include <cstdio>
 
 #include <gflags/gflags.h>
@@ -23,10 +24,12 @@ int main(int argc, char** argv) {
   job.to_json = &nas::spos::SposConfigToJson;
   job.run = [](const nas::spos::SposConfig& config, const nas::JobArgs& args) -> absl::Status {
     if (FLAGS_architecture.empty()) return absl::InvalidArgumentError("--architecture is required");
-    NAS_ASSIGN_OR_RETURN(nas::Architecture arch, nas::ReadArchitecture(nas::ResolveUserPath(FLAGS_architecture)));
-    NAS_ASSIGN_OR_RETURN(nas::spos::RetrainResult result,
-                         nas::spos::RunRetrainJob(config, arch, args.output_dir, args.resume,
-                                                  FLAGS_inherit.empty() ? "" : nas::ResolveUserPath(FLAGS_inherit)));
+    NAS_ASSIGN_OR_RETURN(nas::Architecture arch,
+                         nas::ReadArchitecture(nas::ResolveUserPath(FLAGS_architecture)));
+    NAS_ASSIGN_OR_RETURN(
+        nas::spos::RetrainResult result,
+        nas::spos::RunRetrainJob(config, arch, args.output_dir, args.resume,
+                                 FLAGS_inherit.empty() ? "" : nas::ResolveUserPath(FLAGS_inherit)));
     printf("%s\n", nas::spos::RetrainResultToJson(result).dump(2).c_str());
     return absl::OkStatus();
   };

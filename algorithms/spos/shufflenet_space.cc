@@ -26,8 +26,8 @@ constexpr double kSmallInitStd = 0.01;
 std::string OptionPath(absl::string_view member) { return JsonChildPath(kOptionsPath, member); }
 
 // conv (no bias) ─ BN, appended to `seq`.
-void AddConvBn(torch::nn::Sequential& seq, int64_t in, int64_t out, int64_t kernel,
-               int64_t stride, int64_t groups, bool affine) {
+void AddConvBn(torch::nn::Sequential& seq, int64_t in, int64_t out, int64_t kernel, int64_t stride,
+               int64_t groups, bool affine) {
   seq->push_back(Conv2d(Conv2dOptions(in, out, kernel)
                             .stride(stride)
                             .padding(kernel / 2)
@@ -41,17 +41,16 @@ void AddRelu(torch::nn::Sequential& seq) { seq->push_back(torch::nn::ReLU()); }
 }  // namespace
 
 const std::vector<std::string>& ShuffleNetCandidateNames() {
-  static const auto* names = new std::vector<std::string>{
-      "shufflenet_3x3", "shufflenet_5x5", "shufflenet_7x7", "xception_3x3"};
+  static const auto* names = new std::vector<std::string>{"shufflenet_3x3", "shufflenet_5x5",
+                                                          "shufflenet_7x7", "xception_3x3"};
   return *names;
 }
 
 bool ShuffleNetSpaceOptions::operator==(const ShuffleNetSpaceOptions& o) const {
   return preset == o.preset && in_channels == o.in_channels && image_size == o.image_size &&
-         classes == o.classes && stem_channels == o.stem_channels &&
-         stem_stride == o.stem_stride && stage_repeats == o.stage_repeats &&
-         stage_channels == o.stage_channels && last_channels == o.last_channels &&
-         dropout == o.dropout && affine == o.affine;
+         classes == o.classes && stem_channels == o.stem_channels && stem_stride == o.stem_stride &&
+         stage_repeats == o.stage_repeats && stage_channels == o.stage_channels &&
+         last_channels == o.last_channels && dropout == o.dropout && affine == o.affine;
 }
 
 absl::StatusOr<ShuffleNetSpaceOptions> ShuffleNetPreset(const std::string& name) {
@@ -123,12 +122,11 @@ absl::Status ValidateShuffleNetSpaceOptions(const ShuffleNetSpaceOptions& o) {
     }
     previous = c;
   }
-  const int64_t total_stride =
-      static_cast<int64_t>(o.stem_stride) << static_cast<int64_t>(o.stage_repeats.size());
+  const int64_t total_stride = static_cast<int64_t>(o.stem_stride)
+                               << static_cast<int64_t>(o.stage_repeats.size());
   if (o.image_size % total_stride != 0) {
-    return error(OptionPath("image_size"), "must be divisible by the total stride ",
-                 total_stride, " (stem_stride ", o.stem_stride, " x 2 per stage), got ",
-                 o.image_size);
+    return error(OptionPath("image_size"), "must be divisible by the total stride ", total_stride,
+                 " (stem_stride ", o.stem_stride, " x 2 per stage), got ", o.image_size);
   }
   if (!(o.dropout >= 0 && o.dropout < 1)) {
     return error(OptionPath("dropout"), "must be in [0, 1), got ", o.dropout);
@@ -247,8 +245,7 @@ void ShuffleBlockImpl::reset() {
   const auto& o = options;
   TORCH_CHECK(o.stride() == 1 || o.stride() == 2, "ShuffleBlock: stride must be 1 or 2, got ",
               o.stride());
-  TORCH_CHECK(o.xception() || o.kernel_size() == 3 || o.kernel_size() == 5 ||
-                  o.kernel_size() == 7,
+  TORCH_CHECK(o.xception() || o.kernel_size() == 3 || o.kernel_size() == 5 || o.kernel_size() == 7,
               "ShuffleBlock: kernel_size must be 3, 5 or 7, got ", o.kernel_size());
   const int64_t in = o.in_channels(), out = o.out_channels();
   const int64_t mid = o.mid_channels() > 0 ? o.mid_channels() : out / 2;
@@ -268,12 +265,12 @@ void ShuffleBlockImpl::reset() {
   branch_main = torch::nn::Sequential();
   if (o.xception()) {
     AddConvBn(branch_main, main_in, main_in, 3, o.stride(), main_in, affine);  // dw
-    AddConvBn(branch_main, main_in, mid, 1, 1, 1, affine);                      // pw
+    AddConvBn(branch_main, main_in, mid, 1, 1, 1, affine);                     // pw
     AddRelu(branch_main);
     AddConvBn(branch_main, mid, mid, 3, 1, mid, affine);  // dw
     AddConvBn(branch_main, mid, mid, 1, 1, 1, affine);    // pw
     AddRelu(branch_main);
-    AddConvBn(branch_main, mid, mid, 3, 1, mid, affine);  // dw
+    AddConvBn(branch_main, mid, mid, 3, 1, mid, affine);     // dw
     AddConvBn(branch_main, mid, main_out, 1, 1, 1, affine);  // pw
     AddRelu(branch_main);
   } else {
@@ -304,11 +301,11 @@ at::Tensor ShuffleBlockImpl::forward(at::Tensor x) {
 }
 
 void ShuffleBlockImpl::pretty_print(std::ostream& stream) const {
-  stream << "nas::spos::ShuffleBlock(" << options.in_channels() << " -> "
-         << options.out_channels() << ", "
-         << (options.xception() ? std::string("xception_3x3")
-                                : absl::StrCat("shufflenet_", options.kernel_size(), "x",
-                                               options.kernel_size()))
+  stream << "nas::spos::ShuffleBlock(" << options.in_channels() << " -> " << options.out_channels()
+         << ", "
+         << (options.xception()
+                 ? std::string("xception_3x3")
+                 : absl::StrCat("shufflenet_", options.kernel_size(), "x", options.kernel_size()))
          << ", stride=" << options.stride() << ", affine=" << options.affine() << ")";
 }
 

@@ -78,8 +78,8 @@
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
 #include "nas/core/layer_choice.h"
-#include "nas/core/space_registry.h"
 #include "nas/core/search_space.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::spos {
 

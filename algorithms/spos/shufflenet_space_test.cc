@@ -10,15 +10,15 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "nas/train/weight_decay.h"
-#include "nas/core/architecture.h"
 #include "nas/base/file.h"
+#include "nas/core/architecture.h"
 #include "nas/core/fixed_architecture.h"
-#include "nas/core/space_registry.h"
 #include "nas/core/mutable_tree.h"
 #include "nas/core/mutator.h"
+#include "nas/core/space_registry.h"
 #include "nas/testing/status_matchers.h"
 #include "nas/testing/tensor_matchers.h"
+#include "nas/train/weight_decay.h"
 
 namespace nas::spos {
 namespace {
@@ -93,8 +93,8 @@ TEST_F(ShuffleNetSpaceTest, RegisteredSpaceHasTwentyLayerChoicesWithFourNamedCan
     const std::string key = "LayerChoice" + std::to_string(i);
     ASSERT_TRUE(j.contains(key)) << key;
     EXPECT_EQ(j[key]["_type"], "layer_choice");
-    EXPECT_EQ(j[key]["_value"], Json({"shufflenet_3x3", "shufflenet_5x5", "shufflenet_7x7",
-                                      "xception_3x3"}));
+    EXPECT_EQ(j[key]["_value"],
+              Json({"shufflenet_3x3", "shufflenet_5x5", "shufflenet_7x7", "xception_3x3"}));
   }
   // The model-free space is the same.
   EXPECT_EQ(*space, ShuffleNetSearchSpace(ShuffleNetSpaceOptions()));
@@ -136,9 +136,8 @@ TEST_F(ShuffleNetSpaceTest, PresetsForwardWithAFixedArchitecture) {
     std::vector<int64_t> logits;
   };
   // The paper network on one 224x224 image takes about a tenth of a second.
-  for (const Case& c : std::vector<Case>{{"paper", 1, {1, 1000}},
-                                         {"cifar10", 2, {2, 10}},
-                                         {"fashion_mnist", 4, {4, 10}}}) {
+  for (const Case& c : std::vector<Case>{
+           {"paper", 1, {1, 1000}}, {"cifar10", 2, {2, 10}}, {"fashion_mnist", 4, {4, 10}}}) {
     SCOPED_TRACE(c.preset);
     ShuffleNetSupernet net(Preset(c.preset));
     const int blocks = static_cast<int>(net->blocks.size());
@@ -157,16 +156,16 @@ TEST_F(ShuffleNetSpaceTest, PresetsForwardWithAFixedArchitecture) {
 TEST_F(ShuffleNetSpaceTest, FixedChildTrainsOnlyItsCandidates) {
   ShuffleNetSupernet net(Preset("fashion_mnist"));
   apply_fixed_architecture(net, ArchitectureOf({3, 1, 0, 2, 3, 0}));
-  torch::Tensor loss = torch::nn::functional::cross_entropy(
-      net(torch::randn({4, 1, 28, 28})), torch::tensor({1, 2, 3, 4}));
+  torch::Tensor loss = torch::nn::functional::cross_entropy(net(torch::randn({4, 1, 28, 28})),
+                                                            torch::tensor({1, 2, 3, 4}));
   loss.backward();
   for (const auto& p : net->named_parameters()) {
     EXPECT_TRUE(p.value().grad().defined()) << p.key();
   }
   auto names = net->named_parameters().keys();
   EXPECT_THAT(names, ::testing::Contains("features.0.xception_3x3.branch_main.0.weight"));
-  EXPECT_THAT(names, ::testing::Not(::testing::Contains(
-                         "features.0.shufflenet_3x3.branch_main.0.weight")));
+  EXPECT_THAT(
+      names, ::testing::Not(::testing::Contains("features.0.shufflenet_3x3.branch_main.0.weight")));
 }
 
 TEST_F(ShuffleNetSpaceTest, NniSposArchitectureFileLoadsIntoThePaperSpace) {
@@ -194,7 +193,8 @@ TEST_F(ShuffleNetSpaceTest, NniSposArchitectureFileLoadsIntoThePaperSpace) {
   }
   EXPECT_EQ(net(torch::randn({1, 3, 224, 224})).sizes(), (std::vector<int64_t>{1, 1000}));
   // Written back by names, it reads as the same architecture.
-  Architecture by_name = Architecture::from_decisions(*decisions, ShuffleNetSearchSpace(net->options()));
+  Architecture by_name =
+      Architecture::from_decisions(*decisions, ShuffleNetSearchSpace(net->options()));
   EXPECT_EQ(by_name.values().at("LayerChoice1"), "shufflenet_7x7");
   EXPECT_EQ(by_name.values().at("LayerChoice12"), "xception_3x3");
   Decisions again = *by_name.resolve(ShuffleNetSearchSpace(net->options()));
@@ -391,33 +391,34 @@ TEST_F(ShuffleNetSpaceTest, BadOptionsAreRejectedNamingTheOption) {
     const char* json;
     std::vector<std::string> message;
   };
-  for (const Case& c : std::vector<Case>{
-           {R"({"stage_chanels": [64, 160, 320, 640]})",
-            {"unknown member spos_shufflenet options.stage_chanels", "stage_channels"}},
-           {R"({"preset": "imagenet"})", {"options.preset", "'imagenet'", "fashion_mnist"}},
-           {R"({"preset": 3})", {"options.preset", "string"}},
-           {R"([1, 2])", {"spos_shufflenet options", "object"}},
-           {R"({"stage_channels": [64, 161, 320, 640]})",
-            {"options.stage_channels[1] must be even", "161"}},
-           {R"({"stage_channels": [64, 160, 320]})",
-            {"options.stage_channels must have one entry per stage", "4 stage_repeats"}},
-           {R"({"stage_channels": [16, 160, 320, 640]})",
-            {"options.stage_channels[0] must be greater", "stem_channels"}},
-           {R"({"stage_channels": [64, 160, 160, 640]})",
-            {"options.stage_channels[2] must be greater", "previous stage"}},
-           {R"({"stage_repeats": [4, 0, 8, 4]})", {"options.stage_repeats[1] must be >= 1"}},
-           {R"({"stage_repeats": [], "stage_channels": []})",
-            {"options.stage_repeats must not be empty"}},
-           {R"({"image_size": 100})",
-            {"options.image_size must be divisible by the total stride 32", "100"}},
-           {R"({"preset": "fashion_mnist", "stage_repeats": [1, 1, 1], "stage_channels": [32, 64, 128]})",
-            {"options.image_size must be divisible by the total stride 8", "28"}},
-           {R"({"stem_stride": 3})", {"options.stem_stride must be 1 or 2"}},
-           {R"({"dropout": 1.0})", {"options.dropout must be in [0, 1)"}},
-           {R"({"classes": 0})", {"options.classes must be >= 1"}},
-           {R"({"in_channels": 2.5})", {"options.in_channels"}},
-           {R"({"affine": "yes"})", {"options.affine", "boolean"}},
-       }) {
+  for (
+      const Case& c : std::vector<Case>{
+          {R"({"stage_chanels": [64, 160, 320, 640]})",
+           {"unknown member spos_shufflenet options.stage_chanels", "stage_channels"}},
+          {R"({"preset": "imagenet"})", {"options.preset", "'imagenet'", "fashion_mnist"}},
+          {R"({"preset": 3})", {"options.preset", "string"}},
+          {R"([1, 2])", {"spos_shufflenet options", "object"}},
+          {R"({"stage_channels": [64, 161, 320, 640]})",
+           {"options.stage_channels[1] must be even", "161"}},
+          {R"({"stage_channels": [64, 160, 320]})",
+           {"options.stage_channels must have one entry per stage", "4 stage_repeats"}},
+          {R"({"stage_channels": [16, 160, 320, 640]})",
+           {"options.stage_channels[0] must be greater", "stem_channels"}},
+          {R"({"stage_channels": [64, 160, 160, 640]})",
+           {"options.stage_channels[2] must be greater", "previous stage"}},
+          {R"({"stage_repeats": [4, 0, 8, 4]})", {"options.stage_repeats[1] must be >= 1"}},
+          {R"({"stage_repeats": [], "stage_channels": []})",
+           {"options.stage_repeats must not be empty"}},
+          {R"({"image_size": 100})",
+           {"options.image_size must be divisible by the total stride 32", "100"}},
+          {R"({"preset": "fashion_mnist", "stage_repeats": [1, 1, 1], "stage_channels": [32, 64, 128]})",
+           {"options.image_size must be divisible by the total stride 8", "28"}},
+          {R"({"stem_stride": 3})", {"options.stem_stride must be 1 or 2"}},
+          {R"({"dropout": 1.0})", {"options.dropout must be in [0, 1)"}},
+          {R"({"classes": 0})", {"options.classes must be >= 1"}},
+          {R"({"in_channels": 2.5})", {"options.in_channels"}},
+          {R"({"affine": "yes"})", {"options.affine", "boolean"}},
+      }) {
     SCOPED_TRACE(c.json);
     std::vector<::testing::Matcher<const std::string&>> parts;
     for (const std::string& part : c.message) parts.push_back(HasSubstr(part));
@@ -428,8 +429,9 @@ TEST_F(ShuffleNetSpaceTest, BadOptionsAreRejectedNamingTheOption) {
   // constructor throws.
   absl::StatusOr<BuiltSpace> built =
       (*SpaceRegistry().Lookup("spos_shufflenet"))(Json::parse(R"({"image_size": 100})"));
-  EXPECT_THAT(built, StatusIs(absl::StatusCode::kInvalidArgument,
-                             HasSubstr("options.image_size must be divisible by the total stride 32")));
+  EXPECT_THAT(built,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("options.image_size must be divisible by the total stride 32")));
   ShuffleNetSpaceOptions bad;
   bad.stage_channels[1] = 161;
   absl::StatusOr<std::shared_ptr<ShuffleNetSupernetImpl>> made = MakeShuffleNet(bad);

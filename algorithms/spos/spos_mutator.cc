@@ -12,7 +12,8 @@
 
 namespace nas::spos {
 
-absl::Status SposSamplingOptionsFromJson(const Json& j, const std::string& path, SposSamplingOptions* out) {
+absl::Status SposSamplingOptionsFromJson(const Json& j, const std::string& path,
+                                         SposSamplingOptions* out) {
   JsonObjectReader r(j, path);
   r.Optional("sampling", &out->sampling)
       .Optional("flops_min", &out->flops_min)
@@ -28,20 +29,25 @@ absl::Status SposSamplingOptionsFromJson(const Json& j, const std::string& path,
     return absl::InvalidArgumentError(absl::StrCat(path, ": need 0 <= flops_min < flops_max"));
   }
   if (out->bins < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".bins must be >= 1"));
-  if (out->max_tries < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".max_tries must be >= 1"));
+  if (out->max_tries < 1)
+    return absl::InvalidArgumentError(absl::StrCat(path, ".max_tries must be >= 1"));
   return absl::OkStatus();
 }
 
 Json SposSamplingOptionsToJson(const SposSamplingOptions& o) {
-  return {{"sampling", o.sampling}, {"flops_min", o.flops_min}, {"flops_max", o.flops_max},
-          {"bins", o.bins},         {"max_tries", o.max_tries}};
+  return {{"sampling", o.sampling},
+          {"flops_min", o.flops_min},
+          {"flops_max", o.flops_max},
+          {"bins", o.bins},
+          {"max_tries", o.max_tries}};
 }
 
-SposMutator::SposMutator(std::shared_ptr<torch::nn::Module> model, SposSamplingOptions options, uint64_t seed,
-                         PathCost cost)
+SposMutator::SposMutator(std::shared_ptr<torch::nn::Module> model, SposSamplingOptions options,
+                         uint64_t seed, PathCost cost)
     : Mutator(std::move(model)), options_(std::move(options)), rng_(seed), cost_(std::move(cost)) {
   SposSamplingOptions checked;
-  absl::Status s = SposSamplingOptionsFromJson(SposSamplingOptionsToJson(options_), "sampling", &checked);
+  absl::Status s =
+      SposSamplingOptionsFromJson(SposSamplingOptionsToJson(options_), "sampling", &checked);
   TORCH_CHECK(s.ok(), std::string(s.message()));
   TORCH_CHECK(options_.sampling != "flops_bins" || cost_ != nullptr,
               "SposMutator: flops_bins sampling needs a cost function");

@@ -43,7 +43,8 @@ struct SposSamplingOptions {
   int max_tries = 500;
 };
 
-absl::Status SposSamplingOptionsFromJson(const Json& j, const std::string& path, SposSamplingOptions* out);
+absl::Status SposSamplingOptionsFromJson(const Json& j, const std::string& path,
+                                         SposSamplingOptions* out);
 Json SposSamplingOptionsToJson(const SposSamplingOptions& options);
 
 using PathCost = std::function<double(const Decisions&)>;

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "nas/testing/mutator_conformance.h"
 #include "nas/core/layer_choice.h"
+#include "nas/testing/mutator_conformance.h"
 #include "nas/testing/status_matchers.h"
 #include "nas/testing/tensor_matchers.h"
 #include "nas/testing/toy_spaces.h"
@@ -43,9 +43,10 @@ TEST(SposMutatorTest, FlopsBinsConformance) {
   options.flops_min = 0;
   options.flops_max = 4;
   options.bins = 2;
-  testing::ExpectMutatorConformance([options](std::shared_ptr<torch::nn::Module> model, uint64_t seed) {
-    return std::make_unique<SposMutator>(model, options, seed, &IndexCost);
-  });
+  testing::ExpectMutatorConformance(
+      [options](std::shared_ptr<torch::nn::Module> model, uint64_t seed) {
+        return std::make_unique<SposMutator>(model, options, seed, &IndexCost);
+      });
 }
 
 // 8 layer choices of 4 candidates: the cost (sum of indices) of a uniform

@@ -2,15 +2,16 @@
 
 #include <torch/torch.h>
 
-#include "nas/train/weight_decay.h"
 #include "nas/base/status.h"
+#include "nas/core/uniform_sampling.h"
 #include "nas/train/classifier_evaluation.h"
 #include "nas/train/lr_schedule.h"
-#include "nas/core/uniform_sampling.h"
+#include "nas/train/weight_decay.h"
 
 namespace nas::spos {
 
-absl::Status SposTrainerOptionsFromJson(const Json& j, const std::string& path, SposTrainerOptions* out) {
+absl::Status SposTrainerOptionsFromJson(const Json& j, const std::string& path,
+                                        SposTrainerOptions* out) {
   JsonObjectReader r(j, path);
   r.Optional("lr", &out->lr)
       .Optional("momentum", &out->momentum)
@@ -21,11 +22,13 @@ absl::Status SposTrainerOptionsFromJson(const Json& j, const std::string& path, 
   const Json* sampling = r.Member("sampling");
   NAS_RETURN_IF_ERROR(r.Finish());
   if (sampling != nullptr) {
-    NAS_RETURN_IF_ERROR(SposSamplingOptionsFromJson(*sampling, JsonChildPath(path, "sampling"), &out->sampling));
+    NAS_RETURN_IF_ERROR(
+        SposSamplingOptionsFromJson(*sampling, JsonChildPath(path, "sampling"), &out->sampling));
   }
   if (!(out->lr > 0)) return absl::InvalidArgumentError(absl::StrCat(path, ".lr must be > 0"));
   if (out->momentum < 0 || out->weight_decay < 0 || out->clip_norm < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": momentum, weight_decay and clip_norm must be >= 0"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": momentum, weight_decay and clip_norm must be >= 0"));
   }
   if (!(out->label_smoothing >= 0 && out->label_smoothing < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".label_smoothing must be in [0, 1)"));
@@ -45,15 +48,19 @@ Json SposTrainerOptionsToJson(const SposTrainerOptions& o) {
 
 namespace {
 
-std::unique_ptr<torch::optim::SGD> MakeSgd(const torch::nn::Module& model, const SposTrainerOptions& o) {
+std::unique_ptr<torch::optim::SGD> MakeSgd(const torch::nn::Module& model,
+                                           const SposTrainerOptions& o) {
   WeightDecayGroups groups = SplitForWeightDecay(model);
   std::vector<torch::optim::OptimizerParamGroup> param_groups;
-  param_groups.emplace_back(groups.decay, std::make_unique<torch::optim::SGDOptions>(
-                                              torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(
-                                                  o.weight_decay)));
-  param_groups.emplace_back(groups.no_decay, std::make_unique<torch::optim::SGDOptions>(
-                                                 torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(0)));
-  return std::make_unique<torch::optim::SGD>(std::move(param_groups), torch::optim::SGDOptions(o.lr));
+  param_groups.emplace_back(
+      groups.decay,
+      std::make_unique<torch::optim::SGDOptions>(
+          torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(o.weight_decay)));
+  param_groups.emplace_back(
+      groups.no_decay, std::make_unique<torch::optim::SGDOptions>(
+                           torch::optim::SGDOptions(o.lr).momentum(o.momentum).weight_decay(0)));
+  return std::make_unique<torch::optim::SGD>(std::move(param_groups),
+                                             torch::optim::SGDOptions(o.lr));
 }
 
 int64_t TotalSteps(const TrainerOptions& t, BatchSource* train) {
@@ -64,16 +71,19 @@ int64_t TotalSteps(const TrainerOptions& t, BatchSource* train) {
 }  // namespace
 
 SposTrainer::SposTrainer(TrainerOptions trainer_options, SposTrainerOptions options,
-                         std::shared_ptr<ShuffleNetSupernetImpl> supernet, BatchSource* train, BatchSource* valid,
-                         Distributed* distributed, PathCost cost)
+                         std::shared_ptr<ShuffleNetSupernetImpl> supernet, BatchSource* train,
+                         BatchSource* valid, Distributed* distributed, PathCost cost)
     : Trainer(trainer_options, supernet, train, distributed),
       options_(std::move(options)),
       supernet_(std::move(supernet)),
       valid_(valid),
-      mutator_(std::make_unique<SposMutator>(supernet_, options_.sampling, options_.seed, std::move(cost))),
+      mutator_(std::make_unique<SposMutator>(supernet_, options_.sampling, options_.seed,
+                                             std::move(cost))),
       sgd_(MakeSgd(*supernet_, options_)) {
   set_mutator(mutator_.get());
-  add_optimizer("sgd", sgd_.get(), LinearDecayLr(options_.lr, std::max<int64_t>(1, TotalSteps(trainer_options, train))));
+  add_optimizer(
+      "sgd", sgd_.get(),
+      LinearDecayLr(options_.lr, std::max<int64_t>(1, TotalSteps(trainer_options, train))));
 }
 
 Metrics SposTrainer::train_step(const Batch& batch) {
@@ -101,7 +111,8 @@ Metrics SposTrainer::validate(int64_t epoch) {
         auto guard = autocast();
         return supernet_->forward(x);
       },
-      *valid_, 0, [&] { mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng)); });
+      *valid_, 0,
+      [&] { mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng)); });
   return {{"loss", score.loss}, {"accuracy", score.accuracy}};
 }
 

@@ -48,7 +48,8 @@ struct SposTrainerOptions {
   uint64_t seed = 0;
 };
 
-absl::Status SposTrainerOptionsFromJson(const Json& j, const std::string& path, SposTrainerOptions* out);
+absl::Status SposTrainerOptionsFromJson(const Json& j, const std::string& path,
+                                        SposTrainerOptions* out);
 Json SposTrainerOptionsToJson(const SposTrainerOptions& options);
 
 class SposTrainer : public Trainer {
@@ -56,8 +57,8 @@ class SposTrainer : public Trainer {
   // `cost` (FLOPs of a path) is needed for FLOPs-bin sampling. The learning
   // rate reaches 0 at the end of trainer_options.epochs (or max_steps).
   SposTrainer(TrainerOptions trainer_options, SposTrainerOptions options,
-              std::shared_ptr<ShuffleNetSupernetImpl> supernet, BatchSource* train, BatchSource* valid,
-              Distributed* distributed = nullptr, PathCost cost = nullptr);
+              std::shared_ptr<ShuffleNetSupernetImpl> supernet, BatchSource* train,
+              BatchSource* valid, Distributed* distributed = nullptr, PathCost cost = nullptr);
 
   SposMutator& mutator() { return *mutator_; }
 

@@ -13,19 +13,19 @@ namespace {
 
 class SposSearch : public SupernetSearch {
  public:
-  SposSearch(SupernetInputs& in, std::shared_ptr<ShuffleNetSupernetImpl> supernet, SposTrainerOptions options,
-             PathCost cost)
+  SposSearch(SupernetInputs& in, std::shared_ptr<ShuffleNetSupernetImpl> supernet,
+             SposTrainerOptions options, PathCost cost)
       : train_(TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
         valid_(EvalLoader(in.data.valid, in.data_options)),
-        trainer_(in.trainer, options, std::move(supernet), train_.get(), valid_.get(), in.distributed,
-                 std::move(cost)),
+        trainer_(in.trainer, options, std::move(supernet), train_.get(), valid_.get(),
+                 in.distributed, std::move(cost)),
         flops_bins_(options.sampling.sampling == "flops_bins") {}
 
   Trainer& trainer() override { return trainer_; }
   absl::Status write_results(const std::string&) override {
     if (flops_bins_) {
-      LOG(INFO) << "FLOPs-bin sampling: " << trainer_.mutator().fallbacks() << " of " << trainer_.mutator().paths()
-                << " paths fell back to unconstrained";
+      LOG(INFO) << "FLOPs-bin sampling: " << trainer_.mutator().fallbacks() << " of "
+                << trainer_.mutator().paths() << " paths fell back to unconstrained";
     }
     return absl::OkStatus();
   }
@@ -38,12 +38,13 @@ class SposSearch : public SupernetSearch {
 
 }  // namespace
 
-absl::StatusOr<SupernetJobResult> RunSupernetJob(const SposConfig& config, const std::string& output_dir,
-                                                 bool resume) {
+absl::StatusOr<SupernetJobResult> RunSupernetJob(const SposConfig& config,
+                                                 const std::string& output_dir, bool resume) {
   NAS_RETURN_IF_ERROR(CheckSposDataset(config));
   SupernetJobOptions job;
   job.space = kShuffleNetSpaceName;
-  job.space_options = SposSpaceOptions(config, /*affine=*/false);  // the supernet's BN has no affine parameters
+  job.space_options =
+      SposSpaceOptions(config, /*affine=*/false);  // the supernet's BN has no affine parameters
   job.data = config.data;
   job.trainer = config.supernet.trainer;
   job.seed = config.seed;
@@ -54,7 +55,8 @@ absl::StatusOr<SupernetJobResult> RunSupernetJob(const SposConfig& config, const
       job, SposConfigToJson(config), output_dir, resume,
       [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
         auto supernet = std::dynamic_pointer_cast<ShuffleNetSupernetImpl>(in.space.model);
-        if (supernet == nullptr) return absl::InternalError("spos_shufflenet did not build a ShuffleNet supernet");
+        if (supernet == nullptr)
+          return absl::InternalError("spos_shufflenet did not build a ShuffleNet supernet");
         PathCost cost;
         if (spos.sampling.sampling == "flops_bins") {
           ShuffleNetSpaceOptions space = config.space;
@@ -63,9 +65,10 @@ absl::StatusOr<SupernetJobResult> RunSupernetJob(const SposConfig& config, const
           cost = MacsOfPath(std::make_shared<const FlopsTable>(std::move(table)),
                             static_cast<int>(supernet->blocks.size()));
         }
-        LOG(INFO) << "supernet: " << supernet->blocks.size() << " choice blocks, " << in.data.train.size()
-                  << " training / " << in.data.valid.size() << " validation images, " << in.trainer.epochs
-                  << " epochs, " << in.world_size() << " process(es)";
+        LOG(INFO) << "supernet: " << supernet->blocks.size() << " choice blocks, "
+                  << in.data.train.size() << " training / " << in.data.valid.size()
+                  << " validation images, " << in.trainer.epochs << " epochs, " << in.world_size()
+                  << " process(es)";
         return std::make_unique<SposSearch>(in, supernet, spos, std::move(cost));
       });
 }

@@ -15,8 +15,8 @@
 
 namespace nas::spos {
 
-absl::StatusOr<SupernetJobResult> RunSupernetJob(const SposConfig& config, const std::string& output_dir,
-                                                 bool resume);
+absl::StatusOr<SupernetJobResult> RunSupernetJob(const SposConfig& config,
+                                                 const std::string& output_dir, bool resume);
 
 }  // namespace nas::spos
 

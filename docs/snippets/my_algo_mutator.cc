@@ -27,7 +27,8 @@ Decisions MyAlgoMutator::sample_search() {
       std::vector<int64_t> order(spec.size());
       std::iota(order.begin(), order.end(), 0);
       std::shuffle(order.begin(), order.end(), rng_);
-      int64_t k = spec.n_chosen.value_or(std::uniform_int_distribution<int64_t>(0, spec.size())(rng_));
+      int64_t k =
+          spec.n_chosen.value_or(std::uniform_int_distribution<int64_t>(0, spec.size())(rng_));
       for (int64_t i = 0; i < k; ++i) mask[order[i]] = true;
     }
     decisions[spec.key] = mask;

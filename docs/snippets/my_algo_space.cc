@@ -14,13 +14,17 @@ struct MyAlgoNetImpl : torch::nn::Module {
   explicit MyAlgoNetImpl(int64_t channels) {
     using torch::nn::Conv2dOptions;
     stem = register_module("stem", torch::nn::Conv2d(Conv2dOptions(1, channels, 3).padding(1)));
-    op = register_module("op", LayerChoice(std::vector<torch::nn::NamedAnyModule>{
-        {"conv3x3", torch::nn::Conv2d(Conv2dOptions(channels, channels, 3).padding(1))},
-        {"conv5x5", torch::nn::Conv2d(Conv2dOptions(channels, channels, 5).padding(2))},
-        {"maxpool", torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1))}},
-        LayerChoiceOptions().key("op")));
-    skip = register_module("skip", InputChoice(InputChoiceOptions()
-        .choose_from({"", "op"}).n_chosen(1).key("skip")));
+    op = register_module(
+        "op",
+        LayerChoice(
+            std::vector<torch::nn::NamedAnyModule>{
+                {"conv3x3", torch::nn::Conv2d(Conv2dOptions(channels, channels, 3).padding(1))},
+                {"conv5x5", torch::nn::Conv2d(Conv2dOptions(channels, channels, 5).padding(2))},
+                {"maxpool",
+                 torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1))}},
+            LayerChoiceOptions().key("op")));
+    skip = register_module(
+        "skip", InputChoice(InputChoiceOptions().choose_from({"", "op"}).n_chosen(1).key("skip")));
     fc = register_module("fc", torch::nn::Linear(channels, 10));
   }
 

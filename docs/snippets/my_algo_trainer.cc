@@ -14,7 +14,7 @@ MyAlgoTrainer::MyAlgoTrainer(TrainerOptions options, BuiltSpace model, BatchSour
       mutator_(std::make_unique<MyAlgoMutator>(model_.model)),
       sgd_(std::make_unique<torch::optim::SGD>(model_.model->parameters(),
                                                torch::optim::SGDOptions(lr).momentum(0.9))) {
-  set_mutator(mutator_.get());                                 // checkpoints keep its state
+  set_mutator(mutator_.get());                                        // checkpoints keep its state
   add_optimizer("sgd", sgd_.get(), CosineLr(lr, 0, options.epochs));  // and the optimizer's
 }
 
@@ -28,7 +28,7 @@ Metrics MyAlgoTrainer::train_step(const Batch& batch) {
                                                 batch.target);
   }
   sgd_->zero_grad();
-  backward(loss);             // scaled in fp16
+  backward(loss);                  // scaled in fp16
   step(*sgd_, /*clip_norm=*/5.0);  // averages gradients over ranks, clips, steps
   return {{"loss", loss.item<double>()}};
 }

@@ -3,8 +3,8 @@
 
 #include "nas/base/status.h"
 #include "nas/core/parameters.h"
-#include "nas/multi_trial/tuner.h"
 #include "nas/core/uniform_sampling.h"
+#include "nas/multi_trial/tuner.h"
 
 namespace nas::my_algo {
 namespace {

@@ -28,13 +28,13 @@ namespace {
 
 // How the MACs of one counted operator follow from its inputs and output.
 enum class OpKind {
-  kConvolution,     // (input, weight, bias, stride, padding, dilation, transposed, ...)
-  kConvTranspose,   // conv_transposeNd(input, weight, ...)
-  kConv,            // convNd(input, weight, ...)
-  kLinear,          // linear(input, weight[out, in], bias)
-  kMatmulArg0,      // matmul / mm / bmm / mv / dot(a, b): k = a.size(-1)
-  kMatmulArg1,      // addmm / baddbmm / addmv(self, a, b): k = a.size(-1)
-  kAddbmm,          // addbmm(self, batch1[b, n, m], batch2): k = b * m
+  kConvolution,    // (input, weight, bias, stride, padding, dilation, transposed, ...)
+  kConvTranspose,  // conv_transposeNd(input, weight, ...)
+  kConv,           // convNd(input, weight, ...)
+  kLinear,         // linear(input, weight[out, in], bias)
+  kMatmulArg0,     // matmul / mm / bmm / mv / dot(a, b): k = a.size(-1)
+  kMatmulArg1,     // addmm / baddbmm / addmv(self, a, b): k = a.size(-1)
+  kAddbmm,         // addbmm(self, batch1[b, n, m], batch2): k = b * m
 };
 
 // The operators that count. Wrappers that only call these (conv2d ->
@@ -202,11 +202,11 @@ MacCounter::MacCounter() {
   if (state.counters.empty()) {
     state.inside_counted_op = false;
     state.backward_depth = 0;
-    state.handle = at::addThreadLocalCallback(at::RecordFunctionCallback(&OnStart, &OnEnd)
-                                                  .needsInputs(true)
-                                                  .needsOutputs(true)
-                                                  .scopes({at::RecordScope::FUNCTION,
-                                                           at::RecordScope::BACKWARD_FUNCTION}));
+    state.handle = at::addThreadLocalCallback(
+        at::RecordFunctionCallback(&OnStart, &OnEnd)
+            .needsInputs(true)
+            .needsOutputs(true)
+            .scopes({at::RecordScope::FUNCTION, at::RecordScope::BACKWARD_FUNCTION}));
   }
   state.counters.push_back(this);
 }
@@ -239,8 +239,10 @@ int64_t CountParameters(const torch::nn::Module& model) {
 // parents come first: modules() is in pre-order).
 class TrainModeRestorer {
  public:
-  explicit TrainModeRestorer(torch::nn::Module& model) : model_(model), was_training_(model.is_training()) {
-    for (const auto& m : model.modules(/*include_self=*/false)) modes_.emplace_back(m, m->is_training());
+  explicit TrainModeRestorer(torch::nn::Module& model)
+      : model_(model), was_training_(model.is_training()) {
+    for (const auto& m : model.modules(/*include_self=*/false))
+      modes_.emplace_back(m, m->is_training());
   }
   ~TrainModeRestorer() {
     model_.train(was_training_);
@@ -282,9 +284,10 @@ absl::StatusOr<ModelCost> CountCost(torch::nn::Module& model,
   });
   if (!run.ok()) {
     // LibTorch's messages may span lines; a tool prints one.
-    return absl::Status(run.code(),
-                        absl::StrCat("counting MACs: the forward pass on an input of shape ", shape_text,
-                                     " failed: ", absl::StrReplaceAll(run.message(), {{"\n", " "}})));
+    return absl::Status(
+        run.code(),
+        absl::StrCat("counting MACs: the forward pass on an input of shape ", shape_text,
+                     " failed: ", absl::StrReplaceAll(run.message(), {{"\n", " "}})));
   }
   return cost;
 }

@@ -49,14 +49,13 @@ class FlopsTest : public ::testing::Test {
 // without bias, then a linear layer; input 3x16x16.
 torch::nn::Sequential ConvLinearNet() {
   return torch::nn::Sequential(
-      torch::nn::Conv2d(Conv2dOptions(3, 8, 3).padding(1)),                   // -> 8x16x16
+      torch::nn::Conv2d(Conv2dOptions(3, 8, 3).padding(1)),  // -> 8x16x16
       torch::nn::ReLU(),
       torch::nn::Conv2d(Conv2dOptions(8, 16, 3).stride(2).padding(1).groups(2)),  // -> 16x8x8
       torch::nn::BatchNorm2d(16),
       torch::nn::Conv2d(Conv2dOptions(16, 16, 5).padding(2).groups(16).bias(false)),  // depthwise
-      torch::nn::Conv2d(Conv2dOptions(16, 32, 1).bias(false)),                 // -> 32x8x8
-      torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions(1)),
-      torch::nn::Flatten(),
+      torch::nn::Conv2d(Conv2dOptions(16, 32, 1).bias(false)),                        // -> 32x8x8
+      torch::nn::AdaptiveAvgPool2d(torch::nn::AdaptiveAvgPool2dOptions(1)), torch::nn::Flatten(),
       torch::nn::Linear(32, 10));
 }
 
@@ -72,8 +71,8 @@ TEST_F(FlopsTest, ConvolutionsAndLinearMatchTheFormula) {
   // 8*16*16*3*9 + 16*8*8*4*9 + 16*8*8*1*25 + 32*8*8*16 + 320
   EXPECT_EQ(ConvLinearNetMacs(), 55296 + 36864 + 25600 + 32768 + 320);
   EXPECT_EQ(cost->macs, ConvLinearNetMacs());
-  int64_t params = (3 * 8 * 9 + 8) + (8 / 2 * 16 * 9 + 16) + (16 + 16) + 16 * 25 + 16 * 32 +
-                   (32 * 10 + 10);
+  int64_t params =
+      (3 * 8 * 9 + 8) + (8 / 2 * 16 * 9 + 16) + (16 + 16) + 16 * 25 + 16 * 32 + (32 * 10 + 10);
   EXPECT_EQ(cost->parameters, params);
 }
 
@@ -168,19 +167,20 @@ TEST_F(FlopsTest, WrongInputShapeIsAnErrorAndCountingGoesOn) {
   auto net = ConvLinearNet();
   absl::StatusOr<ModelCost> cost = CountCost(*net, ForwardOf(net), {1, 16, 16});
   ASSERT_THAT(cost, StatusIs(absl::StatusCode::kInvalidArgument,
-                            AllOf(HasSubstr("input of shape [1, 1, 16, 16]"),
-                                  HasSubstr("channels"),  // LibTorch's reason
-                                  Not(HasSubstr("\n")))));
+                             AllOf(HasSubstr("input of shape [1, 1, 16, 16]"),
+                                   HasSubstr("channels"),  // LibTorch's reason
+                                   Not(HasSubstr("\n")))));
 
   cost = CountCost(*net, ForwardOf(net), {3, 0, 16});
   ASSERT_THAT(cost, StatusIs(absl::StatusCode::kInvalidArgument,
-                            HasSubstr("[1, 3, 0, 16] has a dimension < 1")));
+                             HasSubstr("[1, 3, 0, 16] has a dimension < 1")));
 
   // A failure inside a counted operator leaves no state behind, even inside
   // a counter that outlives it.
   MacCounter outer;
-  EXPECT_THAT(CountCost(*net, ForwardOf(net), {1, 16, 16}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("input of shape [1, 1, 16, 16]")));
+  EXPECT_THAT(
+      CountCost(*net, ForwardOf(net), {1, 16, 16}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("input of shape [1, 1, 16, 16]")));
   cost = CountCost(*net, ForwardOf(net), {3, 16, 16});
   ASSERT_OK(cost);
   EXPECT_EQ(cost->macs, ConvLinearNetMacs());
@@ -195,8 +195,9 @@ TEST_F(FlopsTest, RestoresEveryModulesTrainMode) {
   EXPECT_TRUE(net->is_training());
   EXPECT_TRUE(net[0]->is_training());
   EXPECT_FALSE(net[3]->is_training());
-  ASSERT_THAT(CountCost(*net, ForwardOf(net), {2, 16, 16}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("input of shape [1, 2, 16, 16]")));
+  ASSERT_THAT(
+      CountCost(*net, ForwardOf(net), {2, 16, 16}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("input of shape [1, 2, 16, 16]")));
   EXPECT_TRUE(net->is_training());
   EXPECT_FALSE(net[3]->is_training());
 
@@ -223,10 +224,12 @@ TEST_F(FlopsTest, RunsWithoutGradientsInEvalMode) {
 // A layer choice between a 3x3 and a 5x5 convolution, then a classifier.
 struct ChoiceNetImpl : torch::nn::Module {
   ChoiceNetImpl()
-      : op(register_module("op", LayerChoice(std::vector<torch::nn::NamedAnyModule>{
-                                                 {"conv3x3", torch::nn::Conv2d(Conv2dOptions(4, 8, 3).padding(1))},
-                                                 {"conv5x5", torch::nn::Conv2d(Conv2dOptions(4, 8, 5).padding(2))}},
-                                             LayerChoiceOptions().key("op")))),
+      : op(register_module(
+            "op", LayerChoice(
+                      std::vector<torch::nn::NamedAnyModule>{
+                          {"conv3x3", torch::nn::Conv2d(Conv2dOptions(4, 8, 3).padding(1))},
+                          {"conv5x5", torch::nn::Conv2d(Conv2dOptions(4, 8, 5).padding(2))}},
+                      LayerChoiceOptions().key("op")))),
         fc(register_module("fc", torch::nn::Linear(8, 3))) {}
   at::Tensor forward(at::Tensor x) { return fc(op(x).mean({2, 3})); }
   LayerChoice op;
@@ -255,15 +258,15 @@ TEST_F(FlopsTest, VggStack) {
     return torch::nn::Conv2d(Conv2dOptions(cin, cout, 3).padding(1));
   };
   auto pool = [] { return torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)); };
-  auto net = torch::nn::Sequential(conv(3, 16), torch::nn::ReLU(), pool(),      // 16x16x16
-                                   conv(16, 32), torch::nn::ReLU(), pool(),     // 32x8x8
-                                   conv(32, 64), torch::nn::ReLU(),             // 64x8x8
-                                   conv(64, 64), torch::nn::ReLU(), pool(),     // 64x4x4
+  auto net = torch::nn::Sequential(conv(3, 16), torch::nn::ReLU(), pool(),   // 16x16x16
+                                   conv(16, 32), torch::nn::ReLU(), pool(),  // 32x8x8
+                                   conv(32, 64), torch::nn::ReLU(),          // 64x8x8
+                                   conv(64, 64), torch::nn::ReLU(), pool(),  // 64x4x4
                                    torch::nn::Flatten(), torch::nn::Linear(1024, 128),
                                    torch::nn::ReLU(), torch::nn::Linear(128, 10));
   absl::StatusOr<ModelCost> cost = CountCost(*net, ForwardOf(net), {3, 32, 32});
   ASSERT_OK(cost);
-  EXPECT_EQ(cost->macs, 32 * 32 * 3 * 16 * 9      // 442'368
+  EXPECT_EQ(cost->macs, 32 * 32 * 3 * 16 * 9         // 442'368
                             + 16 * 16 * 16 * 32 * 9  // 1'179'648
                             + 8 * 8 * 32 * 64 * 9    // 1'179'648
                             + 8 * 8 * 64 * 64 * 9    // 2'359'296
@@ -285,8 +288,8 @@ torch::nn::Sequential MobileNetV1() {
   torch::nn::Sequential net;
   conv_bn(net, 3, 32, 3, 2, 1);
   int64_t c = 32;
-  const std::pair<int64_t, int64_t> blocks[] = {{64, 1},  {128, 2}, {128, 1}, {256, 2}, {256, 1},
-                                                {512, 2}, {512, 1}, {512, 1}, {512, 1}, {512, 1},
+  const std::pair<int64_t, int64_t> blocks[] = {{64, 1},  {128, 2},  {128, 1}, {256, 2}, {256, 1},
+                                                {512, 2}, {512, 1},  {512, 1}, {512, 1}, {512, 1},
                                                 {512, 1}, {1024, 2}, {1024, 1}};
   for (const auto& [cout, stride] : blocks) {
     conv_bn(net, c, c, 3, stride, c);  // depthwise

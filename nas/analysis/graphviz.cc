@@ -38,11 +38,20 @@ std::string DotHtmlEscape(absl::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -68,7 +77,8 @@ absl::Status RenderDot(const std::string& dot_path, const std::string& out_path,
   absl::StatusOr<std::string> dot = FindOnPath("dot");
   if (!dot.ok()) {
     return absl::NotFoundError(
-        "Graphviz's 'dot' is not on PATH (apt-get install graphviz); only the .dot file was written");
+        "Graphviz's 'dot' is not on PATH (apt-get install graphviz); only the .dot file was "
+        "written");
   }
   const std::string tmp = out_path + ".tmp";
   const std::string err = out_path + ".stderr";
@@ -80,9 +90,12 @@ absl::Status RenderDot(const std::string& dot_path, const std::string& out_path,
     int fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd >= 0) dup2(fd, STDERR_FILENO);
     std::string t = "-T" + format;
-    std::vector<char*> argv = {const_cast<char*>(dot->c_str()), const_cast<char*>(t.c_str()),
-                               const_cast<char*>("-o"), const_cast<char*>(tmp.c_str()),
-                               const_cast<char*>(dot_path.c_str()), nullptr};
+    std::vector<char*> argv = {const_cast<char*>(dot->c_str()),
+                               const_cast<char*>(t.c_str()),
+                               const_cast<char*>("-o"),
+                               const_cast<char*>(tmp.c_str()),
+                               const_cast<char*>(dot_path.c_str()),
+                               nullptr};
     execv(dot->c_str(), argv.data());
     _exit(127);
   }
@@ -101,8 +114,8 @@ absl::Status RenderDot(const std::string& dot_path, const std::string& out_path,
     for (char& c : message) {
       if (c == '\n') c = ' ';
     }
-    return absl::InternalError(absl::StrCat(*dot, " failed on ", dot_path,
-                                            message.empty() ? "" : ": ", message));
+    return absl::InternalError(
+        absl::StrCat(*dot, " failed on ", dot_path, message.empty() ? "" : ": ", message));
   }
   if (rename(tmp.c_str(), out_path.c_str()) != 0) {
     return absl::InternalError(

@@ -20,7 +20,8 @@ class FakeDotTest : public ::testing::Test {
  protected:
   void SetUp() override {
     saved_path_ = std::getenv("PATH") ? std::getenv("PATH") : "";
-    dir_ = JoinPath(std::getenv("TEST_TMPDIR"), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = JoinPath(std::getenv("TEST_TMPDIR"),
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
     ASSERT_TRUE(MakeDirs(dir_).ok());
     setenv("PATH", dir_.c_str(), 1);
   }
@@ -65,7 +66,8 @@ TEST_F(FakeDotTest, RunsDotWithFormatAndOutput) {
 }
 
 TEST_F(FakeDotTest, DotFailureKeepsItsMessageOnOneLine) {
-  InstallDot("#!/bin/sh\necho 'Error: syntax error in line 3' >&2\necho 'near \"}\"' >&2\nexit 1\n");
+  InstallDot(
+      "#!/bin/sh\necho 'Error: syntax error in line 3' >&2\necho 'near \"}\"' >&2\nexit 1\n");
   std::string in = JoinPath(dir_, "g.dot"), out = JoinPath(dir_, "g.svg");
   absl::Status s = RenderDot(in, out);
   EXPECT_EQ(s.code(), absl::StatusCode::kInternal);

@@ -8,7 +8,8 @@ namespace nas {
 
 absl::StatusOr<double> KendallTau(const std::vector<double>& a, const std::vector<double>& b) {
   if (a.size() != b.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("Kendall's tau: ", a.size(), " vs ", b.size(), " values"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Kendall's tau: ", a.size(), " vs ", b.size(), " values"));
   }
   if (a.size() < 2) return absl::InvalidArgumentError("Kendall's tau needs at least 2 items");
   for (size_t i = 0; i < a.size(); ++i) {
@@ -33,8 +34,10 @@ absl::StatusOr<double> KendallTau(const std::vector<double>& a, const std::vecto
       }
     }
   }
-  double denominator = std::sqrt((concordant + discordant + ties_a) * (concordant + discordant + ties_b));
-  if (denominator == 0) return absl::InvalidArgumentError("Kendall's tau: a list has all values equal");
+  double denominator =
+      std::sqrt((concordant + discordant + ties_a) * (concordant + discordant + ties_b));
+  if (denominator == 0)
+    return absl::InvalidArgumentError("Kendall's tau: a list has all values equal");
   return (concordant - discordant) / denominator;
 }
 

@@ -21,7 +21,8 @@ TEST(KendallTauTest, KnownValues) {
 }
 
 TEST(KendallTauTest, BadInput) {
-  EXPECT_THAT(KendallTau({1, 2}, {1}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("2 vs 1")));
+  EXPECT_THAT(KendallTau({1, 2}, {1}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("2 vs 1")));
   EXPECT_THAT(KendallTau({1}, {1}),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs at least 2 items")));
   EXPECT_THAT(KendallTau({1, 1, 1}, {1, 2, 3}),

@@ -13,7 +13,8 @@
 namespace nas {
 namespace {
 
-const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
+const char* const kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
+                                "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
 
 std::string Escape(const std::string& s) {
   return absl::StrReplaceAll(s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
@@ -103,34 +104,42 @@ std::string RenderSvgPlot(const PlotOptions& o, const std::vector<PlotSeries>& s
 
   std::string svg = absl::StrFormat(
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-      "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+      "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" "
+      "fill=\"white\"/>\n",
       o.width, o.height, o.width, o.height);
   if (!o.title.empty()) {
-    absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">%s</text>\n",
-                          left + plot_w / 2, Escape(o.title));
+    absl::StrAppendFormat(
+        &svg, "<text x=\"%.1f\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">%s</text>\n",
+        left + plot_w / 2, Escape(o.title));
   }
   for (double t : xt) {
-    absl::StrAppendFormat(&svg,
-                          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n"
-                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
-                          px(t), top, px(t), top + plot_h, px(t), top + plot_h + 16, FormatTick(t));
+    absl::StrAppendFormat(
+        &svg,
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n"
+        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+        px(t), top, px(t), top + plot_h, px(t), top + plot_h + 16, FormatTick(t));
   }
   for (double t : yt) {
-    absl::StrAppendFormat(&svg,
-                          "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n"
-                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
-                          left, py(t), left + plot_w, py(t), left - 6, py(t) + 4, FormatTick(t));
+    absl::StrAppendFormat(
+        &svg,
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n"
+        "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+        left, py(t), left + plot_w, py(t), left - 6, py(t) + 4, FormatTick(t));
   }
-  absl::StrAppendFormat(&svg, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"black\"/>\n",
-                        left, top, plot_w, plot_h);
-  absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", left + plot_w / 2,
-                        top + plot_h + 38, Escape(o.x_label));
   absl::StrAppendFormat(&svg,
-                        "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 16 %.1f)\">%s</text>\n",
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
+                        "stroke=\"black\"/>\n",
+                        left, top, plot_w, plot_h);
+  absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
+                        left + plot_w / 2, top + plot_h + 38, Escape(o.x_label));
+  absl::StrAppendFormat(&svg,
+                        "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 "
+                        "16 %.1f)\">%s</text>\n",
                         top + plot_h / 2, top + plot_h / 2, Escape(o.y_label));
   if (!any) {
-    absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n",
-                          left + plot_w / 2, top + plot_h / 2);
+    absl::StrAppendFormat(
+        &svg, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#888\">no data</text>\n",
+        left + plot_w / 2, top + plot_h / 2);
   }
   int legend_row = 0;
   for (size_t k = 0; k < series.size(); ++k) {
@@ -138,7 +147,8 @@ std::string RenderSvgPlot(const PlotOptions& o, const std::vector<PlotSeries>& s
     std::string color = s.color.empty() ? PlotColor(k) : s.color;
     bool line = s.style != PlotSeries::Style::kPoints;
     bool points = s.style != PlotSeries::Style::kLine;
-    std::string opacity = s.opacity < 1 ? absl::StrFormat(" opacity=\"%.3g\"", std::max(0.0, s.opacity)) : "";
+    std::string opacity =
+        s.opacity < 1 ? absl::StrFormat(" opacity=\"%.3g\"", std::max(0.0, s.opacity)) : "";
     std::string path;
     bool broken = true;  // the next point starts a new piece of line
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
@@ -147,26 +157,29 @@ std::string RenderSvgPlot(const PlotOptions& o, const std::vector<PlotSeries>& s
         continue;
       }
       double x = px(s.x[i]), y = py(s.y[i]);
-      absl::StrAppendFormat(&path, "%s%.1f,%.1f", broken ? (path.empty() ? "M" : " M") : " L", x, y);
+      absl::StrAppendFormat(&path, "%s%.1f,%.1f", broken ? (path.empty() ? "M" : " M") : " L", x,
+                            y);
       broken = false;
       if (points) {
-        absl::StrAppendFormat(&svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"%s/>\n", x, y, color,
-                              opacity);
+        absl::StrAppendFormat(&svg, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"%s/>\n", x,
+                              y, color, opacity);
       }
       if (i < s.y_error.size() && std::isfinite(s.y_error[i]) && s.y_error[i] != 0) {
         double e = std::abs(s.y_error[i]);
-        absl::StrAppendFormat(&svg,
-                              "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n"
-                              "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n"
-                              "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n",
-                              x, py(s.y[i] - e), x, py(s.y[i] + e), color, x - 4, py(s.y[i] - e), x + 4,
-                              py(s.y[i] - e), color, x - 4, py(s.y[i] + e), x + 4, py(s.y[i] + e), color);
+        absl::StrAppendFormat(
+            &svg,
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n"
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n"
+            "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n",
+            x, py(s.y[i] - e), x, py(s.y[i] + e), color, x - 4, py(s.y[i] - e), x + 4,
+            py(s.y[i] - e), color, x - 4, py(s.y[i] + e), x + 4, py(s.y[i] + e), color);
       }
     }
     std::string dash = s.dashed ? " stroke-dasharray=\"6,4\"" : "";
     if (line && !path.empty()) {
-      absl::StrAppendFormat(&svg, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.3g\"%s%s/>\n", path,
-                            color, s.stroke_width, dash, opacity);
+      absl::StrAppendFormat(
+          &svg, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.3g\"%s%s/>\n", path,
+          color, s.stroke_width, dash, opacity);
     }
     if (!s.in_legend) continue;
     double ly = top + 14 + 18 * legend_row++;
@@ -174,8 +187,10 @@ std::string RenderSvgPlot(const PlotOptions& o, const std::vector<PlotSeries>& s
     absl::StrAppendFormat(&svg,
                           "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                           "stroke-width=\"3\"%s/>\n",
-                          lx, ly - 4, lx + 16, ly - 4, color, s.dashed ? " stroke-dasharray=\"4,2\"" : "");
-    absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", lx + 22, ly, Escape(s.label));
+                          lx, ly - 4, lx + 16, ly - 4, color,
+                          s.dashed ? " stroke-dasharray=\"4,2\"" : "");
+    absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", lx + 22, ly,
+                          Escape(s.label));
   }
   svg += "</svg>\n";
   return svg;
@@ -186,12 +201,13 @@ namespace {
 absl::Status CheckPlot(const PlotOptions& options, const std::vector<PlotSeries>& series) {
   for (const PlotSeries& s : series) {
     if (s.x.size() != s.y.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("plot series '", s.label, "': ", s.x.size(), " x values but ",
-                                                     s.y.size(), " y values"));
+      return absl::InvalidArgumentError(absl::StrCat("plot series '", s.label, "': ", s.x.size(),
+                                                     " x values but ", s.y.size(), " y values"));
     }
     if (!s.y_error.empty() && s.y_error.size() != s.y.size()) {
-      return absl::InvalidArgumentError(absl::StrCat("plot series '", s.label, "': ", s.y_error.size(),
-                                                     " error bars for ", s.y.size(), " points"));
+      return absl::InvalidArgumentError(absl::StrCat("plot series '", s.label,
+                                                     "': ", s.y_error.size(), " error bars for ",
+                                                     s.y.size(), " points"));
     }
   }
   if (options.width < 100 || options.height < 100) {
@@ -221,7 +237,8 @@ std::string RenderSvgGrid(const std::vector<PlotPanel>& panels, int columns) {
   int width = std::max(100, std::accumulate(col_w.begin(), col_w.end(), 0));
   int height = std::max(100, std::accumulate(row_h.begin(), row_h.end(), 0));
   std::string svg = absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d "
+      "%d\">\n"
       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
       width, height, width, height);
   int y = 0;
@@ -240,7 +257,8 @@ std::string RenderSvgGrid(const std::vector<PlotPanel>& panels, int columns) {
   return svg;
 }
 
-absl::Status WriteSvgGrid(const std::string& path, const std::vector<PlotPanel>& panels, int columns) {
+absl::Status WriteSvgGrid(const std::string& path, const std::vector<PlotPanel>& panels,
+                          int columns) {
   if (columns < 1) return absl::InvalidArgumentError("a plot grid needs at least one column");
   for (const PlotPanel& panel : panels) {
     absl::Status valid = CheckPlot(panel.options, panel.series);

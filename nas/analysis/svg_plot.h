@@ -21,7 +21,8 @@ namespace nas {
 struct PlotSeries {
   enum class Style { kLine, kPoints, kLinePoints };
   PlotSeries() = default;
-  PlotSeries(std::string label, std::vector<double> x, std::vector<double> y, Style style = Style::kLine)
+  PlotSeries(std::string label, std::vector<double> x, std::vector<double> y,
+             Style style = Style::kLine)
       : label(std::move(label)), x(std::move(x)), y(std::move(y)), style(style) {}
 
   std::string label;
@@ -31,9 +32,9 @@ struct PlotSeries {
   std::vector<double> y_error;  // empty, or one half-height per point
   std::string color;            // empty: the palette's colour of its position (PlotColor)
   double stroke_width = 2;      // of the line
-  double opacity = 1;           // of the line and points (e.g. 0.25 for raw data under a smoothed line)
-  bool dashed = false;          // a dashed line (e.g. validation next to training)
-  bool in_legend = true;        // false: drawn, but not listed in the legend
+  double opacity = 1;     // of the line and points (e.g. 0.25 for raw data under a smoothed line)
+  bool dashed = false;    // a dashed line (e.g. validation next to training)
+  bool in_legend = true;  // false: drawn, but not listed in the legend
 };
 
 struct PlotOptions {
@@ -66,7 +67,8 @@ absl::Status WriteSvgPlot(const std::string& path, const PlotOptions& options,
                           const std::vector<PlotSeries>& series);
 
 // The same checks for every panel; columns >= 1.
-absl::Status WriteSvgGrid(const std::string& path, const std::vector<PlotPanel>& panels, int columns);
+absl::Status WriteSvgGrid(const std::string& path, const std::vector<PlotPanel>& panels,
+                          int columns);
 
 }  // namespace nas
 

@@ -63,12 +63,12 @@ TEST(SvgPlotTest, WriteValidates) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("2 x values but 1 y values")));
   PlotSeries errors{"e", {1}, {1}};
   errors.y_error = {1, 2};
-  EXPECT_THAT(WriteSvgPlot(path, o, {errors}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("'e': 2 error bars for 1 points")));
+  EXPECT_THAT(
+      WriteSvgPlot(path, o, {errors}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("'e': 2 error bars for 1 points")));
   ASSERT_OK(WriteSvgPlot(path, o, {{"ok", {1, 2}, {3, 4}}}));
   EXPECT_THAT(*ReadFile(path), HasSubstr("<path "));
 }
-
 
 TEST(SvgPlotTest, StylesAndLegend) {
   PlotOptions o;
@@ -86,7 +86,7 @@ TEST(SvgPlotTest, StylesAndLegend) {
   EXPECT_EQ(Count(svg, "stroke=\"" + PlotColor(0) + "\" stroke-width=\"1\" opacity=\"0.25\""), 1);
   EXPECT_EQ(Count(svg, "stroke-dasharray=\"6,4\""), 1);  // the dashed line
   EXPECT_EQ(Count(svg, "stroke-dasharray=\"4,2\""), 1);  // its legend sample
-  EXPECT_EQ(Count(svg, ">raw</text>"), 0);                 // not in the legend
+  EXPECT_EQ(Count(svg, ">raw</text>"), 0);               // not in the legend
   EXPECT_EQ(Count(svg, ">smoothed</text>"), 1);
   // The third series is the legend's second row.
   EXPECT_THAT(svg, HasSubstr("y=\"52.0\">a very long label for a validation curve</text>"));

@@ -47,7 +47,8 @@ void PrintHelp(const char* usage, const char* argv0) {
   std::vector<gflags::CommandLineFlagInfo> flags;
   gflags::GetAllFlags(&flags);
   for (const auto& flag : flags) {
-    if (IsProjectFlag(flag) && !HiddenFlags().count(flag.name)) printf("%s", gflags::DescribeOneFlag(flag).c_str());
+    if (IsProjectFlag(flag) && !HiddenFlags().count(flag.name))
+      printf("%s", gflags::DescribeOneFlag(flag).c_str());
   }
   printf("\n--helpfull lists the flags of LibTorch and glog as well.\n");
 }

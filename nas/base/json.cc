@@ -7,15 +7,23 @@ namespace nas {
 
 std::string JsonTypeName(const Json& j) {
   switch (j.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "object";
-    case Json::value_t::array: return "array";
-    case Json::value_t::string: return "string";
-    case Json::value_t::boolean: return "boolean";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "object";
+    case Json::value_t::array:
+      return "array";
+    case Json::value_t::string:
+      return "string";
+    case Json::value_t::boolean:
+      return "boolean";
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "integer";
-    case Json::value_t::number_float: return "number";
-    default: return "value";
+    case Json::value_t::number_unsigned:
+      return "integer";
+    case Json::value_t::number_float:
+      return "number";
+    default:
+      return "value";
   }
 }
 
@@ -68,15 +76,15 @@ absl::Status GetInteger(const Json& j, const std::string& path, int64_t min, int
       return absl::InvalidArgumentError(absl::StrCat(path, ": ", j.dump(), " is out of range"));
     }
     v = j.get<int64_t>();
-  } else if (j.is_number_float() && j.get<double>() == static_cast<double>(
-                                                        static_cast<int64_t>(j.get<double>()))) {
+  } else if (j.is_number_float() &&
+             j.get<double>() == static_cast<double>(static_cast<int64_t>(j.get<double>()))) {
     v = static_cast<int64_t>(j.get<double>());  // 3.0 is accepted as 3
   } else {
     return TypeError(j, path, "integer");
   }
   if (v < min || v > max) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", v, " is out of range [", min,
-                                                   ", ", max, "]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", v, " is out of range [", min, ", ", max, "]"));
   }
   *out = v;
   return absl::OkStatus();
@@ -105,9 +113,9 @@ absl::Status JsonObjectReader::Finish() {
     if (!seen_.count(it.key())) unknown.push_back(JsonChildPath(path_, it.key()));
   }
   if (unknown.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown member", unknown.size() > 1 ? "s " : " ", absl::StrJoin(unknown, ", "),
-      "; known members: ", asked_.empty() ? "(none)" : absl::StrJoin(asked_, ", ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown member", unknown.size() > 1 ? "s " : " ", absl::StrJoin(unknown, ", "),
+                   "; known members: ", asked_.empty() ? "(none)" : absl::StrJoin(asked_, ", ")));
 }
 
 }  // namespace nas

@@ -20,9 +20,9 @@
 #include <optional>
 #include <set>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <type_traits>
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include <nlohmann/json.hpp>
 
@@ -123,12 +123,12 @@ struct JsonGetter {
       *out = j.get<bool>();
     } else if constexpr (std::is_integral_v<T>) {
       int64_t v;
-      absl::Status s = json_internal::GetInteger(
-          j, path, static_cast<int64_t>(std::numeric_limits<T>::min()),
-          std::numeric_limits<T>::max() > static_cast<uint64_t>(INT64_MAX)
-              ? INT64_MAX
-              : static_cast<int64_t>(std::numeric_limits<T>::max()),
-          &v);
+      absl::Status s =
+          json_internal::GetInteger(j, path, static_cast<int64_t>(std::numeric_limits<T>::min()),
+                                    std::numeric_limits<T>::max() > static_cast<uint64_t>(INT64_MAX)
+                                        ? INT64_MAX
+                                        : static_cast<int64_t>(std::numeric_limits<T>::max()),
+                                    &v);
       if (!s.ok()) return s;
       *out = static_cast<T>(v);
     } else if constexpr (std::is_floating_point_v<T>) {
@@ -162,13 +162,12 @@ struct JsonGetter<std::vector<T>> {
 
 template <typename T>
 struct JsonGetter<std::map<std::string, T>> {
-  static absl::Status Get(const Json& j, const std::string& path,
-                          std::map<std::string, T>* out) {
+  static absl::Status Get(const Json& j, const std::string& path, std::map<std::string, T>* out) {
     if (!j.is_object()) return json_internal::TypeError(j, path, "object");
     std::map<std::string, T> result;
     for (auto it = j.begin(); it != j.end(); ++it) {
-      absl::Status s = JsonGetter<T>::Get(it.value(), JsonChildPath(path, it.key()),
-                                          &result[it.key()]);
+      absl::Status s =
+          JsonGetter<T>::Get(it.value(), JsonChildPath(path, it.key()), &result[it.key()]);
       if (!s.ok()) return s;
     }
     *out = std::move(result);

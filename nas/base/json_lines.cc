@@ -49,7 +49,8 @@ absl::StatusOr<std::vector<Json>> ReadJsonLines(const std::string& path, bool re
         int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
         if (fd < 0 || write(fd, "\n", 1) != 1) {
           if (fd >= 0) close(fd);
-          return absl::InternalError(absl::StrCat("cannot append to ", path, ": ", strerror(errno)));
+          return absl::InternalError(
+              absl::StrCat("cannot append to ", path, ": ", strerror(errno)));
         }
         close(fd);
       }
@@ -68,7 +69,8 @@ absl::StatusOr<std::unique_ptr<JsonLinesWriter>> JsonLinesWriter::Open(const std
   }
   int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
-    return absl::InternalError(absl::StrCat("cannot open ", path, " for appending: ", strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("cannot open ", path, " for appending: ", strerror(errno)));
   }
   return std::unique_ptr<JsonLinesWriter>(new JsonLinesWriter(fd, path));
 }

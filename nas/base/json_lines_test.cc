@@ -69,12 +69,13 @@ TEST(JsonLinesTest, MalformedMiddleLineNamesItsLine) {
   std::string path = Tmp("bad.jsonl");
   ASSERT_OK(WriteFileAtomically(path, "{\"a\":1}\nnot json\n{\"b\":2}\n"));
   auto records = ReadJsonLines(path, true);
-  ASSERT_THAT(records,
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bad.jsonl:2: not a JSON object")));
+  ASSERT_THAT(records, StatusIs(absl::StatusCode::kInvalidArgument,
+                                HasSubstr("bad.jsonl:2: not a JSON object")));
   // A JSON value that is not an object is malformed too.
   ASSERT_OK(WriteFileAtomically(path, "[1, 2]\n"));
-  EXPECT_THAT(ReadJsonLines(path, true), StatusIs(absl::StatusCode::kInvalidArgument,
-                                                  HasSubstr("bad.jsonl:1: not a JSON object: '[1, 2]'")));
+  EXPECT_THAT(ReadJsonLines(path, true),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("bad.jsonl:1: not a JSON object: '[1, 2]'")));
 }
 
 }  // namespace

@@ -37,7 +37,9 @@ std::string Message(const absl::Status& s) { return std::string(s.message()); }
 TEST(JsonTest, ReadsAllMembers) {
   Options o;
   ASSERT_TRUE(OptionsFromJson(Json::parse(R"({"epochs": 3, "lr": 1, "name": "x",
-      "sizes": [1, 2], "n_chosen": null, "verbose": true})"), "$", &o).ok());
+      "sizes": [1, 2], "n_chosen": null, "verbose": true})"),
+                              "$", &o)
+                  .ok());
   EXPECT_EQ(o.epochs, 3);
   EXPECT_DOUBLE_EQ(o.lr, 1.0);
   EXPECT_EQ(o.name, "x");

@@ -1,15 +1,17 @@
 // A name -> value registry (usually value = factory function), one instance
-// per kind of thing: search spaces, datasets, tuners, algorithms.
+// per kind of plugin: spaces (nas::SpaceRegistry(), nas/core/
+// space_registry.h), datasets (nas::datasets::DatasetRegistry()), tuners
+// (nas::TunerRegistry(), nas/multi_trial/tuner.h).
 //
 // Registration is static, from the .cc file that defines the thing, in an
 // anonymous namespace; such libraries are `alwayslink = 1` so the linker
 // keeps them:
 //
 //   // my_space.cc
-//   NAS_REGISTER(nas::SearchSpaceRegistry(), "my_space", &MakeMySpace);
+//   NAS_REGISTER(nas::SpaceRegistry(), "my_space", &MakeMySpace);
 //
 //   // anywhere
-//   NAS_ASSIGN_OR_RETURN(auto factory, nas::SearchSpaceRegistry().Lookup(name));
+//   NAS_ASSIGN_OR_RETURN(nas::SpaceFactory factory, nas::SpaceRegistry().Lookup(name));
 //
 // An unknown name is a NotFound error that lists the registered names.
 #ifndef NAS_BASE_REGISTRY_H_
@@ -46,8 +48,7 @@ class Registry {
     }
     std::lock_guard<std::mutex> lock(mu_);
     if (!entries_.emplace(name, std::move(value)).second) {
-      return absl::AlreadyExistsError(
-          absl::StrCat(kind_, " '", name, "' is registered twice"));
+      return absl::AlreadyExistsError(absl::StrCat(kind_, " '", name, "' is registered twice"));
     }
     return absl::OkStatus();
   }
@@ -58,8 +59,8 @@ class Registry {
     auto it = entries_.find(name);
     if (it == entries_.end()) {
       return absl::NotFoundError(absl::StrCat(
-          "unknown ", kind_, " '", name, "'; registered: ",
-          entries_.empty() ? "(none)" : absl::StrJoin(NamesLocked(), ", ")));
+          "unknown ", kind_, " '", name,
+          "'; registered: ", entries_.empty() ? "(none)" : absl::StrJoin(NamesLocked(), ", ")));
     }
     return it->second;
   }
@@ -110,11 +111,10 @@ bool RegisterOrDie(Registry<T>& registry, const std::string& name, V&& value) {
 
 // Registers `value` under `name` in `registry` (an expression returning a
 // Registry&) during static initialisation. Use at namespace scope in a .cc.
-#define NAS_REGISTER(registry, name, value)                                \
-  namespace {                                                              \
-  [[maybe_unused]] const bool NAS_REGISTRY_CONCAT_(nas_registered_,        \
-                                                   __COUNTER__) =          \
-      ::nas::registry_internal::RegisterOrDie((registry), (name), (value)); \
+#define NAS_REGISTER(registry, name, value)                                        \
+  namespace {                                                                      \
+  [[maybe_unused]] const bool NAS_REGISTRY_CONCAT_(nas_registered_, __COUNTER__) = \
+      ::nas::registry_internal::RegisterOrDie((registry), (name), (value));        \
   }
 
 #endif  // NAS_BASE_REGISTRY_H_

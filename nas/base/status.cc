@@ -49,7 +49,9 @@ absl::Status StatusFromCurrentException() {
   }
 }
 
-std::string CurrentExceptionMessage() { return std::string(StatusFromCurrentException().message()); }
+std::string CurrentExceptionMessage() {
+  return std::string(StatusFromCurrentException().message());
+}
 
 absl::Status CatchExceptions(const std::function<absl::Status()>& fn) {
   try {

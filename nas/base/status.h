@@ -65,10 +65,10 @@ void RegisterExceptionTranslator(ExceptionTranslator translator);
 #define NAS_STATUS_CONCAT_(a, b) NAS_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define NAS_RETURN_IF_ERROR(expr)                        \
-  do {                                                   \
-    ::absl::Status nas_status_ = (expr);                 \
-    if (!nas_status_.ok()) return nas_status_;           \
+#define NAS_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::absl::Status nas_status_ = (expr);       \
+    if (!nas_status_.ok()) return nas_status_; \
   } while (false)
 
 // `lhs = value of expr` (an absl::StatusOr<T>), or returns its error.
@@ -76,8 +76,8 @@ void RegisterExceptionTranslator(ExceptionTranslator translator);
 #define NAS_ASSIGN_OR_RETURN(lhs, expr) \
   NAS_ASSIGN_OR_RETURN_IMPL_(NAS_STATUS_CONCAT_(nas_statusor_, __LINE__), lhs, expr)
 
-#define NAS_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                               \
+#define NAS_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)    \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

@@ -47,9 +47,8 @@ TEST(StatusTest, AnnotateKeepsCodeAndPrefixesMessage) {
 TEST(StatusTest, CatchExceptionsConvertsStdExceptions) {
   EXPECT_EQ(CatchExceptions([]() -> absl::Status { throw std::runtime_error("boom"); }).code(),
             absl::StatusCode::kInternal);
-  EXPECT_EQ(
-      CatchExceptions([]() -> absl::Status { throw std::invalid_argument("bad"); }).code(),
-      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CatchExceptions([]() -> absl::Status { throw std::invalid_argument("bad"); }).code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(CatchExceptions([] { return absl::OkStatus(); }).ok());
   EXPECT_EQ(CatchExceptions([]() -> absl::Status { throw 42; }).message(), "unknown exception");
 }

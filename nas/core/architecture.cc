@@ -30,9 +30,9 @@ absl::StatusOr<Form> ValueForm(const Json& v, const std::string& path) {
   if (!v.is_array()) {
     Form f = ElementForm(v);
     if (f == Form::kName || f == Form::kIndex) return f;
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": expected a candidate name, an index or a list, got ", JsonTypeName(v),
-        v.is_primitive() ? absl::StrCat(" ", v.dump()) : ""));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": expected a candidate name, an index or a list, got ", JsonTypeName(v),
+                     v.is_primitive() ? absl::StrCat(" ", v.dump()) : ""));
   }
   if (v.empty()) return Form::kEmpty;
   bool any_float = false, all_numbers = true;
@@ -40,9 +40,8 @@ absl::StatusOr<Form> ValueForm(const Json& v, const std::string& path) {
   for (const auto& e : v) {
     Form f = ElementForm(e);
     if (f == Form::kInvalid) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": list members must be names, indices, bools or weights, got ",
-                       JsonTypeName(e)));
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": list members must be names, indices, bools or weights, got ", JsonTypeName(e)));
     }
     any_float |= f == Form::kWeight;
     all_numbers &= f == Form::kIndex || f == Form::kWeight;
@@ -75,19 +74,19 @@ absl::StatusOr<int64_t> IndexOf(const ChoiceSpec& spec, const Json& e) {
     const std::string name = e.get<std::string>();
     auto it = std::find(spec.candidates.begin(), spec.candidates.end(), name);
     if (name.empty() || it == spec.candidates.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("key '", spec.key, "': unknown candidate '",
-                                                     name, "'; ", Valid(spec)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("key '", spec.key, "': unknown candidate '", name, "'; ", Valid(spec)));
     }
     if (std::count(spec.candidates.begin(), spec.candidates.end(), name) > 1) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "key '", spec.key, "': candidate name '", name, "' is ambiguous; use its index"));
+      return absl::InvalidArgumentError(absl::StrCat("key '", spec.key, "': candidate name '", name,
+                                                     "' is ambiguous; use its index"));
     }
     return static_cast<int64_t>(it - spec.candidates.begin());
   }
   int64_t index = e.get<int64_t>();
   if (index < 0 || index >= spec.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("key '", spec.key, "': index ", index,
-                                                   " is out of range; ", Valid(spec)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("key '", spec.key, "': index ", index, " is out of range; ", Valid(spec)));
   }
   return index;
 }
@@ -181,14 +180,14 @@ absl::StatusOr<Decisions> Architecture::resolve(const SearchSpace& space) const 
     if (!values_.count(spec.key)) missing.push_back(spec.key);
   }
   if (!unknown.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "architecture has unknown key", unknown.size() > 1 ? "s " : " ",
-        absl::StrJoin(unknown, ", "), "; the model's keys: ", space.key_list()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("architecture has unknown key", unknown.size() > 1 ? "s " : " ",
+                     absl::StrJoin(unknown, ", "), "; the model's keys: ", space.key_list()));
   }
   if (!missing.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "architecture has no decision for key", missing.size() > 1 ? "s " : " ",
-        absl::StrJoin(missing, ", ")));
+    return absl::InvalidArgumentError(absl::StrCat("architecture has no decision for key",
+                                                   missing.size() > 1 ? "s " : " ",
+                                                   absl::StrJoin(missing, ", ")));
   }
   Decisions decisions;
   for (const auto& spec : space.choices()) {

@@ -111,8 +111,7 @@ TEST(ArchitectureTest, StrictValidationNamesKeyAndListsValid) {
               HasSubstr("key 'conv': index 3 is out of range"));
   EXPECT_THAT(Error(R"({"conv": 0, "plain": 0, "skip": [], "extra": 1})"),
               HasSubstr("unknown key extra; the model's keys: conv, plain, skip"));
-  EXPECT_THAT(Error(R"({"conv": 0, "skip": []})"),
-              HasSubstr("no decision for key plain"));
+  EXPECT_THAT(Error(R"({"conv": 0, "skip": []})"), HasSubstr("no decision for key plain"));
   EXPECT_THAT(Error(R"({"conv": [true, false], "plain": 0, "skip": []})"),
               HasSubstr("key 'conv': a mask needs 3 entries (one per candidate), got 2"));
   EXPECT_THAT(Error(R"({"conv": [0, 0], "plain": 0, "skip": []})"),

@@ -13,9 +13,8 @@ BaseMutator::BaseMutator(std::shared_ptr<torch::nn::Module> model) : model_(std:
   absl::StatusOr<MutableTree> tree = WalkMutables(*model_);
   TORCH_CHECK(tree.ok(), std::string(tree.status().message()));
   for (const auto& [path, m] : tree->mutables) {
-    TORCH_CHECK(m->mutator() == nullptr,
-                "the model is already bound to a mutator (mutable '", m->key(),
-                "'); a mutator binds once: use a fresh model instance");
+    TORCH_CHECK(m->mutator() == nullptr, "the model is already bound to a mutator (mutable '",
+                m->key(), "'); a mutator binds once: use a fresh model instance");
     TORCH_CHECK(!m->is_fixed(), "the model has a fixed architecture (mutable '", m->key(),
                 "'); bind mutators to a fresh model instance");
   }

@@ -124,8 +124,8 @@ absl::Status ReadWeights(torch::serialize::InputArchive& archive, torch::nn::Mod
     return absl::OkStatus();
   });
   if (!read.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(source_name, ": unreadable weights: ",
-                                                   std::string(read.message()).substr(0, 200)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        source_name, ": unreadable weights: ", std::string(read.message()).substr(0, 200)));
   }
   std::map<std::string, at::Tensor> targets = NamedTensors(model);
   return CopyInto(targets, sources, mode, source_name);

@@ -44,6 +44,7 @@ class FixedMutator : public Mutator {
       : Mutator(std::move(model)), arch_(std::move(arch)) {}
   Decisions sample_search() override { return *arch_.resolve(search_space()); }
   Decisions sample_final() override { return sample_search(); }
+
  private:
   Architecture arch_;
 };
@@ -74,8 +75,8 @@ TEST_F(FixedArchitectureTest, ChildIsAPlainModelWithTheSupernetsNames) {
 TEST_F(FixedArchitectureTest, InputChoicesAreFixedToo) {
   auto toy = Toy("cell");
   auto child = toy.make();
-  auto arch = Architecture::from_json(Json::parse(
-      R"({"cell_a": 0, "cell_b": 1, "pick": ["cell_b"], "any": [0, 1], "skip": 1})"));
+  auto arch = Architecture::from_json(
+      Json::parse(R"({"cell_a": 0, "cell_b": 1, "pick": ["cell_b"], "any": [0, 1], "skip": 1})"));
   ASSERT_OK(ApplyFixedArchitecture(*child, *arch));
   EXPECT_EQ(toy.forward(*child, testing::ToyInput()).sizes(), (std::vector<int64_t>{2, 4}));
 }
@@ -112,9 +113,9 @@ TEST_F(FixedArchitectureTest, LoudRefusals) {
 
   // A child checkpoint into an unfixed model: tensors missing.
   auto supernet = toy.make();
-  EXPECT_THAT(
-      LoadWeights(*supernet, child_path),
-      StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("lacks"), HasSubstr("op1.conv3x3"))));
+  EXPECT_THAT(LoadWeights(*supernet, child_path),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("lacks"), HasSubstr("op1.conv3x3"))));
 
   // A supernet checkpoint loaded exactly into a child: extra tensors.
   std::string super_path = Tmp("super.pt");
@@ -136,8 +137,8 @@ TEST_F(FixedArchitectureTest, LoudRefusals) {
   std::string corrupt = Tmp("corrupt.pt");
   ASSERT_OK(WriteFileAtomically(corrupt, "not a checkpoint"));
   at::Tensor before = big->weight.clone();
-  EXPECT_THAT(LoadWeights(*big, corrupt),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a readable weights file")));
+  EXPECT_THAT(LoadWeights(*big, corrupt), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                   HasSubstr("not a readable weights file")));
   EXPECT_THAT(big->weight, TensorEq(before));
   EXPECT_THAT(LoadWeights(*big, Tmp("nothing.pt")),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("no weights file")));
@@ -145,10 +146,11 @@ TEST_F(FixedArchitectureTest, LoudRefusals) {
 
 TEST_F(FixedArchitectureTest, ArchitectureMustMatchTheModel) {
   auto child = Toy("chain").make();
-  auto bad = Architecture::from_json(Json::parse(R"({"op1": "conv7x7", "shared": 0, "unnamed": 0})"));
-  EXPECT_THAT(
-      ApplyFixedArchitecture(*child, *bad),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("key 'op1': unknown candidate 'conv7x7'")));
+  auto bad =
+      Architecture::from_json(Json::parse(R"({"op1": "conv7x7", "shared": 0, "unnamed": 0})"));
+  EXPECT_THAT(ApplyFixedArchitecture(*child, *bad),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("key 'op1': unknown candidate 'conv7x7'")));
   // Nothing was fixed: a correct architecture still applies.
   EXPECT_OK(ApplyFixedArchitecture(*child, ChainArch()));
 }
@@ -157,7 +159,8 @@ TEST_F(FixedArchitectureTest, ApplyOnceAndNeverOnABoundModel) {
   auto child = Toy("chain").make();
   ASSERT_OK(ApplyFixedArchitecture(*child, ChainArch()));
   EXPECT_THAT(ApplyFixedArchitecture(*child, ChainArch()),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already has a fixed architecture")));
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("already has a fixed architecture")));
   EXPECT_THAT([&] { FixedMutator m(child, ChainArch()); },
               ::testing::ThrowsMessage<c10::Error>(HasSubstr("has a fixed architecture")));
   auto bound = Toy("chain").make();
@@ -200,9 +203,10 @@ struct NniKeysImpl : torch::nn::Module {
       std::string key = "LayerChoice" + std::to_string(i);
       choices.push_back(register_module(
           "block" + std::to_string(i),
-          LayerChoice(std::vector<torch::nn::AnyModule>{torch::nn::AnyModule(torch::nn::Linear(4, 4)),
-                                                        torch::nn::AnyModule(torch::nn::Linear(4, 4))},
-                      LayerChoiceOptions().key(key))));
+          LayerChoice(
+              std::vector<torch::nn::AnyModule>{torch::nn::AnyModule(torch::nn::Linear(4, 4)),
+                                                torch::nn::AnyModule(torch::nn::Linear(4, 4))},
+              LayerChoiceOptions().key(key))));
     }
   }
   at::Tensor forward(at::Tensor x) {

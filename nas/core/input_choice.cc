@@ -18,13 +18,13 @@ InputChoiceImpl::InputChoiceImpl(InputChoiceOptions options)
   } else if (n == 0) {
     options_.n_candidates(static_cast<int64_t>(from.size()));
   } else {
-    TORCH_CHECK(n == static_cast<int64_t>(from.size()), "InputChoice '", key,
-                "': n_candidates is ", n, " but choose_from has ", from.size(), " entries");
+    TORCH_CHECK(n == static_cast<int64_t>(from.size()), "InputChoice '", key, "': n_candidates is ",
+                n, " but choose_from has ", from.size(), " entries");
   }
   if (options_.n_chosen().has_value()) {
     int64_t k = *options_.n_chosen();
-    TORCH_CHECK(k >= 0 && k <= options_.n_candidates(), "InputChoice '", key,
-                "': n_chosen ", k, " is outside [0, ", options_.n_candidates(), "]");
+    TORCH_CHECK(k >= 0 && k <= options_.n_candidates(), "InputChoice '", key, "': n_chosen ", k,
+                " is outside [0, ", options_.n_candidates(), "]");
   }
 }
 

@@ -47,15 +47,15 @@ LayerChoiceImpl::LayerChoiceImpl(LayerChoiceOptions options, std::vector<std::st
       names_(std::move(names)),
       candidates_(std::move(candidates)) {
   TORCH_CHECK(!candidates_.empty(), "LayerChoice '", options_.key(), "' has no candidates");
-  TORCH_CHECK(names_.size() == candidates_.size(), "LayerChoice '", options_.key(), "': ",
-              names_.size(), " names for ", candidates_.size(), " candidates");
+  TORCH_CHECK(names_.size() == candidates_.size(), "LayerChoice '", options_.key(),
+              "': ", names_.size(), " names for ", candidates_.size(), " candidates");
   std::set<std::string> seen;
   for (const auto& name : names_) {
     TORCH_CHECK(!name.empty(), "LayerChoice '", options_.key(), "': empty candidate name");
     TORCH_CHECK(name.find('.') == std::string::npos, "LayerChoice '", options_.key(),
                 "': candidate name '", name, "' contains '.'");
-    TORCH_CHECK(seen.insert(name).second, "LayerChoice '", options_.key(),
-                "': candidate name '", name, "' is used twice");
+    TORCH_CHECK(seen.insert(name).second, "LayerChoice '", options_.key(), "': candidate name '",
+                name, "' is used twice");
   }
   for (size_t i = 0; i < candidates_.size(); ++i) {
     TORCH_CHECK(!candidates_[i].is_empty(), "LayerChoice '", options_.key(), "': candidate '",
@@ -126,8 +126,7 @@ std::shared_ptr<torch::nn::Module> LayerChoiceImpl::clone(
 }
 
 void LayerChoiceImpl::pretty_print(std::ostream& stream) const {
-  stream << "nas::LayerChoice(key=" << (key().empty() ? explicit_key() : key())
-         << ", candidates=[";
+  stream << "nas::LayerChoice(key=" << (key().empty() ? explicit_key() : key()) << ", candidates=[";
   for (size_t i = 0; i < names_.size(); ++i) stream << (i ? ", " : "") << names_[i];
   stream << "], reduction=" << ReductionName(options_.reduction());
   if (is_fixed()) {

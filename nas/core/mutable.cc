@@ -7,19 +7,26 @@ namespace nas {
 
 const char* ReductionName(Reduction reduction) {
   switch (reduction) {
-    case Reduction::kSum: return "sum";
-    case Reduction::kMean: return "mean";
-    case Reduction::kConcat: return "concat";
-    case Reduction::kNone: return "none";
+    case Reduction::kSum:
+      return "sum";
+    case Reduction::kMean:
+      return "mean";
+    case Reduction::kConcat:
+      return "concat";
+    case Reduction::kNone:
+      return "none";
   }
   return "?";
 }
 
 const char* MutableKindName(MutableKind kind) {
   switch (kind) {
-    case MutableKind::kLayerChoice: return "layer_choice";
-    case MutableKind::kInputChoice: return "input_choice";
-    case MutableKind::kScope: return "mutable_scope";
+    case MutableKind::kLayerChoice:
+      return "layer_choice";
+    case MutableKind::kInputChoice:
+      return "input_choice";
+    case MutableKind::kScope:
+      return "mutable_scope";
   }
   return "?";
 }
@@ -31,8 +38,7 @@ void CheckMask(const std::string& key, const at::Tensor& mask, int64_t n) {
   TORCH_CHECK(mask.size(0) == n, "decision for '", key, "' has ", mask.size(0),
               " entries but the choice has ", n, " candidates");
   TORCH_CHECK(mask.scalar_type() == at::kBool || at::isFloatingType(mask.scalar_type()),
-              "decision for '", key, "' must be a bool or floating mask, got ",
-              mask.scalar_type());
+              "decision for '", key, "' must be a bool or floating mask, got ", mask.scalar_type());
 }
 
 ChoiceOutput SelectAndReduce(const std::string& key, const at::Tensor& mask, int64_t n,

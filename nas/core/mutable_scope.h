@@ -49,6 +49,7 @@ class MutableScopeImpl : public torch::nn::Cloneable<MutableScopeImpl>, public M
    public:
     explicit Guard(MutableScopeImpl& scope);
     ~Guard() noexcept(false);
+
    private:
     MutableScopeImpl& scope_;
   };

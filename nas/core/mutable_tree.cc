@@ -9,8 +9,8 @@
 #include "absl/strings/str_join.h"
 #include "nas/base/status.h"
 #include "nas/core/input_choice.h"
-#include "nas/core/layer_choice.h"
 #include "nas/core/internal/mutable_access.h"
+#include "nas/core/layer_choice.h"
 #include "nas/core/mutable_scope.h"
 
 namespace nas {
@@ -36,8 +36,8 @@ ChoiceSpec SpecOf(const std::string& key, Mutable& m) {
 }
 
 std::string Describe(const ChoiceSpec& spec) {
-  std::string s = absl::StrCat(MutableKindName(spec.kind), " [",
-                               absl::StrJoin(spec.candidates, ", "), "]");
+  std::string s =
+      absl::StrCat(MutableKindName(spec.kind), " [", absl::StrJoin(spec.candidates, ", "), "]");
   if (spec.kind == MutableKind::kInputChoice) {
     absl::StrAppend(&s, " n_chosen=", spec.n_chosen ? std::to_string(*spec.n_chosen) : "any");
   }
@@ -50,7 +50,7 @@ absl::StatusOr<MutableTree> WalkMutables(torch::nn::Module& model) {
   MutableTree tree;
   std::vector<ChoiceSpec> choices;
   std::map<std::string, size_t> choice_index;
-  std::set<std::string> seen_keys;  // choice and scope keys defined so far
+  std::set<std::string> seen_keys;        // choice and scope keys defined so far
   std::vector<std::string> choice_paths;  // paths of LayerChoice/InputChoice
   // named_modules() is a pre-order walk in registration order.
   for (const auto& item : model.named_modules(/*name_prefix=*/"", /*include_self=*/true)) {
@@ -59,19 +59,19 @@ absl::StatusOr<MutableTree> WalkMutables(torch::nn::Module& model) {
     const std::string& path = item.key();
     for (const auto& outer : choice_paths) {
       if (path.rfind(outer + ".", 0) == 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "mutable '", path, "' is nested inside the choice '", outer,
-            "'; only a MutableScope may contain mutables"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("mutable '", path, "' is nested inside the choice '", outer,
+                         "'; only a MutableScope may contain mutables"));
       }
     }
-    std::string key = m->explicit_key().empty() ? (path.empty() ? "root" : path)
-                                                : m->explicit_key();
+    std::string key =
+        m->explicit_key().empty() ? (path.empty() ? "root" : path) : m->explicit_key();
     MutableAccess::set_key(*m, key);
     tree.mutables.emplace_back(path, m);
     if (m->kind() == MutableKind::kScope) {
       if (choice_index.count(key)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "MutableScope '", path, "' uses the key '", key, "' of a choice"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("MutableScope '", path, "' uses the key '", key, "' of a choice"));
       }
       seen_keys.insert(key);
       continue;
@@ -81,18 +81,18 @@ absl::StatusOr<MutableTree> WalkMutables(torch::nn::Module& model) {
     if (spec.kind == MutableKind::kInputChoice) {
       for (const auto& source : spec.candidates) {
         if (!source.empty() && !seen_keys.count(source)) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "InputChoice '", key, "': choose_from key '", source,
-              "' does not name a mutable or scope defined before it"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("InputChoice '", key, "': choose_from key '", source,
+                           "' does not name a mutable or scope defined before it"));
         }
       }
     }
     auto it = choice_index.find(key);
     if (it != choice_index.end()) {
       if (!(choices[it->second] == spec)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "mutables sharing the key '", key, "' differ: ", Describe(choices[it->second]),
-            " vs ", Describe(spec), " at '", path, "'"));
+        return absl::InvalidArgumentError(absl::StrCat("mutables sharing the key '", key,
+                                                       "' differ: ", Describe(choices[it->second]),
+                                                       " vs ", Describe(spec), " at '", path, "'"));
       }
       continue;
     }
@@ -107,6 +107,5 @@ absl::StatusOr<MutableTree> WalkMutables(torch::nn::Module& model) {
   tree.space = SearchSpace(std::move(choices));
   return tree;
 }
-
 
 }  // namespace nas

@@ -41,15 +41,16 @@ class ManualMutator : public Mutator {
 
 struct ChoiceNetImpl : torch::nn::Module {
   explicit ChoiceNetImpl(Reduction r = Reduction::kSum)
-      : a(Scale(1)), b(Scale(2)), c(Scale(3)),
-        choice(register_module(
-            "choice", LayerChoice(std::vector<torch::nn::NamedAnyModule>{{"one", a}, {"two", b},
-                                                                         {"three", c}},
-                                  LayerChoiceOptions().key("op").reduction(r)))),
-        input(register_module("input", InputChoice(InputChoiceOptions()
-                                                       .choose_from({"op", ""})
-                                                       .reduction(r)
-                                                       .key("in")))) {}
+      : a(Scale(1)),
+        b(Scale(2)),
+        c(Scale(3)),
+        choice(register_module("choice", LayerChoice(
+                                             std::vector<torch::nn::NamedAnyModule>{
+                                                 {"one", a}, {"two", b}, {"three", c}},
+                                             LayerChoiceOptions().key("op").reduction(r)))),
+        input(register_module(
+            "input",
+            InputChoice(InputChoiceOptions().choose_from({"op", ""}).reduction(r).key("in")))) {}
   Scale a, b, c;
   LayerChoice choice;
   InputChoice input;
@@ -134,11 +135,11 @@ TEST_F(MutablesTest, BadMasksNameTheKey) {
   ChoiceNet net;
   ManualMutator m(net);
   m.next = {{"op", Bool({1, 0})}, {"in", Bool({1, 0})}};
-  EXPECT_THAT([&] { m.reset(); }, ::testing::ThrowsMessage<c10::Error>(
-                                      HasSubstr("decision for 'op' has 2 entries but the choice has 3")));
+  EXPECT_THAT([&] { m.reset(); }, ::testing::ThrowsMessage<c10::Error>(HasSubstr(
+                                      "decision for 'op' has 2 entries but the choice has 3")));
   m.next = {{"op", torch::tensor({0, 1, 0})}, {"in", Bool({1, 0})}};
-  EXPECT_THAT([&] { m.reset(); },
-              ::testing::ThrowsMessage<c10::Error>(HasSubstr("'op' must be a bool or floating mask")));
+  EXPECT_THAT([&] { m.reset(); }, ::testing::ThrowsMessage<c10::Error>(
+                                      HasSubstr("'op' must be a bool or floating mask")));
   m.next = {{"in", Bool({1, 0})}};
   EXPECT_THAT([&] { m.reset(); },
               ::testing::ThrowsMessage<c10::Error>(HasSubstr("no decision for key 'op'")));
@@ -150,8 +151,8 @@ TEST_F(MutablesTest, BadMasksNameTheKey) {
 TEST_F(MutablesTest, ForwardBeforeResetNamesTheChoice) {
   ChoiceNet net;
   ManualMutator m(net);
-  EXPECT_THAT([&] { net->choice(x); },
-              ::testing::ThrowsMessage<c10::Error>(HasSubstr("'op' ran before the mutator's first reset()")));
+  EXPECT_THAT([&] { net->choice(x); }, ::testing::ThrowsMessage<c10::Error>(HasSubstr(
+                                           "'op' ran before the mutator's first reset()")));
   ChoiceNet unbound;
   EXPECT_THAT([&] { unbound->choice(x); },
               ::testing::ThrowsMessage<c10::Error>(HasSubstr("before a mutator was bound")));
@@ -165,27 +166,36 @@ TEST_F(MutablesTest, InputChoiceByPositionByKeyAndMissing) {
   EXPECT_THAT(net->input(std::vector<at::Tensor>{x, y}), TensorEq(x + y));
   // By key: the unnamed input is missing and skipped.
   EXPECT_THAT(net->input->forward_by_key({{"op", y}}), TensorEq(y));
-  EXPECT_THAT([&] { net->input->forward_by_key({{"nope", y}}); },
-              ::testing::ThrowsMessage<c10::Error>(HasSubstr("input 'nope' is not one of its choose_from keys")));
+  EXPECT_THAT(
+      [&] {
+        net->input->forward_by_key({{"nope", y}});
+      },
+      ::testing::ThrowsMessage<c10::Error>(
+          HasSubstr("input 'nope' is not one of its choose_from keys")));
   EXPECT_THAT([&] { net->input(std::vector<at::Tensor>{x}); },
               ::testing::ThrowsMessage<c10::Error>(HasSubstr("'in' expects 2 inputs, got 1")));
 }
 
 TEST_F(MutablesTest, BadOptionsAreRejected) {
   EXPECT_THROW(LayerChoice(std::vector<torch::nn::AnyModule>{}), c10::Error);
-  EXPECT_THAT([] { LayerChoice(std::vector<torch::nn::NamedAnyModule>{{"a", Scale(1)}, {"a", Scale(2)}}); },
-              ::testing::ThrowsMessage<c10::Error>(HasSubstr("candidate name 'a' is used twice")));
+  EXPECT_THAT(
+      [] {
+        LayerChoice(std::vector<torch::nn::NamedAnyModule>{{"a", Scale(1)}, {"a", Scale(2)}});
+      },
+      ::testing::ThrowsMessage<c10::Error>(HasSubstr("candidate name 'a' is used twice")));
   EXPECT_THAT([] { InputChoice choice(InputChoiceOptions{}); },
               ::testing::ThrowsMessage<c10::Error>(HasSubstr("give n_candidates or choose_from")));
-  EXPECT_THAT([] { InputChoice(InputChoiceOptions().n_candidates(2).choose_from({"a"})); },
-              ::testing::ThrowsMessage<c10::Error>(HasSubstr("n_candidates is 2 but choose_from has 1")));
+  EXPECT_THAT(
+      [] { InputChoice(InputChoiceOptions().n_candidates(2).choose_from({"a"})); },
+      ::testing::ThrowsMessage<c10::Error>(HasSubstr("n_candidates is 2 but choose_from has 1")));
   EXPECT_THAT([] { InputChoice(InputChoiceOptions().n_candidates(2).n_chosen(3)); },
               ::testing::ThrowsMessage<c10::Error>(HasSubstr("n_chosen 3 is outside [0, 2]")));
 }
 
 TEST_F(MutablesTest, UnnamedCandidatesAreNumberedAndRegistered) {
-  LayerChoice choice(std::vector<torch::nn::AnyModule>{torch::nn::AnyModule(torch::nn::Linear(3, 3)),
-                                                       torch::nn::AnyModule(torch::nn::Linear(3, 3))});
+  LayerChoice choice(
+      std::vector<torch::nn::AnyModule>{torch::nn::AnyModule(torch::nn::Linear(3, 3)),
+                                        torch::nn::AnyModule(torch::nn::Linear(3, 3))});
   EXPECT_EQ(choice->names(), (std::vector<std::string>{"0", "1"}));
   EXPECT_EQ(choice->named_parameters().size(), 4u);
   EXPECT_TRUE(choice->named_parameters().contains("1.weight"));
@@ -198,8 +208,9 @@ TEST_F(MutablesTest, PrettyPrintShowsTheChoice) {
   EXPECT_EQ(s.str(), "nas::LayerChoice(key=op, candidates=[one, two, three], reduction=sum)");
   std::ostringstream t;
   net->input->pretty_print(t);
-  EXPECT_EQ(t.str(), "nas::InputChoice(key=in, n_candidates=2, choose_from=[op, <none>], "
-                     "n_chosen=any, reduction=sum)");
+  EXPECT_EQ(t.str(),
+            "nas::InputChoice(key=in, n_candidates=2, choose_from=[op, <none>], "
+            "n_chosen=any, reduction=sum)");
 }
 
 TEST_F(MutablesTest, CloneCopiesCandidatesAndIsUnbound) {
@@ -215,8 +226,8 @@ TEST_F(MutablesTest, CloneCopiesCandidatesAndIsUnbound) {
   EXPECT_EQ(input_copy->mutator(), nullptr);
   EXPECT_EQ(input_copy->choose_from(), net->input->choose_from());
   // A whole model with parameters clones deeply.
-  torch::nn::Sequential seq(LayerChoice(std::vector<torch::nn::AnyModule>{
-      torch::nn::AnyModule(torch::nn::Linear(3, 3))}));
+  torch::nn::Sequential seq(LayerChoice(
+      std::vector<torch::nn::AnyModule>{torch::nn::AnyModule(torch::nn::Linear(3, 3))}));
   auto seq_copy = std::dynamic_pointer_cast<torch::nn::SequentialImpl>(seq->clone());
   ASSERT_EQ(seq_copy->parameters().size(), 2u);
   EXPECT_THAT(seq_copy->parameters()[0], TensorEq(seq->parameters()[0]));
@@ -237,12 +248,12 @@ class ScopeRecorder : public ManualMutator {
 
 struct ScopedImpl : torch::nn::Module {
   ScopedImpl()
-      : scope(register_module(
-            "scope", MutableScope("cell", torch::nn::AnyModule(LayerChoice(
-                                              std::vector<torch::nn::AnyModule>{
-                                                  torch::nn::AnyModule(Scale(1)),
-                                                  torch::nn::AnyModule(Scale(2))},
-                                              LayerChoiceOptions().key("inner")))))) {}
+      : scope(register_module("scope",
+                              MutableScope("cell", torch::nn::AnyModule(LayerChoice(
+                                                       std::vector<torch::nn::AnyModule>{
+                                                           torch::nn::AnyModule(Scale(1)),
+                                                           torch::nn::AnyModule(Scale(2))},
+                                                       LayerChoiceOptions().key("inner")))))) {}
   MutableScope scope;
 };
 TORCH_MODULE(Scoped);

@@ -124,8 +124,8 @@ struct ConflictingKeysImpl : torch::nn::Module {
   ConflictingKeysImpl() {
     register_module("a", LayerChoice(std::vector<torch::nn::AnyModule>{Lin(), Lin()},
                                      LayerChoiceOptions().key("k")));
-    register_module("b", LayerChoice(std::vector<torch::nn::AnyModule>{Lin()},
-                                     LayerChoiceOptions().key("k")));
+    register_module(
+        "b", LayerChoice(std::vector<torch::nn::AnyModule>{Lin()}, LayerChoiceOptions().key("k")));
   }
 };
 

@@ -14,14 +14,13 @@ namespace {
 absl::Status CheckName(const ChoiceSpec& spec, const std::string& path, int64_t idx,
                        const std::string& value) {
   if (idx < 0 || idx >= spec.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, "._idx: ", idx,
-                                                   " is out of range [0, ", spec.size() - 1,
-                                                   "]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, "._idx: ", idx, " is out of range [0, ", spec.size() - 1, "]"));
   }
   if (spec.candidates[idx] != value) {
     return absl::InvalidArgumentError(absl::StrCat(path, "._value: '", value,
-                                                   "' is not the candidate at _idx ", idx,
-                                                   " ('", spec.candidates[idx], "')"));
+                                                   "' is not the candidate at _idx ", idx, " ('",
+                                                   spec.candidates[idx], "')"));
   }
   return absl::OkStatus();
 }
@@ -45,7 +44,8 @@ absl::StatusOr<Architecture> ArchitectureFromParameters(const Json& parameters,
     const std::string path = JsonChildPath("$", spec.key);
     auto it = parameters.find(spec.key);
     if (it == parameters.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("parameters: no entry for key '", spec.key, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("parameters: no entry for key '", spec.key, "'"));
     }
     JsonObjectReader r(*it, path);
     if (spec.kind == MutableKind::kLayerChoice) {
@@ -73,9 +73,8 @@ absl::StatusOr<Architecture> ArchitectureFromParameters(const Json& parameters,
         }
       }
       if (spec.n_chosen && static_cast<int64_t>(idx.size()) != *spec.n_chosen) {
-        return absl::InvalidArgumentError(absl::StrCat(path, ": ", idx.size(),
-                                                       " inputs chosen but n_chosen is ",
-                                                       *spec.n_chosen));
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": ", idx.size(), " inputs chosen but n_chosen is ", *spec.n_chosen));
       }
       arch.set(spec.key, idx);
     }
@@ -90,8 +89,8 @@ absl::StatusOr<Json> ParametersFromArchitecture(const Architecture& arch,
   for (const auto& spec : space.choices()) {
     const at::Tensor& mask = decisions.at(spec.key);
     if (mask.scalar_type() != at::kBool) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "key '", spec.key, "': weighted decisions cannot be written as parameters"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("key '", spec.key, "': weighted decisions cannot be written as parameters"));
     }
     std::vector<int64_t> idx;
     std::vector<std::string> values;
@@ -102,9 +101,11 @@ absl::StatusOr<Json> ParametersFromArchitecture(const Architecture& arch,
     }
     if (spec.kind == MutableKind::kLayerChoice) {
       if (idx.size() != 1) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "key '", spec.key, "': parameters select exactly one layer candidate, the "
-            "architecture selects ", idx.size()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("key '", spec.key,
+                         "': parameters select exactly one layer candidate, the "
+                         "architecture selects ",
+                         idx.size()));
       }
       params[spec.key] = {{"_value", values[0]}, {"_idx", idx[0]}};
     } else {

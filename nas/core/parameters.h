@@ -7,8 +7,8 @@
 #define NAS_CORE_PARAMETERS_H_
 
 #include "absl/status/statusor.h"
-#include "nas/core/architecture.h"
 #include "nas/base/json.h"
+#include "nas/core/architecture.h"
 #include "nas/core/search_space.h"
 
 namespace nas {
@@ -18,8 +18,7 @@ absl::StatusOr<Architecture> ArchitectureFromParameters(const Json& parameters,
 
 // Fails for weighted (float) decisions and multi-candidate layer choices,
 // which NNI's parameters cannot express.
-absl::StatusOr<Json> ParametersFromArchitecture(const Architecture& arch,
-                                                const SearchSpace& space);
+absl::StatusOr<Json> ParametersFromArchitecture(const Architecture& arch, const SearchSpace& space);
 
 }  // namespace nas
 

@@ -94,13 +94,12 @@ absl::StatusOr<SearchSpace> SearchSpace::from_json(const Json& j) {
       v.Required("candidates", &spec.candidates).Optional("n_chosen", &spec.n_chosen);
       NAS_RETURN_IF_ERROR(v.Finish());
       if (spec.n_chosen && (*spec.n_chosen < 0 || *spec.n_chosen > spec.size())) {
-        return absl::InvalidArgumentError(absl::StrCat(path, "._value.n_chosen: ",
-                                                       *spec.n_chosen, " is outside [0, ",
-                                                       spec.size(), "]"));
+        return absl::InvalidArgumentError(absl::StrCat(path, "._value.n_chosen: ", *spec.n_chosen,
+                                                       " is outside [0, ", spec.size(), "]"));
       }
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          path, "._type: unknown choice type '", type, "'; expected layer_choice or input_choice"));
+      return absl::InvalidArgumentError(absl::StrCat(path, "._type: unknown choice type '", type,
+                                                     "'; expected layer_choice or input_choice"));
     }
     choices.push_back(std::move(spec));
   }

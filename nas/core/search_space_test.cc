@@ -30,7 +30,8 @@ TEST(SearchSpaceTest, WritesNniFormatWithSortedKeys) {
     "cell_b": {"_type": "layer_choice", "_value": ["conv1x1", "conv3x3"]},
     "pick": {"_type": "input_choice", "_value": {"candidates": ["cell_a", "cell_b", ""], "n_chosen": 1}},
     "skip": {"_type": "input_choice", "_value": {"candidates": ["cell", ""], "n_chosen": 1}}
-  })").dump());
+  })")
+                          .dump());
 }
 
 TEST(SearchSpaceTest, JsonRoundTrip) {
@@ -52,8 +53,9 @@ TEST(SearchSpaceTest, MalformedSpacesAreRejectedWithThePath) {
               HasSubstr("$.a._value[0]: expected string"));
   EXPECT_THAT(error(R"({"a": {"_type": "layer_choice", "_value": ["x"], "extra": 1}})"),
               HasSubstr("unknown member $.a.extra"));
-  EXPECT_THAT(error(R"({"a": {"_type": "input_choice", "_value": {"candidates": ["x"], "n_chosen": 2}}})"),
-              HasSubstr("$.a._value.n_chosen: 2 is outside [0, 1]"));
+  EXPECT_THAT(
+      error(R"({"a": {"_type": "input_choice", "_value": {"candidates": ["x"], "n_chosen": 2}}})"),
+      HasSubstr("$.a._value.n_chosen: 2 is outside [0, 1]"));
   EXPECT_THAT(error(R"([])"), HasSubstr("expected an object of choices"));
 }
 
@@ -94,11 +96,14 @@ TEST(ParametersTest, ValidationErrors) {
               HasSubstr("$.cell_a._value: 'conv3x3' is not the candidate at _idx 1 ('maxpool')"));
   EXPECT_THAT(error([](Json& p) { p.erase("skip"); }), HasSubstr("no entry for key 'skip'"));
   EXPECT_THAT(error([](Json& p) { p["zzz"] = p["skip"]; }), HasSubstr("unknown key 'zzz'"));
-  EXPECT_THAT(error([](Json& p) { p["pick"] = Json::parse(R"({"_value": ["cell_b", "cell_b"], "_idx": [1, 1]})"); }),
+  EXPECT_THAT(error([](Json& p) {
+                p["pick"] = Json::parse(R"({"_value": ["cell_b", "cell_b"], "_idx": [1, 1]})");
+              }),
               HasSubstr("index 1 appears twice"));
   EXPECT_THAT(error([](Json& p) { p["pick"] = Json::parse(R"({"_value": [], "_idx": []})"); }),
               HasSubstr("0 inputs chosen but n_chosen is 1"));
-  EXPECT_THAT(error([](Json& p) { p["cell_a"]["_idex"] = 1; }), HasSubstr("unknown member $.cell_a._idex"));
+  EXPECT_THAT(error([](Json& p) { p["cell_a"]["_idex"] = 1; }),
+              HasSubstr("unknown member $.cell_a._idex"));
 }
 
 TEST(SearchSpaceTest, CheckNamesTheKey) {

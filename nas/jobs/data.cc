@@ -70,10 +70,9 @@ absl::StatusOr<ImageData> LoadImageData(const DataOptions& o, const BuiltSpace& 
         "]; set the space's options (in_channels, image_size)"));
   }
   if (space.classes > 0 && data.full_train.num_classes > space.classes) {
-    return absl::InvalidArgumentError(absl::StrCat("dataset '", o.dataset, "' has ",
-                                                   data.full_train.num_classes,
-                                                   " classes but space '", space_name, "' has ",
-                                                   space.classes, " outputs"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("dataset '", o.dataset, "' has ", data.full_train.num_classes,
+                     " classes but space '", space_name, "' has ", space.classes, " outputs"));
   }
   if (with_test) {
     options.split = datasets::Split::kTest;

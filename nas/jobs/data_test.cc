@@ -40,7 +40,8 @@ TEST(DataTest, SplitsAndCapsTheTrainingSet) {
   EXPECT_EQ(data->test.size(), 100);  // synthetic: a quarter of the size
   o.train_examples = 50;
   o.valid_examples = 20;
-  absl::StatusOr<ImageData> capped = LoadImageData(o, Space({1, 28, 28}, 10), "s", 3, /*with_test=*/false);
+  absl::StatusOr<ImageData> capped =
+      LoadImageData(o, Space({1, 28, 28}, 10), "s", 3, /*with_test=*/false);
   ASSERT_OK(capped);
   EXPECT_EQ(capped->train.size(), 50);
   EXPECT_EQ(capped->valid.size(), 20);
@@ -53,17 +54,19 @@ TEST(DataTest, SplitsAndCapsTheTrainingSet) {
 }
 
 TEST(DataTest, TheSpaceMustFitTheData) {
-  EXPECT_THAT(LoadImageData(Synthetic(64), Space({3, 32, 32}, 10), "my_net", 0),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("dataset 'synthetic' has images of shape [1, 28, 28] but space 'my_net' "
-                                 "expects [3, 32, 32]")));
+  EXPECT_THAT(
+      LoadImageData(Synthetic(64), Space({3, 32, 32}, 10), "my_net", 0),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("dataset 'synthetic' has images of shape [1, 28, 28] but space 'my_net' "
+                         "expects [3, 32, 32]")));
   EXPECT_THAT(LoadImageData(Synthetic(64), Space({1, 28, 28}, 4), "my_net", 0),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("has 10 classes but space 'my_net' has 4 outputs")));
   DataOptions mnist = Synthetic(64);
   mnist.dataset = "mnist";
-  EXPECT_THAT(LoadImageData(mnist, Space({1, 28, 28}, 10), "my_net", 0),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("unknown dataset 'mnist'; registered: ")));
+  EXPECT_THAT(
+      LoadImageData(mnist, Space({1, 28, 28}, 10), "my_net", 0),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("unknown dataset 'mnist'; registered: ")));
   // A space that does not say its shape or classes is not checked.
   EXPECT_OK(LoadImageData(Synthetic(64), Space({}, 0), "my_net", 0));
 }
@@ -82,7 +85,8 @@ TEST(DataTest, LoadersBatchAugmentAndShard) {
   auto eval = EvalLoader(data->full_train, o);
   EXPECT_EQ(eval->batches_per_epoch(), 4);  // 100 / 30, the last one kept
   eval->start_epoch(0);
-  EXPECT_TRUE(torch::equal(eval->next()->target, data->full_train.labels.narrow(0, 0, 30)));  // in order
+  EXPECT_TRUE(
+      torch::equal(eval->next()->target, data->full_train.labels.narrow(0, 0, 30)));  // in order
   auto shuffled = ShuffledLoader(data->valid, o, 2);
   EXPECT_EQ(shuffled->batches_per_epoch(), 2);  // 10 / 7
   // Training batches are cropped (padding 28 / 8 = 3): not the raw images.
@@ -103,12 +107,14 @@ TEST(DataTest, OptionsAreStrictAndRoundTrip) {
     return DataOptionsFromJson(Json::parse(json), "$.data", &out);
   };
   EXPECT_THAT(error(R"({"train_fraction": 1})"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.data.train_fraction must be in (0, 1)")));
-  EXPECT_THAT(error(R"({"batch_size": 0})"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.data.batch_size must be >= 1")));
-  EXPECT_THAT(error(R"({"workers": -1})"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("workers")));
-  EXPECT_THAT(error(R"({"batchsize": 3})"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown member $.data.batchsize")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("$.data.train_fraction must be in (0, 1)")));
+  EXPECT_THAT(error(R"({"batch_size": 0})"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                      HasSubstr("$.data.batch_size must be >= 1")));
+  EXPECT_THAT(error(R"({"workers": -1})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("workers")));
+  EXPECT_THAT(error(R"({"batchsize": 3})"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                     HasSubstr("unknown member $.data.batchsize")));
 }
 
 }  // namespace

@@ -10,20 +10,25 @@
 
 DEFINE_string(config, "", "Configuration file (JSON); its members override the preset's.");
 DEFINE_string(preset, "", "A preset of the package (the default configuration when not given).");
-DEFINE_string(set, "",
-              "Overrides by dotted path, comma-separated: --set=trainer.epochs=3,data.dataset=synthetic "
-              "(values are JSON; a bare word is a string).");
+DEFINE_string(
+    set, "",
+    "Overrides by dotted path, comma-separated: --set=trainer.epochs=3,data.dataset=synthetic "
+    "(values are JSON; a bare word is a string).");
 DEFINE_uint64(seed, 0, "Seed (overrides the configuration's).");
 DEFINE_string(output_dir, "", "Output folder, relative to where you ran the binary.");
 DEFINE_bool(resume, false, "Continue the run in --output_dir from its newest checkpoint.");
 DEFINE_bool(print_config, false, "Print the resolved configuration (JSON) and exit.");
-DEFINE_string(dataset, "", "Registered dataset: fashion_mnist, cifar10, synthetic (default: the configuration's).");
+DEFINE_string(
+    dataset, "",
+    "Registered dataset: fashion_mnist, cifar10, synthetic (default: the configuration's).");
 DEFINE_string(data_dir, "", "Dataset folder (default: the dataset's own).");
 DEFINE_string(space, "", "Registered space (default: the configuration's).");
 DEFINE_string(space_options, "{}", "Options of the space, as a JSON object.");
 DEFINE_int64(epochs, 0, "Training epochs (default: the configuration's).");
-DEFINE_int64(max_steps, 0, "Stop after this many steps (default: the configuration's; 0 = all epochs).");
-DEFINE_string(precision, "", "fp32, bf16 (CPU autocast) or fp16 (CUDA autocast with loss scaling).");
+DEFINE_int64(max_steps, 0,
+             "Stop after this many steps (default: the configuration's; 0 = all epochs).");
+DEFINE_string(precision, "",
+              "fp32, bf16 (CPU autocast) or fp16 (CUDA autocast with loss scaling).");
 DEFINE_string(device, "", "cpu, cuda or cuda:N.");
 
 namespace nas {
@@ -67,7 +72,8 @@ absl::Status SetPath(Json* doc, const std::string& path, Json value, const std::
   Json* node = doc;
   std::string walked = "$";
   for (size_t i = 0; i < keys.size(); ++i) {
-    if (keys[i].empty()) return absl::InvalidArgumentError(absl::StrCat(what, ": bad path '", path, "'"));
+    if (keys[i].empty())
+      return absl::InvalidArgumentError(absl::StrCat(what, ": bad path '", path, "'"));
     if (!node->is_object()) {
       return absl::InvalidArgumentError(
           absl::StrCat(what, ": ", walked, " is not an object (", JsonTypeName(*node), ")"));
@@ -142,8 +148,8 @@ absl::StatusOr<ConfigDocument> ReadConfigDocument(const std::vector<FlagPath>& f
     NAS_ASSIGN_OR_RETURN(document.json, ReadJsonFile(path));
     document.source = absl::StrCat(FLAGS_config, ": $");
     if (!document.json.is_object()) {
-      return absl::InvalidArgumentError(absl::StrCat(document.source, ": expected a JSON object, got ",
-                                                     JsonTypeName(document.json)));
+      return absl::InvalidArgumentError(absl::StrCat(
+          document.source, ": expected a JSON object, got ", JsonTypeName(document.json)));
     }
   }
   if (FlagWasSet("preset")) {
@@ -185,7 +191,8 @@ std::vector<std::string> UnusedFlags(const JobFlagsSpec& spec) {
   if (spec.output_dir.empty() || !spec.resumable) unused.push_back("resume");
   if (!spec.data) unused.insert(unused.end(), {"dataset", "data_dir"});
   if (!spec.space) unused.insert(unused.end(), {"space", "space_options"});
-  if (spec.trainer_path.empty()) unused.insert(unused.end(), {"epochs", "max_steps", "precision", "device"});
+  if (spec.trainer_path.empty())
+    unused.insert(unused.end(), {"epochs", "max_steps", "precision", "device"});
   return unused;
 }
 
@@ -193,7 +200,9 @@ std::vector<std::string> UnusedFlags(const JobFlagsSpec& spec) {
 
 std::vector<FlagPath> CommonFlagPaths(const JobFlagsSpec& spec) {
   std::vector<FlagPath> paths;
-  if (spec.data) paths.insert(paths.end(), {{"dataset", "data.dataset"}, {"data_dir", "data.data_dir", false, /*user_path=*/true}});
+  if (spec.data)
+    paths.insert(paths.end(), {{"dataset", "data.dataset"},
+                               {"data_dir", "data.data_dir", false, /*user_path=*/true}});
   if (spec.space) {
     paths.push_back({"space", "space"});
     paths.push_back({"space_options", "space_options", /*json=*/true});
@@ -208,18 +217,21 @@ std::vector<FlagPath> CommonFlagPaths(const JobFlagsSpec& spec) {
 
 void PrepareJobFlags(const JobFlagsSpec& spec) {
   if (!spec.output_dir.empty()) {
-    gflags::SetCommandLineOptionWithMode("output_dir", spec.output_dir.c_str(), gflags::SET_FLAGS_DEFAULT);
+    gflags::SetCommandLineOptionWithMode("output_dir", spec.output_dir.c_str(),
+                                         gflags::SET_FLAGS_DEFAULT);
   }
   for (const std::string& name : UnusedFlags(spec)) HideFlagFromHelp(name);
 }
 
 absl::StatusOr<JobArgs> ResolveJobArgs(const JobFlagsSpec& spec) {
   for (const std::string& name : UnusedFlags(spec)) {
-    if (FlagWasSet(name)) return absl::InvalidArgumentError(absl::StrCat("--", name, ": not a flag of this binary"));
+    if (FlagWasSet(name))
+      return absl::InvalidArgumentError(absl::StrCat("--", name, ": not a flag of this binary"));
   }
   JobArgs args;
   if (!spec.output_dir.empty()) {
-    if (FLAGS_output_dir.empty()) return absl::InvalidArgumentError("--output_dir must not be empty");
+    if (FLAGS_output_dir.empty())
+      return absl::InvalidArgumentError("--output_dir must not be empty");
     args.output_dir = ResolveUserPath(FLAGS_output_dir);
   }
   args.resume = FLAGS_resume;

@@ -41,16 +41,20 @@ TEST_F(JobMainTest, SetAssignsByDottedPath) {
 TEST_F(JobMainTest, SetErrorsNameTheAssignment) {
   Json doc = {{"data", 3}};
   EXPECT_THAT(ApplySetOverrides("data.batch_size", &doc),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("'data.batch_size' is not path=value")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'data.batch_size' is not path=value")));
   EXPECT_THAT(ApplySetOverrides("data.batch_size=4", &doc),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.data is not an object")));
-  EXPECT_THAT(ApplySetOverrides("x={\"a\": ", &doc),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the value of x is not JSON")));
-  EXPECT_THAT(ApplySetOverrides("a..b=1", &doc), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bad path")));
+  EXPECT_THAT(
+      ApplySetOverrides("x={\"a\": ", &doc),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the value of x is not JSON")));
+  EXPECT_THAT(ApplySetOverrides("a..b=1", &doc),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bad path")));
 }
 
 TEST_F(JobMainTest, FlagsSetTheirMembersOnlyWhenGiven) {
-  absl::StatusOr<ConfigDocument> untouched = ReadConfigDocument({{"test_epochs", "trainer.epochs"}});
+  absl::StatusOr<ConfigDocument> untouched =
+      ReadConfigDocument({{"test_epochs", "trainer.epochs"}});
   ASSERT_OK(untouched);
   EXPECT_EQ(untouched->json, Json::object());
   EXPECT_EQ(untouched->source, "$");
@@ -78,7 +82,8 @@ TEST_F(JobMainTest, ErrorsAboutAFlagsMemberNameTheFlag) {
       absl::InvalidArgumentError("c.json: $.search.trainer.epochs must be >= 1"), doc);
   EXPECT_EQ(attributed.message(), "c.json: $.search.trainer.epochs must be >= 1 (from --epochs)");
   // A longer member with the same prefix is not the flag's.
-  absl::Status other = AttributeToFlags(absl::InvalidArgumentError("$.search.trainer.epochs_max: bad"), doc);
+  absl::Status other =
+      AttributeToFlags(absl::InvalidArgumentError("$.search.trainer.epochs_max: bad"), doc);
   EXPECT_EQ(other.message(), "$.search.trainer.epochs_max: bad");
 }
 
@@ -88,14 +93,14 @@ TEST_F(JobMainTest, CommonFlagsOfABinaryWithoutThem) {
   {
     gflags::FlagSaver only_here;
     gflags::SetCommandLineOption("resume", "true");
-    EXPECT_THAT(ResolveJobArgs(trial),
-                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--resume: not a flag of this binary")));
+    EXPECT_THAT(ResolveJobArgs(trial), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                HasSubstr("--resume: not a flag of this binary")));
   }
   {
     gflags::FlagSaver only_here;
     gflags::SetCommandLineOption("epochs", "3");
-    EXPECT_THAT(ResolveJobArgs(trial),
-                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--epochs: not a flag of this binary")));
+    EXPECT_THAT(ResolveJobArgs(trial), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                HasSubstr("--epochs: not a flag of this binary")));
   }
   JobFlagsSpec search{"runs/x", true, true, false, "search.trainer"};
   PrepareJobFlags(search);
@@ -107,8 +112,8 @@ TEST_F(JobMainTest, CommonFlagsOfABinaryWithoutThem) {
   for (const FlagPath& p : paths) epochs |= p.flag == "epochs" && p.path == "search.trainer.epochs";
   EXPECT_TRUE(epochs);
   gflags::SetCommandLineOption("output_dir", "");
-  EXPECT_THAT(ResolveJobArgs(search),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--output_dir must not be empty")));
+  EXPECT_THAT(ResolveJobArgs(search), StatusIs(absl::StatusCode::kInvalidArgument,
+                                               HasSubstr("--output_dir must not be empty")));
 }
 
 }  // namespace

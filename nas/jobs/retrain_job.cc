@@ -19,7 +19,8 @@ absl::Status RetrainSectionFromJson(const Json& j, const std::string& path, Retr
   recipe.erase("trainer");
   NAS_RETURN_IF_ERROR(ClassifierTrainerOptionsFromJson(recipe, path, &out->optimizer));
   if (j.contains("trainer")) {
-    NAS_RETURN_IF_ERROR(TrainerOptionsFromJson(j["trainer"], JsonChildPath(path, "trainer"), &out->trainer));
+    NAS_RETURN_IF_ERROR(
+        TrainerOptionsFromJson(j["trainer"], JsonChildPath(path, "trainer"), &out->trainer));
   }
   return absl::OkStatus();
 }
@@ -34,12 +35,14 @@ namespace {
 
 class ClassifierRetraining : public Retraining {
  public:
-  ClassifierRetraining(RetrainInputs& in, ClassifierTrainerOptions optimizer, uint64_t loader_seed, int cutout,
-                       std::function<Json(const RetrainInputs&)> extra)
+  ClassifierRetraining(RetrainInputs& in, ClassifierTrainerOptions optimizer, uint64_t loader_seed,
+                       int cutout, std::function<Json(const RetrainInputs&)> extra)
       : in_(in),
-        train_(TrainLoader(in.data.full_train, in.data_options, loader_seed, in.rank(), in.world_size(), cutout)),
+        train_(TrainLoader(in.data.full_train, in.data_options, loader_seed, in.rank(),
+                           in.world_size(), cutout)),
         test_(EvalLoader(in.data.test, in.data_options)),
-        trainer_(in.trainer, std::move(optimizer), in.model, train_.get(), test_.get(), in.distributed),
+        trainer_(in.trainer, std::move(optimizer), in.model, train_.get(), test_.get(),
+                 in.distributed),
         extra_(std::move(extra)) {}
 
   Trainer& trainer() override { return trainer_; }
@@ -54,7 +57,8 @@ class ClassifierRetraining : public Retraining {
 
 }  // namespace
 
-RetrainFactory MakeClassifierRetraining(ClassifierTrainerOptions optimizer, uint64_t loader_seed, int cutout,
+RetrainFactory MakeClassifierRetraining(ClassifierTrainerOptions optimizer, uint64_t loader_seed,
+                                        int cutout,
                                         std::function<Json(const RetrainInputs&)> extra) {
   return [=](RetrainInputs& in) -> absl::StatusOr<std::unique_ptr<Retraining>> {
     return std::make_unique<ClassifierRetraining>(in, optimizer, loader_seed, cutout, extra);
@@ -79,9 +83,12 @@ absl::StatusOr<RetrainJobResult> RunRetrainJob(const RetrainJobOptions& o, const
   RetrainInputs inputs;
   inputs.space_name = o.space;
   NAS_ASSIGN_OR_RETURN(inputs.model, BuildSpace(o.space, o.space_options, o.seed));
-  if (!o.inherit.empty()) NAS_RETURN_IF_ERROR(Annotate(LoadWeights(*inputs.model.model, o.inherit), "--inherit"));
-  NAS_RETURN_IF_ERROR(Annotate(ApplyFixedArchitecture(*inputs.model.model, architecture), "architecture"));
-  NAS_ASSIGN_OR_RETURN(inputs.data, LoadImageData(o.data, inputs.model, o.space, o.seed, /*with_test=*/true));
+  if (!o.inherit.empty())
+    NAS_RETURN_IF_ERROR(Annotate(LoadWeights(*inputs.model.model, o.inherit), "--inherit"));
+  NAS_RETURN_IF_ERROR(
+      Annotate(ApplyFixedArchitecture(*inputs.model.model, architecture), "architecture"));
+  NAS_ASSIGN_OR_RETURN(inputs.data,
+                       LoadImageData(o.data, inputs.model, o.space, o.seed, /*with_test=*/true));
   inputs.data_options = o.data;
   inputs.trainer = o.trainer;
   inputs.trainer.output_dir = output_dir;
@@ -116,7 +123,8 @@ absl::StatusOr<RetrainJobResult> RunRetrainJob(const RetrainJobOptions& o, const
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (dist->is_main() && !output_dir.empty()) {
     NAS_RETURN_IF_ERROR(SaveWeights(*inputs.model.model, JoinPath(output_dir, "model.pt")));
-    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(output_dir, "result.json"), RetrainJobResultToJson(result)));
+    NAS_RETURN_IF_ERROR(
+        WriteJsonFile(JoinPath(output_dir, "result.json"), RetrainJobResultToJson(result)));
   }
   LOG(INFO) << "retrain: test accuracy " << result.test_accuracy << " (" << result.seconds << " s)";
   return result;

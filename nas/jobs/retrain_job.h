@@ -82,12 +82,14 @@ class Retraining {
   virtual std::optional<int64_t> parameter_count() { return std::nullopt; }
 };
 
-using RetrainFactory = std::function<absl::StatusOr<std::unique_ptr<Retraining>>(RetrainInputs& inputs)>;
+using RetrainFactory =
+    std::function<absl::StatusOr<std::unique_ptr<Retraining>>(RetrainInputs& inputs)>;
 
 // A ClassifierTrainer with `optimizer` on full_train (augmented, loader
 // seed `loader_seed`, cutout pixels) scoring the test set; `extra` goes to
 // result.json.
-RetrainFactory MakeClassifierRetraining(ClassifierTrainerOptions optimizer, uint64_t loader_seed, int cutout = 0,
+RetrainFactory MakeClassifierRetraining(ClassifierTrainerOptions optimizer, uint64_t loader_seed,
+                                        int cutout = 0,
                                         std::function<Json(const RetrainInputs&)> extra = nullptr);
 
 struct RetrainJobResult {

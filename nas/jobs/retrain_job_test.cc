@@ -44,16 +44,20 @@ TEST(RetrainJobTest, TrainsScoresTheTestSetAndWritesItsFiles) {
   absl::StatusOr<RetrainJobResult> result =
       RunRetrainJob(Options(), Json{{"c", 2}}, Arch("conv3x3"), dir, false,
                     MakeClassifierRetraining(ClassifierTrainerOptions(), 5, 0,
-                                             [](const RetrainInputs& in) -> Json { return {{"extra", 1}}; }));
+                                             [](const RetrainInputs& in) -> Json {
+                                               return {{"extra", 1}};
+                                             }));
   ASSERT_OK(result);
   EXPECT_GT(result->parameters, 0);
-  for (const char* f : {"config.json", "architecture.json", "metrics.jsonl", "model.pt", "result.json"}) {
+  for (const char* f :
+       {"config.json", "architecture.json", "metrics.jsonl", "model.pt", "result.json"}) {
     EXPECT_TRUE(FileExists(JoinPath(dir, f))) << f;
   }
   Json written = *ReadJsonFile(JoinPath(dir, "result.json"));
   EXPECT_EQ(written["test_accuracy"], result->test_accuracy);
   EXPECT_EQ(written["extra"], 1);
-  for (const char* member : {"test_loss", "parameters", "seconds"}) EXPECT_TRUE(written.contains(member)) << member;
+  for (const char* member : {"test_loss", "parameters", "seconds"})
+    EXPECT_TRUE(written.contains(member)) << member;
   // model.pt is the fixed network (no unused candidate).
   auto child = (*SpaceRegistry().Lookup(testing::kTestingSpace))(Json::object());
   ASSERT_OK(ApplyFixedArchitecture(*child->model, Arch("conv3x3")));
@@ -66,7 +70,8 @@ TEST(RetrainJobTest, ResumedAfterAStopItEndsWithTheSameScore) {
       RunRetrainJob(Options(), Json::object(), Arch("maxpool3x3"), Dir("whole"), false, recipe);
   RetrainJobOptions stopped = Options();
   stopped.trainer.max_steps = 5;
-  ASSERT_OK(RunRetrainJob(stopped, Json::object(), Arch("maxpool3x3"), Dir("parts"), false, recipe));
+  ASSERT_OK(
+      RunRetrainJob(stopped, Json::object(), Arch("maxpool3x3"), Dir("parts"), false, recipe));
   absl::StatusOr<RetrainJobResult> resumed =
       RunRetrainJob(Options(), Json::object(), Arch("maxpool3x3"), Dir("parts"), true, recipe);
   ASSERT_OK(whole);
@@ -90,7 +95,8 @@ TEST(RetrainJobTest, InheritsASupernetsWeights) {
 }
 
 TEST(RetrainJobTest, AnArchitectureThatDoesNotFitNamesTheKey) {
-  Architecture bad = *Architecture::from_json(Json{{"op0", "conv3x3"}, {"op1", "conv11x11"}, {"skip1", Json::array()}});
+  Architecture bad = *Architecture::from_json(
+      Json{{"op0", "conv3x3"}, {"op1", "conv11x11"}, {"skip1", Json::array()}});
   EXPECT_THAT(RunRetrainJob(Options(), Json::object(), bad, Dir("bad"), false,
                             MakeClassifierRetraining(ClassifierTrainerOptions(), 5)),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("architecture: ")));
@@ -99,8 +105,9 @@ TEST(RetrainJobTest, AnArchitectureThatDoesNotFitNamesTheKey) {
 
 TEST(RetrainJobTest, TheRetrainSectionKeepsTheRecipeBesideTheTrainer) {
   RetrainSection s;
-  ASSERT_OK(RetrainSectionFromJson(Json::parse(R"({"trainer": {"epochs": 4}, "lr": 0.2, "schedule": "linear_steps"})"),
-                                   "$.retrain", &s));
+  ASSERT_OK(RetrainSectionFromJson(
+      Json::parse(R"({"trainer": {"epochs": 4}, "lr": 0.2, "schedule": "linear_steps"})"),
+      "$.retrain", &s));
   EXPECT_EQ(s.trainer.epochs, 4);
   EXPECT_EQ(s.optimizer.lr, 0.2);
   EXPECT_EQ(s.optimizer.schedule, "linear_steps");
@@ -108,9 +115,11 @@ TEST(RetrainJobTest, TheRetrainSectionKeepsTheRecipeBesideTheTrainer) {
   ASSERT_OK(RetrainSectionFromJson(RetrainSectionToJson(s), "$.retrain", &back));
   EXPECT_EQ(RetrainSectionToJson(back), RetrainSectionToJson(s));
   EXPECT_THAT(RetrainSectionFromJson(Json::parse(R"({"trainer": {"epochs": 0}})"), "$.retrain", &s),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.retrain.trainer.epochs must be >= 1")));
-  EXPECT_THAT(RetrainSectionFromJson(Json::parse(R"({"lrr": 1})"), "$.retrain", &s),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown member $.retrain.lrr")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("$.retrain.trainer.epochs must be >= 1")));
+  EXPECT_THAT(
+      RetrainSectionFromJson(Json::parse(R"({"lrr": 1})"), "$.retrain", &s),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown member $.retrain.lrr")));
 }
 
 }  // namespace

@@ -59,8 +59,8 @@ absl::Status ReadSupernetJobMembers(JsonObjectReader& reader, const std::string&
 Json SupernetJobMembersToJson(const SupernetJobOptions& options);
 
 template <typename Algorithm>
-absl::StatusOr<SupernetConfig<Algorithm>> SupernetPreset(const SupernetConfigSchema<Algorithm>& schema,
-                                                         const std::string& name) {
+absl::StatusOr<SupernetConfig<Algorithm>> SupernetPreset(
+    const SupernetConfigSchema<Algorithm>& schema, const std::string& name) {
   std::vector<std::string> names;
   for (const auto& [preset, make] : schema.presets) {
     if (preset == name) {
@@ -81,7 +81,8 @@ absl::StatusOr<SupernetConfig<Algorithm>> SupernetConfigFromJson(
     return absl::InvalidArgumentError(absl::StrCat(source, ": expected a JSON object"));
   }
   std::string preset = schema.presets.front().first;
-  if (j.contains("preset")) NAS_RETURN_IF_ERROR(JsonGet(j["preset"], JsonChildPath(source, "preset"), &preset));
+  if (j.contains("preset"))
+    NAS_RETURN_IF_ERROR(JsonGet(j["preset"], JsonChildPath(source, "preset"), &preset));
   NAS_ASSIGN_OR_RETURN(SupernetConfig<Algorithm> config,
                        Annotate(SupernetPreset(schema, preset), JsonChildPath(source, "preset")));
   JsonObjectReader r(j, source);
@@ -90,8 +91,8 @@ absl::StatusOr<SupernetConfig<Algorithm>> SupernetConfigFromJson(
   const Json* algorithm = r.Member(schema.section);
   NAS_RETURN_IF_ERROR(ReadSupernetJobMembers(r, source, &config.job));
   if (algorithm != nullptr) {
-    NAS_RETURN_IF_ERROR(
-        schema.algorithm_from_json(*algorithm, JsonChildPath(source, schema.section), &config.algorithm));
+    NAS_RETURN_IF_ERROR(schema.algorithm_from_json(
+        *algorithm, JsonChildPath(source, schema.section), &config.algorithm));
   }
   return config;
 }

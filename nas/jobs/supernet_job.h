@@ -17,15 +17,18 @@
 //   class MySearch : public nas::SupernetSearch {
 //    public:
 //     explicit MySearch(nas::SupernetInputs& in)
-//         : train_(nas::TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
+//         : train_(nas::TrainLoader(in.data.train, in.data_options, in.seed, in.rank(),
+//         in.world_size())),
 //           valid_(nas::EvalLoader(in.data.valid, in.data_options)),
 //           trainer_(in.trainer, in.space, train_.get(), valid_.get(), in.distributed) {}
 //     nas::Trainer& trainer() override { return trainer_; }
-//     std::optional<nas::Architecture> exported() override { return trainer_.mutator().export_architecture(); }
+//     std::optional<nas::Architecture> exported() override { return
+//     trainer_.mutator().export_architecture(); }
 //    ...
 //   };
 //   RunSupernetJob(o, ToJson(config), dir, resume,
-//                  [](nas::SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<nas::SupernetSearch>> {
+//                  [](nas::SupernetInputs& in) ->
+//                  absl::StatusOr<std::unique_ptr<nas::SupernetSearch>> {
 //                    return std::make_unique<MySearch>(in);
 //                  });
 #ifndef NAS_JOBS_SUPERNET_JOB_H_
@@ -88,7 +91,7 @@ using SupernetFactory =
     std::function<absl::StatusOr<std::unique_ptr<SupernetSearch>>(SupernetInputs& inputs)>;
 
 struct SupernetJobResult {
-  Metrics validation;                       // the last validation
+  Metrics validation;                        // the last validation
   std::optional<Architecture> architecture;  // exported()
   double seconds = 0;
 };

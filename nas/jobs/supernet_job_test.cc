@@ -45,12 +45,15 @@ class TestSearch : public SupernetSearch {
         valid_(EvalLoader(in.data.valid, in.data_options)),
         trainer_(in.trainer, {}, in.space, train_.get(), valid_.get(), in.seed, in.distributed) {}
   Trainer& trainer() override { return trainer_; }
-  std::optional<Architecture> exported() override { return trainer_.mutator().export_architecture(); }
+  std::optional<Architecture> exported() override {
+    return trainer_.mutator().export_architecture();
+  }
   absl::Status write_results(const std::string& dir) override {
     return WriteJsonFile(JoinPath(dir, "extra.json"), Json{{"steps", trainer_.global_step()}});
   }
   absl::StatusOr<SearchSummary> search(const SupernetSearchOptions& o, const std::string& dir) {
-    return SearchOnSupernet(o, space_, trainer_.mutator(), train_.get(), valid_.get(), dir, false, 1);
+    return SearchOnSupernet(o, space_, trainer_.mutator(), train_.get(), valid_.get(), dir, false,
+                            1);
   }
 
  private:
@@ -67,7 +70,8 @@ SupernetFactory Factory() {
 
 TEST(SupernetJobTest, TrainsAndWritesTheSupernetAndTheExport) {
   const std::string dir = Dir("full");
-  absl::StatusOr<SupernetJobResult> result = RunSupernetJob(Options(), Json{{"a", 1}}, dir, false, Factory());
+  absl::StatusOr<SupernetJobResult> result =
+      RunSupernetJob(Options(), Json{{"a", 1}}, dir, false, Factory());
   ASSERT_OK(result);
   EXPECT_TRUE(result->validation.count("accuracy"));
   ASSERT_TRUE(result->architecture.has_value());
@@ -104,7 +108,8 @@ TEST(SupernetJobTest, AStoppedRunResumesToTheSameWeights) {
 TEST(SupernetJobTest, WithoutAnOutputFolderNothingIsWritten) {
   SupernetJobOptions o = Options();
   o.trainer.epochs = 1;
-  absl::StatusOr<SupernetJobResult> result = RunSupernetJob(o, Json::object(), "", false, Factory());
+  absl::StatusOr<SupernetJobResult> result =
+      RunSupernetJob(o, Json::object(), "", false, Factory());
   ASSERT_OK(result);
   EXPECT_TRUE(result->architecture.has_value());
 }
@@ -117,20 +122,23 @@ TEST(SupernetJobTest, EachStepsErrorsComeBackAsAStatus) {
   o = Options();
   o.space_options = {{"channels", 0}};
   EXPECT_THAT(RunSupernetJob(o, Json::object(), Dir("e2"), false, Factory()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("space_options: testing_cnn options.channels")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("space_options: testing_cnn options.channels")));
   o = Options();
   o.data.dataset = "cifar10";
   o.data.data_dir = Dir("no_cifar");
   EXPECT_THAT(RunSupernetJob(o, Json::object(), Dir("e3"), false, Factory()),
               StatusIs(absl::StatusCode::kNotFound));
   o = Options();
-  EXPECT_THAT(RunSupernetJob(o, Json::object(), Dir("e4"), false,
-                             [](SupernetInputs&) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
-                               return absl::InvalidArgumentError("bad algorithm options");
-                             }),
-              StatusIs(absl::StatusCode::kInvalidArgument, "bad algorithm options"));
-  EXPECT_THAT(RunSupernetJob(o, Json::object(), Dir("e5"), false, Factory(),
-                             [](SupernetSearch&) -> absl::Status { throw std::runtime_error("after fit"); }),
+  EXPECT_THAT(
+      RunSupernetJob(o, Json::object(), Dir("e4"), false,
+                     [](SupernetInputs&) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
+                       return absl::InvalidArgumentError("bad algorithm options");
+                     }),
+      StatusIs(absl::StatusCode::kInvalidArgument, "bad algorithm options"));
+  EXPECT_THAT(RunSupernetJob(
+                  o, Json::object(), Dir("e5"), false, Factory(),
+                  [](SupernetSearch&) -> absl::Status { throw std::runtime_error("after fit"); }),
               StatusIs(absl::StatusCode::kInternal, "after fit"));
 }
 
@@ -157,15 +165,18 @@ TEST(SupernetSearchTest, ATunerSearchesTheTrainedSupernet) {
 TEST(SupernetSearchTest, TunerErrorsBeforeTraining) {
   SupernetSearchOptions o;
   o.tuner = "nope";
-  EXPECT_THAT(CheckSupernetSearchTuner(o), StatusIs(absl::StatusCode::kNotFound, HasSubstr("unknown tuner 'nope'")));
+  EXPECT_THAT(CheckSupernetSearchTuner(o),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("unknown tuner 'nope'")));
   o.tuner = "random";
   o.tuner_options = {{"dedupe", true}};
-  EXPECT_THAT(CheckSupernetSearchTuner(o),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("tuner_options: unknown member")));
+  EXPECT_THAT(CheckSupernetSearchTuner(o), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                    HasSubstr("tuner_options: unknown member")));
   SupernetSearchOptions parsed;
-  EXPECT_THAT(SupernetSearchOptionsFromJson(Json::parse(R"({"max_trials": 0})"), "$.s", &parsed),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.s.max_trials must be >= 1")));
-  EXPECT_OK(SupernetSearchOptionsFromJson(SupernetSearchOptionsToJson(SupernetSearchOptions()), "$.s", &parsed));
+  EXPECT_THAT(
+      SupernetSearchOptionsFromJson(Json::parse(R"({"max_trials": 0})"), "$.s", &parsed),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.s.max_trials must be >= 1")));
+  EXPECT_OK(SupernetSearchOptionsFromJson(SupernetSearchOptionsToJson(SupernetSearchOptions()),
+                                          "$.s", &parsed));
 }
 
 }  // namespace

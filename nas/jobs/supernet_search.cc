@@ -11,21 +11,27 @@
 
 namespace nas {
 
-absl::Status SupernetSearchOptionsFromJson(const Json& j, const std::string& path, SupernetSearchOptions* o) {
+absl::Status SupernetSearchOptionsFromJson(const Json& j, const std::string& path,
+                                           SupernetSearchOptions* o) {
   JsonObjectReader r(j, path);
-  r.Optional("tuner", &o->tuner).Optional("tuner_options", &o->tuner_options).Optional("max_trials", &o->max_trials);
+  r.Optional("tuner", &o->tuner)
+      .Optional("tuner_options", &o->tuner_options)
+      .Optional("max_trials", &o->max_trials);
   const Json* evaluation = r.Member("evaluation");
   NAS_RETURN_IF_ERROR(r.Finish());
   if (evaluation != nullptr) {
-    NAS_RETURN_IF_ERROR(
-        SupernetEvaluationOptionsFromJson(*evaluation, JsonChildPath(path, "evaluation"), &o->evaluation));
+    NAS_RETURN_IF_ERROR(SupernetEvaluationOptionsFromJson(
+        *evaluation, JsonChildPath(path, "evaluation"), &o->evaluation));
   }
-  if (o->tuner.empty()) return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "tuner"), " is empty"));
+  if (o->tuner.empty())
+    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "tuner"), " is empty"));
   if (!o->tuner_options.is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "tuner_options"), ": expected an object"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(JsonChildPath(path, "tuner_options"), ": expected an object"));
   }
   if (o->max_trials < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "max_trials"), " must be >= 1"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(JsonChildPath(path, "max_trials"), " must be >= 1"));
   }
   return absl::OkStatus();
 }
@@ -44,15 +50,17 @@ absl::Status CheckSupernetSearchTuner(const SupernetSearchOptions& o) {
   return Annotate(factory(config).status(), "tuner_options");
 }
 
-absl::StatusOr<SearchSummary> SearchOnSupernet(const SupernetSearchOptions& o, const BuiltSpace& supernet,
-                                               Mutator& mutator, BatchSource* recalibration,
-                                               BatchSource* held_out, const std::string& output_dir,
-                                               bool resume, uint64_t seed) {
+absl::StatusOr<SearchSummary> SearchOnSupernet(const SupernetSearchOptions& o,
+                                               const BuiltSpace& supernet, Mutator& mutator,
+                                               BatchSource* recalibration, BatchSource* held_out,
+                                               const std::string& output_dir, bool resume,
+                                               uint64_t seed) {
   NAS_ASSIGN_OR_RETURN(TunerFactory factory, TunerRegistry().Lookup(o.tuner));
   TunerConfig tuner_config;
   tuner_config.seed = seed;
   tuner_config.options = o.tuner_options;
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Tuner> tuner, Annotate(factory(tuner_config), "tuner_options"));
+  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Tuner> tuner,
+                       Annotate(factory(tuner_config), "tuner_options"));
   const SearchSpace& space = mutator.search_space();
   SupernetEvaluator scorer(supernet, &mutator, recalibration, held_out, o.evaluation);
   InProcessEvaluator evaluator([&](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
@@ -72,7 +80,8 @@ absl::StatusOr<SearchSummary> SearchOnSupernet(const SupernetSearchOptions& o, c
                    {"tuner_options", o.tuner_options},
                    {"evaluation", SupernetEvaluationOptionsToJson(o.evaluation)},
                    {"seed", seed}};
-  NAS_ASSIGN_OR_RETURN(SearchSummary summary, RunSearch(driver, space, identity, tuner.get(), &evaluator));
+  NAS_ASSIGN_OR_RETURN(SearchSummary summary,
+                       RunSearch(driver, space, identity, tuner.get(), &evaluator));
   LOG(INFO) << "best supernet accuracy " << summary.best_value << " (trial " << summary.best_trial
             << "), written to " << output_dir << "/best_architecture.json";
   return summary;

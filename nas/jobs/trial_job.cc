@@ -35,7 +35,8 @@ class TrialProgress : public Callback {
                                   ? at::Device(at::kCPU)
                                   : model_.model->parameters()[0].device();
     ClassifierScore score = EvaluateClassifier(
-        [&](const at::Tensor& x) { return model_.forward(x.to(device)).to(at::kFloat).cpu(); }, *valid_);
+        [&](const at::Tensor& x) { return model_.forward(x.to(device)).to(at::kFloat).cpu(); },
+        *valid_);
     model_.model->train();
     accuracies_.push_back(score.accuracy);
     LOG(INFO) << "step " << done << "/" << steps_ << ": valid accuracy " << score.accuracy;
@@ -86,18 +87,23 @@ absl::Status TrialJobOptionsFromJson(const Json& j, const std::string& path, Tri
   std::string preset;
   r.Optional("preset", &preset);  // trial programs have one configuration; accepted for symmetry
   NAS_RETURN_IF_ERROR(r.Finish());
-  if (data != nullptr) NAS_RETURN_IF_ERROR(DataOptionsFromJson(*data, JsonChildPath(path, "data"), &o->data));
+  if (data != nullptr)
+    NAS_RETURN_IF_ERROR(DataOptionsFromJson(*data, JsonChildPath(path, "data"), &o->data));
   if (optimizer != nullptr) {
-    NAS_RETURN_IF_ERROR(
-        ClassifierTrainerOptionsFromJson(*optimizer, JsonChildPath(path, "optimizer"), &o->optimizer));
+    NAS_RETURN_IF_ERROR(ClassifierTrainerOptionsFromJson(
+        *optimizer, JsonChildPath(path, "optimizer"), &o->optimizer));
   }
-  if (o->space.empty()) return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "space"), " is empty"));
+  if (o->space.empty())
+    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "space"), " is empty"));
   if (!o->space_options.is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "space_options"), ": expected an object"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(JsonChildPath(path, "space_options"), ": expected an object"));
   }
-  if (o->steps < 1) return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "steps"), " must be >= 1"));
+  if (o->steps < 1)
+    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "steps"), " must be >= 1"));
   if (o->evaluations < 1 || o->evaluations > o->steps) {
-    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "evaluations"), " must be in [1, steps]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(JsonChildPath(path, "evaluations"), " must be in [1, steps]"));
   }
   return absl::OkStatus();
 }
@@ -119,10 +125,12 @@ absl::StatusOr<TrialReport> RunTrialJob(const TrialJobOptions& o, const Json& pa
   auto start = std::chrono::steady_clock::now();
   NAS_ASSIGN_OR_RETURN(BuiltSpace built, BuildSpace(o.space, o.space_options, o.seed));
   NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*built.model));
-  NAS_ASSIGN_OR_RETURN(Architecture arch, Annotate(ArchitectureFromParameters(parameters, space), "parameters"));
+  NAS_ASSIGN_OR_RETURN(Architecture arch,
+                       Annotate(ArchitectureFromParameters(parameters, space), "parameters"));
   NAS_RETURN_IF_ERROR(Annotate(ApplyFixedArchitecture(*built.model, arch), "parameters"));
   // Every trial of a search sees the same examples.
-  NAS_ASSIGN_OR_RETURN(ImageData data, LoadImageData(o.data, built, o.space, o.split_seed, /*with_test=*/false));
+  NAS_ASSIGN_OR_RETURN(ImageData data,
+                       LoadImageData(o.data, built, o.space, o.split_seed, /*with_test=*/false));
   if (data.train.size() < o.data.batch_size) {
     return absl::InvalidArgumentError(absl::StrCat("the training split (", data.train.size(),
                                                    " examples) is smaller than one batch of ",
@@ -145,7 +153,8 @@ absl::StatusOr<TrialReport> RunTrialJob(const TrialJobOptions& o, const Json& pa
   for (const auto& p : built.model->parameters()) n_parameters += p.numel();
   TrialReport report;
   report.intermediate = progress->accuracies();
-  if (report.intermediate.empty()) return absl::InternalError("the trial ended before its last evaluation");
+  if (report.intermediate.empty())
+    return absl::InternalError("the trial ended before its last evaluation");
   report.final_value = report.intermediate.back();
   report.metrics = {
       {"parameters", n_parameters},

@@ -57,8 +57,8 @@ TEST(TrialJobTest, BadParametersAndDataAreClearErrors) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("parameters: ")));
   TrialJobOptions tiny = Options();
   tiny.data.synthetic_size = 20;  // 18 training examples, batches of 32
-  EXPECT_THAT(RunTrialJob(tiny, kParameters),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("smaller than one batch of 32")));
+  EXPECT_THAT(RunTrialJob(tiny, kParameters), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                       HasSubstr("smaller than one batch of 32")));
 }
 
 TEST(TrialJobTest, OptionsAreStrictAndRoundTrip) {
@@ -72,12 +72,15 @@ TEST(TrialJobTest, OptionsAreStrictAndRoundTrip) {
     TrialJobOptions out;
     return TrialJobOptionsFromJson(Json::parse(json), "t.json: $", &out);
   };
-  EXPECT_THAT(error(R"({"steps": 0})"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.steps must be >= 1")));
+  EXPECT_THAT(error(R"({"steps": 0})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.steps must be >= 1")));
   EXPECT_THAT(error(R"({"steps": 2, "evaluations": 3})"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.evaluations must be in [1, steps]")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("$.evaluations must be in [1, steps]")));
   EXPECT_THAT(error(R"({"optimizer": {"lr": -1}})"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.optimizer.lr must be")));
-  EXPECT_THAT(error(R"({"stepz": 3})"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown member t.json: $.stepz")));
+  EXPECT_THAT(error(R"({"stepz": 3})"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                 HasSubstr("unknown member t.json: $.stepz")));
 }
 
 }  // namespace

@@ -52,7 +52,8 @@ std::string ShellQuote(const std::string& s) {
 
 // The first word a shell would run: skips leading NAME=value assignments.
 std::string FirstProgram(const std::string& command_line) {
-  for (absl::string_view word : absl::StrSplit(command_line, absl::ByAnyChar(" \t\n"), absl::SkipEmpty())) {
+  for (absl::string_view word :
+       absl::StrSplit(command_line, absl::ByAnyChar(" \t\n"), absl::SkipEmpty())) {
     std::string w(word);
     size_t eq = w.find('=');
     if (eq != std::string::npos && eq > 0 && w.find('/') > eq) continue;  // assignment
@@ -96,21 +97,24 @@ absl::Status CheckTrialCommand(const ProcessEvaluatorOptions& options) {
   const char* what = options.launcher.empty() ? "trial command" : "launcher";
   std::string program = FirstProgram(line);
   if (program.empty()) return absl::InvalidArgumentError(absl::StrCat("the ", what, " is empty"));
-  static const std::set<std::string> kShellWords = {
-      ".", "cd", "exec", "export", "source", "set", "trap", "ulimit", "umask", "(", "{", "if", "for", "while"};
+  static const std::set<std::string> kShellWords = {".",   "cd",   "exec",   "export", "source",
+                                                    "set", "trap", "ulimit", "umask",  "(",
+                                                    "{",   "if",   "for",    "while"};
   if (kShellWords.count(program) != 0) return absl::OkStatus();
   if (program.find('/') != std::string::npos) {
-    if (program[0] != '/' && !options.working_dir.empty()) program = JoinPath(options.working_dir, program);
+    if (program[0] != '/' && !options.working_dir.empty())
+      program = JoinPath(options.working_dir, program);
     if (IsExecutableFile(program)) return absl::OkStatus();
-    return absl::InvalidArgumentError(absl::StrCat("the ", what, " runs '", program,
-                                                   "', which is not an executable file"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the ", what, " runs '", program, "', which is not an executable file"));
   }
   const char* path = std::getenv("PATH");
-  for (absl::string_view dir : absl::StrSplit(path == nullptr ? "" : path, ':', absl::SkipEmpty())) {
+  for (absl::string_view dir :
+       absl::StrSplit(path == nullptr ? "" : path, ':', absl::SkipEmpty())) {
     if (IsExecutableFile(JoinPath(std::string(dir), program))) return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(absl::StrCat("the ", what, " runs '", program,
-                                                 "', which is not a program on PATH"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("the ", what, " runs '", program, "', which is not a program on PATH"));
 }
 
 // A simple command (one program and its arguments) is exec'ed by the shell,
@@ -123,7 +127,8 @@ bool IsSimpleCommand(const std::string& command) {
   if (start == std::string::npos || command.compare(start, first.size(), first) != 0) {
     return false;  // empty, or starts with NAME=value assignments
   }
-  static const std::set<std::string> kKeywords = {"if", "for", "while", "case", "until", "{", "!", "exec"};
+  static const std::set<std::string> kKeywords = {"if",    "for", "while", "case",
+                                                  "until", "{",   "!",     "exec"};
   return kKeywords.count(first) == 0;
 }
 
@@ -140,14 +145,16 @@ std::string TrialCommandLine(const ProcessEvaluatorOptions& options, const Trial
                                           {"{trial_id}", std::to_string(trial.id)},
                                           {"{seed}", std::to_string(trial.seed)}});
   if (!has_placeholder) {
-    absl::StrAppend(&command, " --parameters=", ShellQuote(parameters), " --result=", ShellQuote(result));
+    absl::StrAppend(&command, " --parameters=", ShellQuote(parameters),
+                    " --result=", ShellQuote(result));
   }
   if (options.launcher.empty()) return IsSimpleCommand(command) ? "exec " + command : command;
   std::string exports = absl::StrCat(
       "export NAS_TRIAL_ID=", trial.id, " NAS_TRIAL_SEED=", trial.seed,
       " NAS_TRIAL_DIR=", ShellQuote(dir), " NAS_TRIAL_PARAMETERS=", ShellQuote(parameters),
       " NAS_TRIAL_RESULT=", ShellQuote(result), "; ");
-  std::string launched = absl::StrCat(options.launcher, " /bin/sh -c ", ShellQuote(exports + command));
+  std::string launched =
+      absl::StrCat(options.launcher, " /bin/sh -c ", ShellQuote(exports + command));
   return IsSimpleCommand(options.launcher) ? "exec " + launched : launched;
 }
 
@@ -158,7 +165,8 @@ absl::StatusOr<std::unique_ptr<ProcessEvaluator>> ProcessEvaluator::Create(
   if (options.timeout_seconds < 0) {
     return absl::InvalidArgumentError("the trial timeout must be >= 0 (0 = none)");
   }
-  if (options.kill_grace_seconds < 0) return absl::InvalidArgumentError("the kill grace must be >= 0");
+  if (options.kill_grace_seconds < 0)
+    return absl::InvalidArgumentError("the kill grace must be >= 0");
   NAS_RETURN_IF_ERROR(CheckTrialCommand(options));
   NAS_RETURN_IF_ERROR(MakeDirs(options.trials_dir));
   return std::unique_ptr<ProcessEvaluator>(new ProcessEvaluator(std::move(options)));
@@ -173,7 +181,8 @@ TrialOutcome ProcessEvaluator::evaluate(const TrialRequest& trial) {
   std::string stderr_path = JoinPath(dir, "stderr.log");
   // A rerun (after a resume) starts clean.
   unlink(result_path.c_str());
-  if (absl::Status s = WriteFileAtomically(parameters_path, trial.parameters.dump(2) + "\n"); !s.ok()) {
+  if (absl::Status s = WriteFileAtomically(parameters_path, trial.parameters.dump(2) + "\n");
+      !s.ok()) {
     outcome.message = std::string(s.message());
     return outcome;
   }

@@ -33,11 +33,11 @@
 namespace nas {
 
 struct ProcessEvaluatorOptions {
-  std::string command;        // shell command line of the trial
-  std::string launcher;       // optional prefix
-  std::string trials_dir;     // where the trial directories go
-  std::string working_dir;    // the trials' working directory; empty: the driver's
-  double timeout_seconds = 0; // 0: no timeout
+  std::string command;         // shell command line of the trial
+  std::string launcher;        // optional prefix
+  std::string trials_dir;      // where the trial directories go
+  std::string working_dir;     // the trials' working directory; empty: the driver's
+  double timeout_seconds = 0;  // 0: no timeout
   double kill_grace_seconds = 5;
 };
 

@@ -71,10 +71,12 @@ TEST(ProcessEvaluatorTest, RunsATrialAndReadsItsReport) {
 TEST(ProcessEvaluatorTest, PlaceholdersAndEnvironment) {
   ProcessEvaluatorOptions options;
   options.trials_dir = "/runs/x y/trials";
-  options.command = "./t --params={parameters} --out={result} --dir={trial_dir} --id={trial_id} --seed={seed}";
+  options.command =
+      "./t --params={parameters} --out={result} --dir={trial_dir} --id={trial_id} --seed={seed}";
   EXPECT_EQ(TrialCommandLine(options, {12, Json::object(), 99}),
             "exec ./t --params='/runs/x y/trials/000012/parameters.json' "
-            "--out='/runs/x y/trials/000012/result.json' --dir='/runs/x y/trials/000012' --id=12 --seed=99");
+            "--out='/runs/x y/trials/000012/result.json' --dir='/runs/x y/trials/000012' --id=12 "
+            "--seed=99");
   options.command = "./t";
   EXPECT_EQ(TrialCommandLine(options, {3, Json::object(), 1}),
             "exec ./t --parameters='/runs/x y/trials/000003/parameters.json' "
@@ -99,7 +101,8 @@ TEST(ProcessEvaluatorTest, LauncherPrefixCarriesTheTrialsEnvironment) {
   TrialOutcome outcome = Evaluate(options, 8, "launched");
   ASSERT_EQ(outcome.status, TrialStatus::kSucceeded) << outcome.message;
   EXPECT_EQ(outcome.report.final_value, 2);
-  EXPECT_THAT(*ReadFile(log), HasSubstr("launched: /bin/sh -c export NAS_TRIAL_ID=8 NAS_TRIAL_SEED=77"));
+  EXPECT_THAT(*ReadFile(log),
+              HasSubstr("launched: /bin/sh -c export NAS_TRIAL_ID=8 NAS_TRIAL_SEED=77"));
 }
 
 TEST(ProcessEvaluatorTest, FailuresAreOutcomesNotErrors) {
@@ -151,8 +154,9 @@ TEST(ProcessEvaluatorTest, MissingCommandIsRejectedUpFront) {
   options.command = "/no/such/trial --flag";
   EXPECT_THAT(
       ProcessEvaluator::Create(options),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("the trial command runs '/no/such/trial', which is not an executable file")));
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          HasSubstr("the trial command runs '/no/such/trial', which is not an executable file")));
   options.command = "no-such-program-xyz --flag";
   EXPECT_THAT(ProcessEvaluator::Create(options),
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -162,23 +166,26 @@ TEST(ProcessEvaluatorTest, MissingCommandIsRejectedUpFront) {
   options.launcher = "srun-that-is-not-here -N1";
   EXPECT_THAT(
       ProcessEvaluator::Create(options),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("the launcher runs 'srun-that-is-not-here', which is not a program on PATH")));
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          HasSubstr("the launcher runs 'srun-that-is-not-here', which is not a program on PATH")));
   options.launcher = "";
   options.command = "";
-  EXPECT_THAT(ProcessEvaluator::Create(options),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the trial command is empty")));
+  EXPECT_THAT(ProcessEvaluator::Create(options), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                          HasSubstr("the trial command is empty")));
   options.command = "true";
   options.timeout_seconds = -1;
-  EXPECT_THAT(ProcessEvaluator::Create(options),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the trial timeout must be >= 0")));
+  EXPECT_THAT(
+      ProcessEvaluator::Create(options),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the trial timeout must be >= 0")));
 }
 
 // The driver with trial processes: four at once, failures recorded.
 TEST(ProcessEvaluatorTest, DriverRunsFourTrialProcessesAtOnce) {
   std::vector<ChoiceSpec> choices;
   for (int i = 0; i < 4; ++i) {
-    choices.push_back({"op" + std::to_string(i), MutableKind::kLayerChoice, {"a", "b", "c", "d"}, std::nullopt});
+    choices.push_back(
+        {"op" + std::to_string(i), MutableKind::kLayerChoice, {"a", "b", "c", "d"}, std::nullopt});
   }
   SearchSpace space(choices);
   ProcessEvaluatorOptions options = Command("--sleep_ms=300 --fail_trials=2 --malformed_trials=5");

@@ -46,7 +46,8 @@ Json TrialReportToJson(const TrialReport& report) {
 
 absl::StatusOr<TrialReport> TrialReportFromJson(const Json& j, const std::string& source) {
   if (!j.is_object()) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ": expected an object like {\"final\": 0.9}"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": expected an object like {\"final\": 0.9}"));
   }
   TrialReport report;
   JsonObjectReader r(j, source);
@@ -103,7 +104,8 @@ absl::StatusOr<TrialContext> TrialEnvironment(const std::string& parameters_flag
   }
   if (const char* seed = std::getenv("NAS_TRIAL_SEED"); seed != nullptr) {
     if (!absl::SimpleAtoi(seed, &context.seed)) {
-      return absl::InvalidArgumentError(absl::StrCat("NAS_TRIAL_SEED='", seed, "' is not an integer"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("NAS_TRIAL_SEED='", seed, "' is not an integer"));
     }
   }
   return context;

@@ -25,8 +25,8 @@ namespace nas {
 
 struct TrialRequest {
   int64_t id = 0;
-  Json parameters;   // NNI {_value, _idx} parameters (parameters.h)
-  uint64_t seed = 0; // derived from the search seed and the trial id
+  Json parameters;    // NNI {_value, _idx} parameters (parameters.h)
+  uint64_t seed = 0;  // derived from the search seed and the trial id
 };
 
 struct TrialReport {
@@ -43,8 +43,8 @@ absl::StatusOr<TrialStatus> TrialStatusFromName(const std::string& name);
 
 struct TrialOutcome {
   TrialStatus status = TrialStatus::kFailed;
-  TrialReport report;  // meaningful when succeeded
-  std::string message; // why it failed
+  TrialReport report;   // meaningful when succeeded
+  std::string message;  // why it failed
 };
 
 // The seed of trial `id` in a search seeded with `search_seed`.
@@ -64,7 +64,7 @@ absl::Status WriteTrialReport(const std::string& path, const TrialReport& report
 struct TrialContext {
   Json parameters;
   std::string result_path;
-  int64_t id = -1;      // -1 when run by hand
+  int64_t id = -1;  // -1 when run by hand
   uint64_t seed = 0;
 };
 

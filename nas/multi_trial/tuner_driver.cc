@@ -11,11 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "nas/core/architecture.h"
 #include "nas/base/file.h"
 #include "nas/base/json_lines.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/core/architecture.h"
 #include "nas/core/parameters.h"
 
 namespace nas {
@@ -34,7 +34,9 @@ std::string FormatDuration(double seconds) {
   return absl::StrFormat("%dh%02dm", s / 3600, (s / 60) % 60);
 }
 
-std::string HistoryPath(const std::string& output_dir) { return JoinPath(output_dir, "history.jsonl"); }
+std::string HistoryPath(const std::string& output_dir) {
+  return JoinPath(output_dir, "history.jsonl");
+}
 
 struct Finished {
   int64_t id;
@@ -65,7 +67,8 @@ class Search {
 
  private:
   double elapsed() const {
-    return base_elapsed_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start_).count();
+    return base_elapsed_ +
+           std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start_).count();
   }
   void propose(int64_t id, const Json& parameters);
   absl::Status finish(int64_t id, TrialStatus status, const TrialReport& report);
@@ -95,7 +98,8 @@ void Search::propose(int64_t id, const Json& parameters) {
 
 absl::Status Search::finish(int64_t id, TrialStatus status, const TrialReport& report) {
   auto it = pending_.find(id);
-  if (it == pending_.end()) return absl::InternalError(absl::StrCat("trial ", id, " finished twice"));
+  if (it == pending_.end())
+    return absl::InternalError(absl::StrCat("trial ", id, " finished twice"));
   Json parameters = std::move(it->second);
   pending_.erase(it);
   if (status == TrialStatus::kSucceeded) {
@@ -120,7 +124,8 @@ absl::Status Search::finish(int64_t id, TrialStatus status, const TrialReport& r
 
 absl::Status Search::write_best() const {
   if (summary_.best_trial < 0) return absl::OkStatus();
-  NAS_ASSIGN_OR_RETURN(Architecture arch, ArchitectureFromParameters(summary_.best_parameters, space_));
+  NAS_ASSIGN_OR_RETURN(Architecture arch,
+                       ArchitectureFromParameters(summary_.best_parameters, space_));
   return WriteArchitecture(JoinPath(options_.output_dir, "best_architecture.json"), arch);
 }
 
@@ -128,16 +133,18 @@ absl::Status Search::replay(const std::vector<Json>& records, const Json& config
   const std::string path = HistoryPath(options_.output_dir);
   const Json& header = records[0];
   if (header.value("event", "") != "search") {
-    return absl::InvalidArgumentError(absl::StrCat(path, ":1: not a search history (no \"search\" line)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ":1: not a search history (no \"search\" line)"));
   }
   if (header.value("version", 0) != kHistoryVersion) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": history version ", header.value("version", 0),
+    return absl::InvalidArgumentError(absl::StrCat(path, ": history version ",
+                                                   header.value("version", 0),
                                                    ", this driver reads ", kHistoryVersion));
   }
   if (header["config"] != config) {
     return absl::FailedPreconditionError(absl::StrCat(
-        path, " belongs to another search: its config is ", header["config"].dump(), ", this one is ",
-        config.dump(), "; use another --output_dir or the same settings"));
+        path, " belongs to another search: its config is ", header["config"].dump(),
+        ", this one is ", config.dump(), "; use another --output_dir or the same settings"));
   }
   if (header["search_space"] != space_.to_json()) {
     return absl::FailedPreconditionError(
@@ -184,7 +191,8 @@ absl::Status Search::replay(const std::vector<Json>& records, const Json& config
       TrialStatus status = *parsed;
       TrialReport report;
       if (status == TrialStatus::kSucceeded) {
-        NAS_RETURN_IF_ERROR(JsonGet(r.value("value", Json()), where + ": $.value", &report.final_value));
+        NAS_RETURN_IF_ERROR(
+            JsonGet(r.value("value", Json()), where + ": $.value", &report.final_value));
       }
       NAS_RETURN_IF_ERROR(finish(id, status, report));
     }
@@ -194,14 +202,17 @@ absl::Status Search::replay(const std::vector<Json>& records, const Json& config
 }
 
 void Search::log_progress(const Finished& f, size_t running) const {
-  std::string what = f.outcome.status == TrialStatus::kSucceeded
-                         ? absl::StrFormat("%.6g", f.outcome.report.final_value)
-                         : absl::StrCat(TrialStatusName(f.outcome.status), " (", f.outcome.message, ")");
-  std::string best = summary_.best_trial < 0
-                         ? "none yet"
-                         : absl::StrFormat("%.6g (trial %d)", summary_.best_value, summary_.best_trial);
-  LOG(INFO) << "trial " << f.id << ": " << what << " in " << FormatDuration(f.end_time - f.start_time)
-            << " | " << summary_.succeeded + summary_.failed << "/" << options_.max_trials << " done, "
+  std::string what =
+      f.outcome.status == TrialStatus::kSucceeded
+          ? absl::StrFormat("%.6g", f.outcome.report.final_value)
+          : absl::StrCat(TrialStatusName(f.outcome.status), " (", f.outcome.message, ")");
+  std::string best =
+      summary_.best_trial < 0
+          ? "none yet"
+          : absl::StrFormat("%.6g (trial %d)", summary_.best_value, summary_.best_trial);
+  LOG(INFO) << "trial " << f.id << ": " << what << " in "
+            << FormatDuration(f.end_time - f.start_time) << " | "
+            << summary_.succeeded + summary_.failed << "/" << options_.max_trials << " done, "
             << running << " running, " << summary_.failed << " failed | best " << best << " | "
             << FormatDuration(elapsed());
 }
@@ -256,7 +267,8 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
       absl::StatusOr<Json> parameters = tuner_->generate_parameters(id);
       if (absl::IsUnavailable(parameters.status())) {
         if (threads.empty()) {
-          error = absl::InternalError(absl::StrCat("the tuner waits for results (", parameters.status().message(),
+          error = absl::InternalError(absl::StrCat("the tuner waits for results (",
+                                                   parameters.status().message(),
                                                    ") but no trial is running"));
         }
         break;  // ask again once a running trial has finished
@@ -270,7 +282,8 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
       if (parameters.ok()) {
         absl::Status valid = ArchitectureFromParameters(*parameters, space_).status();
         if (!valid.ok()) {
-          parameters = Annotate(valid, absl::StrCat("it proposed invalid parameters for trial ", id));
+          parameters =
+              Annotate(valid, absl::StrCat("it proposed invalid parameters for trial ", id));
         }
       }
       if (!parameters.ok()) {
@@ -300,25 +313,28 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
     if (!error.ok()) continue;  // draining after an error: nothing more is recorded
 
     const TrialOutcome& o = f.outcome;
-    Json line = {{"event", "finished"},
-                 {"trial", f.id},
-                 {"status", TrialStatusName(o.status)},
-                 {"value", o.status == TrialStatus::kSucceeded ? Json(o.report.final_value) : Json()},
-                 {"intermediate", o.report.intermediate},
-                 {"metrics", o.report.metrics},
-                 {"message", o.message},
-                 {"start_time", f.start_time},
-                 {"end_time", f.end_time},
-                 {"duration_s", f.end_time - f.start_time},
-                 {"elapsed_s", elapsed()}};
+    Json line = {
+        {"event", "finished"},
+        {"trial", f.id},
+        {"status", TrialStatusName(o.status)},
+        {"value", o.status == TrialStatus::kSucceeded ? Json(o.report.final_value) : Json()},
+        {"intermediate", o.report.intermediate},
+        {"metrics", o.report.metrics},
+        {"message", o.message},
+        {"start_time", f.start_time},
+        {"end_time", f.end_time},
+        {"duration_s", f.end_time - f.start_time},
+        {"elapsed_s", elapsed()}};
     error = history->append(line);
     if (!error.ok()) continue;
     error = finish(f.id, o.status, o.report);
     if (!error.ok()) continue;
-    if (o.status != TrialStatus::kSucceeded) last_failure_ = absl::StrCat("trial ", f.id, ": ", o.message);
+    if (o.status != TrialStatus::kSucceeded)
+      last_failure_ = absl::StrCat("trial ", f.id, ": ", o.message);
     log_progress(f, threads.size());
     if (observer_) observer_(line, summary());
-    if (options_.max_consecutive_failures > 0 && consecutive_failures_ >= options_.max_consecutive_failures) {
+    if (options_.max_consecutive_failures > 0 &&
+        consecutive_failures_ >= options_.max_consecutive_failures) {
       error = absl::FailedPreconditionError(absl::StrCat(
           consecutive_failures_, " trials failed in a row, stopping the search; the last one, ",
           last_failure_));
@@ -330,10 +346,13 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
 }  // namespace
 
 absl::Status ValidateTunerDriverOptions(const TunerDriverOptions& o) {
-  if (o.output_dir.empty()) return absl::InvalidArgumentError("the search needs an output directory");
+  if (o.output_dir.empty())
+    return absl::InvalidArgumentError("the search needs an output directory");
   if (o.max_trials < 1) return absl::InvalidArgumentError("max_trials must be >= 1");
-  if (o.max_duration_seconds < 0) return absl::InvalidArgumentError("max_duration must be >= 0 (0 = none)");
-  if (o.parallel < 1 || o.parallel > 1024) return absl::InvalidArgumentError("parallel must be in [1, 1024]");
+  if (o.max_duration_seconds < 0)
+    return absl::InvalidArgumentError("max_duration must be >= 0 (0 = none)");
+  if (o.parallel < 1 || o.parallel > 1024)
+    return absl::InvalidArgumentError("parallel must be in [1, 1024]");
   if (o.max_consecutive_failures < 0) {
     return absl::InvalidArgumentError("max_consecutive_failures must be >= 0 (0 = never stop)");
   }
@@ -380,11 +399,13 @@ absl::StatusOr<SearchSummary> RunSearch(const TunerDriverOptions& options, const
     SearchSummary s = search.summary();
     LOG(INFO) << "resuming " << path << ": " << s.succeeded + s.failed << " trials finished, "
               << s.proposed - s.succeeded - s.failed << " to rerun";
-    NAS_RETURN_IF_ERROR(history->append({{"event", "resumed"}, {"rerun", search.pending_ids()}, {"time", UnixNow()}}));
+    NAS_RETURN_IF_ERROR(history->append(
+        {{"event", "resumed"}, {"rerun", search.pending_ids()}, {"time", UnixNow()}}));
   }
   absl::Status status = search.run(evaluator, history.get());
   SearchSummary summary = search.summary();
-  NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(options.output_dir, "summary.json"), SearchSummaryToJson(summary)));
+  NAS_RETURN_IF_ERROR(
+      WriteJsonFile(JoinPath(options.output_dir, "summary.json"), SearchSummaryToJson(summary)));
   NAS_RETURN_IF_ERROR(status);
   return summary;
 }

@@ -43,20 +43,20 @@
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
-#include "nas/multi_trial/evaluator.h"
 #include "nas/core/search_space.h"
+#include "nas/multi_trial/evaluator.h"
 #include "nas/multi_trial/tuner.h"
 
 namespace nas {
 
 struct TunerDriverOptions {
-  std::string output_dir;             // required
-  int64_t max_trials = 100;           // proposals in the whole search
-  double max_duration_seconds = 0;    // 0: no limit
+  std::string output_dir;           // required
+  int64_t max_trials = 100;         // proposals in the whole search
+  double max_duration_seconds = 0;  // 0: no limit
   int parallel = 1;
   int max_consecutive_failures = 10;  // 0: never give up
   bool resume = false;
-  uint64_t seed = 0;                  // the trials' seeds derive from it
+  uint64_t seed = 0;  // the trials' seeds derive from it
 };
 
 absl::Status ValidateTunerDriverOptions(const TunerDriverOptions& options);
@@ -67,7 +67,7 @@ struct SearchSummary {
   int64_t failed = 0;       // including timeouts
   int64_t best_trial = -1;  // -1: no trial succeeded
   double best_value = 0;
-  Json best_parameters;     // null when best_trial == -1
+  Json best_parameters;  // null when best_trial == -1
   double elapsed_seconds = 0;
   bool tuner_exhausted = false;
 };

@@ -8,9 +8,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "nas/core/architecture.h"
 #include "nas/base/file.h"
 #include "nas/base/json_lines.h"
+#include "nas/core/architecture.h"
 #include "nas/core/parameters.h"
 #include "nas/testing/status_matchers.h"
 
@@ -27,7 +27,8 @@ std::string Dir(const std::string& name) { return JoinPath(std::getenv("TEST_TMP
 SearchSpace Space() {
   std::vector<ChoiceSpec> choices;
   for (int i = 0; i < 6; ++i) {
-    choices.push_back({"op" + std::to_string(i), MutableKind::kLayerChoice, {"a", "b", "c", "d"}, std::nullopt});
+    choices.push_back(
+        {"op" + std::to_string(i), MutableKind::kLayerChoice, {"a", "b", "c", "d"}, std::nullopt});
   }
   choices.push_back({"skip", MutableKind::kInputChoice, {"op0", "op1", "op2", "op3"}, 2});
   return SearchSpace(choices);
@@ -35,7 +36,8 @@ SearchSpace Space() {
 
 double Score(const Json& params) {
   double score = 0;
-  for (int i = 0; i < 6; ++i) score += params["op" + std::to_string(i)]["_idx"].get<int>() == (i * 3) % 4;
+  for (int i = 0; i < 6; ++i)
+    score += params["op" + std::to_string(i)]["_idx"].get<int>() == (i * 3) % 4;
   auto idx = params["skip"]["_idx"].get<std::vector<int>>();
   std::sort(idx.begin(), idx.end());
   score += idx == std::vector<int>{1, 3};
@@ -76,7 +78,8 @@ std::vector<Json> Comparable(const std::string& dir) {
   std::vector<Json> out;
   for (Json r : *records) {
     if (r["event"] == "resumed") continue;
-    for (const char* key : {"time", "start_time", "end_time", "duration_s", "elapsed_s"}) r.erase(key);
+    for (const char* key : {"time", "start_time", "end_time", "duration_s", "elapsed_s"})
+      r.erase(key);
     out.push_back(r);
   }
   return out;
@@ -93,7 +96,8 @@ TEST(TunerDriverTest, EvolutionFindsTheOptimumAndWritesEverything) {
   // best_architecture.json is the best trial's architecture.
   auto best = ReadArchitecture(JoinPath(Dir("full"), "best_architecture.json"));
   ASSERT_OK(best);
-  EXPECT_EQ(best->to_json(), ArchitectureFromParameters(summary->best_parameters, Space())->to_json());
+  EXPECT_EQ(best->to_json(),
+            ArchitectureFromParameters(summary->best_parameters, Space())->to_json());
   auto written = ReadJsonFile(JoinPath(Dir("full"), "summary.json"));
   ASSERT_OK(written);
   EXPECT_EQ((*written)["best_value"], 7);
@@ -167,7 +171,8 @@ TEST(TunerDriverTest, RunsTrialsInParallel) {
   InProcessEvaluator slow([&](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
     int now = ++running;
     int expected = peak.load();
-    while (now > expected && !peak.compare_exchange_weak(expected, now)) {}
+    while (now > expected && !peak.compare_exchange_weak(expected, now)) {
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     --running;
     TrialReport report;
@@ -227,10 +232,11 @@ TEST(TunerDriverTest, StopsAfterTooManyFailuresInARow) {
   TunerDriverOptions options = Options("broken", 100);
   options.max_consecutive_failures = 3;
   auto summary = RunSearch(options, Space(), Config(1), Evolution(1).get(), &broken);
-  ASSERT_THAT(summary,
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("3 trials failed in a row, stopping the search; the last one, trial 2: "
-                                 "trial.py: no such file")));
+  ASSERT_THAT(
+      summary,
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               HasSubstr("3 trials failed in a row, stopping the search; the last one, trial 2: "
+                         "trial.py: no such file")));
   EXPECT_TRUE(FileExists(JoinPath(Dir("broken"), "summary.json")));
 }
 
@@ -257,12 +263,18 @@ class TwoShotTuner : public Tuner {
   absl::StatusOr<Json> generate_parameters(int64_t id) override {
     if (id >= 2) return absl::OutOfRangeError("only two");
     Architecture arch;
-    return ParametersFromArchitecture(*Architecture::from_json(
-                                          {{"op0", "a"}, {"op1", "a"}, {"op2", "a"}, {"op3", "a"},
-                                           {"op4", "a"}, {"op5", id == 0 ? "a" : "b"}, {"skip", {"op0", "op1"}}}),
+    return ParametersFromArchitecture(*Architecture::from_json({{"op0", "a"},
+                                                                {"op1", "a"},
+                                                                {"op2", "a"},
+                                                                {"op3", "a"},
+                                                                {"op4", "a"},
+                                                                {"op5", id == 0 ? "a" : "b"},
+                                                                {"skip", {"op0", "op1"}}}),
                                       space_);
   }
-  absl::Status receive_trial_result(int64_t, const Json&, double) override { return absl::OkStatus(); }
+  absl::Status receive_trial_result(int64_t, const Json&, double) override {
+    return absl::OkStatus();
+  }
 
  private:
   SearchSpace space_;
@@ -283,14 +295,16 @@ TEST(TunerDriverTest, RefusesToMixSearches) {
   // Without resume an existing history is never overwritten.
   auto again = RunSearch(Options("mix", 5), Space(), Config(1), Evolution(1).get(), &evaluator);
   ASSERT_THAT(again, StatusIs(absl::StatusCode::kFailedPrecondition,
-                             HasSubstr("already holds a search; resume it (--resume)")));
+                              HasSubstr("already holds a search; resume it (--resume)")));
   TunerDriverOptions options = Options("mix", 5);
   options.resume = true;
   auto other = RunSearch(options, Space(), Config(9), Evolution(9).get(), &evaluator);
-  ASSERT_THAT(other, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("belongs to another search")));
+  ASSERT_THAT(other, StatusIs(absl::StatusCode::kFailedPrecondition,
+                              HasSubstr("belongs to another search")));
   std::vector<ChoiceSpec> choices = {{"op0", MutableKind::kLayerChoice, {"a", "b"}, std::nullopt}};
   auto space = RunSearch(options, SearchSpace(choices), Config(1), Evolution(1).get(), &evaluator);
-  ASSERT_THAT(space, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("another search space")));
+  ASSERT_THAT(space,
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("another search space")));
 }
 
 TEST(TunerDriverTest, CorruptHistoryIsReportedWithItsLine) {
@@ -303,14 +317,14 @@ TEST(TunerDriverTest, CorruptHistoryIsReportedWithItsLine) {
   ASSERT_OK(WriteFileAtomically(
       path, text.substr(0, text.find('\n') + 1) + "garbage\n" + text.substr(text.find('\n') + 1)));
   auto s = RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator);
-  ASSERT_THAT(s,
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("history.jsonl:2: not a JSON object")));
+  ASSERT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("history.jsonl:2: not a JSON object")));
 
-  ASSERT_OK(
-      WriteFileAtomically(path, text + "{\"event\":\"finished\",\"trial\":99,\"status\":\"succeeded\"}\n"));
+  ASSERT_OK(WriteFileAtomically(
+      path, text + "{\"event\":\"finished\",\"trial\":99,\"status\":\"succeeded\"}\n"));
   s = RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator);
   ASSERT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
-                         HasSubstr(":12: trial 99 finished but was not running")));
+                          HasSubstr(":12: trial 99 finished but was not running")));
 }
 
 TEST(TunerDriverTest, RejectsBadOptions) {
@@ -320,13 +334,14 @@ TEST(TunerDriverTest, RejectsBadOptions) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("max_trials must be >= 1")));
   options = Options("bad", 5);
   options.parallel = 0;
-  EXPECT_THAT(ValidateTunerDriverOptions(options),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("parallel must be in [1, 1024]")));
-  options = Options("", 5);
-  options.output_dir = "";
   EXPECT_THAT(
       ValidateTunerDriverOptions(options),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the search needs an output directory")));
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("parallel must be in [1, 1024]")));
+  options = Options("", 5);
+  options.output_dir = "";
+  EXPECT_THAT(ValidateTunerDriverOptions(options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("the search needs an output directory")));
 }
 
 }  // namespace

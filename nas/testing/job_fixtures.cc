@@ -20,13 +20,16 @@ struct TestingCnnImpl : torch::nn::Module {
     for (int i = 0; i < 2; ++i) {
       std::string key = "op" + std::to_string(i);
       ops.push_back(register_module(
-          key, LayerChoice(std::vector<torch::nn::NamedAnyModule>{
-                               {"conv3x3", torch::nn::Conv2d(Conv2dOptions(c, c, 3).padding(1))},
-                               {"maxpool3x3", torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1))},
-                               {"identity", torch::nn::Identity()}},
-                           LayerChoiceOptions().key(key))));
+          key, LayerChoice(
+                   std::vector<torch::nn::NamedAnyModule>{
+                       {"conv3x3", torch::nn::Conv2d(Conv2dOptions(c, c, 3).padding(1))},
+                       {"maxpool3x3",
+                        torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1))},
+                       {"identity", torch::nn::Identity()}},
+                   LayerChoiceOptions().key(key))));
     }
-    skip = register_module("skip1", InputChoice(InputChoiceOptions().choose_from({"op0"}).key("skip1")));
+    skip = register_module("skip1",
+                           InputChoice(InputChoiceOptions().choose_from({"op0"}).key("skip1")));
     fc = register_module("fc", torch::nn::Linear(c, 10));
   }
   at::Tensor forward(at::Tensor x) {
@@ -63,7 +66,9 @@ absl::StatusOr<BuiltSpace> MakeTestingCnn(const Json& options) {
 UniformTestMutator::UniformTestMutator(std::shared_ptr<torch::nn::Module> model, uint64_t seed)
     : Mutator(std::move(model)), rng_(seed) {}
 
-Decisions UniformTestMutator::sample_search() { return SampleUniformDecisions(search_space(), rng_); }
+Decisions UniformTestMutator::sample_search() {
+  return SampleUniformDecisions(search_space(), rng_);
+}
 
 Decisions UniformTestMutator::sample_final() {
   return decisions().empty() ? SampleUniformDecisions(search_space(), rng_) : decisions();
@@ -82,8 +87,9 @@ void UniformTestMutator::load(torch::serialize::InputArchive& archive) {
   state >> rng_;
 }
 
-UniformPathTrainer::UniformPathTrainer(TrainerOptions trainer_options, ClassifierTrainerOptions options,
-                                       BuiltSpace model, BatchSource* train, BatchSource* valid, uint64_t seed,
+UniformPathTrainer::UniformPathTrainer(TrainerOptions trainer_options,
+                                       ClassifierTrainerOptions options, BuiltSpace model,
+                                       BatchSource* train, BatchSource* valid, uint64_t seed,
                                        Distributed* distributed)
     : ClassifierTrainer(trainer_options, options, model, train, valid, distributed),
       mutator_(std::make_unique<UniformTestMutator>(model.model, seed)) {

@@ -39,8 +39,8 @@ class UniformTestMutator : public Mutator {
 
 class UniformPathTrainer : public ClassifierTrainer {
  public:
-  UniformPathTrainer(TrainerOptions trainer_options, ClassifierTrainerOptions options, BuiltSpace model,
-                     BatchSource* train, BatchSource* valid, uint64_t seed = 0,
+  UniformPathTrainer(TrainerOptions trainer_options, ClassifierTrainerOptions options,
+                     BuiltSpace model, BatchSource* train, BatchSource* valid, uint64_t seed = 0,
                      Distributed* distributed = nullptr);
 
   UniformTestMutator& mutator() { return *mutator_; }

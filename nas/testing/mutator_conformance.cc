@@ -54,8 +54,7 @@ void ExpectMutatorConformance(const MutatorFactory& factory) {
     // Sampling: valid decisions; forward and backward run.
     for (int step = 0; step < 8; ++step) {
       mutator->reset();
-      ExpectValid(mutator->search_space(), mutator->decisions(),
-                  "reset " + std::to_string(step));
+      ExpectValid(mutator->search_space(), mutator->decisions(), "reset " + std::to_string(step));
       at::Tensor out = toy.forward(*model, ToyInput());
       ASSERT_EQ(out.sizes(), (std::vector<int64_t>{2, 4}));
       out.sum().backward();

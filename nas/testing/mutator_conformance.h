@@ -29,8 +29,8 @@
 
 namespace nas::testing {
 
-using MutatorFactory =
-    std::function<std::unique_ptr<Mutator>(std::shared_ptr<torch::nn::Module> model, uint64_t seed)>;
+using MutatorFactory = std::function<std::unique_ptr<Mutator>(
+    std::shared_ptr<torch::nn::Module> model, uint64_t seed)>;
 
 void ExpectMutatorConformance(const MutatorFactory& factory);
 

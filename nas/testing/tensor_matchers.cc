@@ -18,9 +18,11 @@ class TensorMatcher : public ::testing::MatcherInterface<const at::Tensor&> {
   TensorMatcher(at::Tensor expected, bool exact, double atol, double rtol)
       : expected_(std::move(expected)), exact_(exact), atol_(atol), rtol_(rtol) {}
 
-  bool MatchAndExplain(const at::Tensor& actual, ::testing::MatchResultListener* listener) const override {
+  bool MatchAndExplain(const at::Tensor& actual,
+                       ::testing::MatchResultListener* listener) const override {
     if (!actual.defined() || !expected_.defined()) {
-      *listener << (actual.defined() ? "but the expected tensor is undefined" : "which is undefined");
+      *listener << (actual.defined() ? "but the expected tensor is undefined"
+                                     : "which is undefined");
       return actual.defined() == expected_.defined();
     }
     if (actual.sizes() != expected_.sizes()) {
@@ -68,7 +70,8 @@ class TensorMatcher : public ::testing::MatcherInterface<const at::Tensor&> {
   return ::testing::MakeMatcher(new TensorMatcher(expected, /*exact=*/true, 0, 0));
 }
 
-::testing::Matcher<const at::Tensor&> TensorNear(const at::Tensor& expected, double atol, double rtol) {
+::testing::Matcher<const at::Tensor&> TensorNear(const at::Tensor& expected, double atol,
+                                                 double rtol) {
   return ::testing::MakeMatcher(new TensorMatcher(expected, /*exact=*/false, atol, rtol));
 }
 

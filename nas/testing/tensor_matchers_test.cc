@@ -33,8 +33,9 @@ TEST(TensorMatchersTest, NearUsesTolerances) {
   EXPECT_THAT(a.to(torch::kDouble), TensorNear(a));
   at::Tensor b = a.clone();
   b[2] = 1.5;
-  EXPECT_THAT(Explain(TensorNear(a, 1e-3), b),
-              HasSubstr("differs at 1 of 4 elements; the largest difference is 0.5 at flat index 2"));
+  EXPECT_THAT(
+      Explain(TensorNear(a, 1e-3), b),
+      HasSubstr("differs at 1 of 4 elements; the largest difference is 0.5 at flat index 2"));
 }
 
 TEST(TensorMatchersTest, NansMatchNans) {

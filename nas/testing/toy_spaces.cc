@@ -30,10 +30,9 @@ TORCH_MODULE(Head);
 struct ToyChainNetImpl : torch::nn::Module {
   ToyChainNetImpl()
       : stem(register_module("stem", Conv2d(Conv2dOptions(3, 8, 3).padding(1)))),
-        op1(register_module("op1", LayerChoice(std::vector<NamedAnyModule>{
-                                                   {"conv3x3", Conv(8, 3)},
-                                                   {"conv5x5", Conv(8, 5)},
-                                                   {"maxpool", Pool()}},
+        op1(register_module("op1", LayerChoice(std::vector<NamedAnyModule>{{"conv3x3", Conv(8, 3)},
+                                                                           {"conv5x5", Conv(8, 5)},
+                                                                           {"maxpool", Pool()}},
                                                LayerChoiceOptions().key("op1")))),
         shared_a(register_module("shared_a",
                                  LayerChoice(std::vector<NamedAnyModule>{{"conv3x3", Conv(8, 3)},
@@ -44,8 +43,7 @@ struct ToyChainNetImpl : torch::nn::Module {
                                                                          {"conv1x1", Conv(8, 1)}},
                                              LayerChoiceOptions().key("shared")))),
         unnamed(register_module("unnamed", LayerChoice(std::vector<AnyModule>{
-                                                           AnyModule(Conv(8, 1)),
-                                                           AnyModule(Conv(8, 3))}))),
+                                               AnyModule(Conv(8, 1)), AnyModule(Conv(8, 3))}))),
         head(register_module("head", Head(8))) {}
 
   at::Tensor forward(at::Tensor x) {
@@ -67,19 +65,19 @@ TORCH_MODULE(ToyChainNet);
 struct ToyCellBodyImpl : torch::nn::Module {
   ToyCellBodyImpl()
       : a(register_module("a", LayerChoice(std::vector<NamedAnyModule>{{"conv3x3", Conv(8, 3)},
-                                                                        {"maxpool", Pool()}},
+                                                                       {"maxpool", Pool()}},
                                            LayerChoiceOptions().key("cell_a")))),
         b(register_module("b", LayerChoice(std::vector<NamedAnyModule>{{"conv1x1", Conv(8, 1)},
-                                                                        {"conv3x3", Conv(8, 3)}},
+                                                                       {"conv3x3", Conv(8, 3)}},
                                            LayerChoiceOptions().key("cell_b")))),
         pick(register_module("pick", InputChoice(InputChoiceOptions()
                                                      .choose_from({"cell_a", "cell_b", ""})
                                                      .n_chosen(1)
                                                      .key("pick")))),
-        any(register_module("any", InputChoice(InputChoiceOptions()
-                                                   .n_candidates(3)
-                                                   .reduction(Reduction::kMean)
-                                                   .key("any")))) {}
+        any(register_module(
+            "any",
+            InputChoice(
+                InputChoiceOptions().n_candidates(3).reduction(Reduction::kMean).key("any")))) {}
 
   at::Tensor forward(at::Tensor x) {
     at::Tensor ya = a(x);
@@ -100,10 +98,9 @@ struct ToyCellNetImpl : torch::nn::Module {
   ToyCellNetImpl()
       : stem(register_module("stem", Conv2d(Conv2dOptions(3, 8, 3).padding(1)))),
         cell(register_module("cell", MutableScope("cell", AnyModule(ToyCellBody())))),
-        skip(register_module("skip", InputChoice(InputChoiceOptions()
-                                                     .choose_from({"cell", ""})
-                                                     .n_chosen(1)
-                                                     .key("skip")))),
+        skip(register_module(
+            "skip",
+            InputChoice(InputChoiceOptions().choose_from({"cell", ""}).n_chosen(1).key("skip")))),
         head(register_module("head", Head(8))) {}
 
   at::Tensor forward(at::Tensor x) {

@@ -29,9 +29,9 @@ int64_t CountBatchNorms(torch::nn::Module& model) {
   return n;
 }
 
-absl::StatusOr<int64_t> RecalibrateBatchNorm(torch::nn::Module& model,
-                                             const std::function<at::Tensor(const at::Tensor&)>& forward,
-                                             BatchSource& source, int64_t batches, int64_t epoch) {
+absl::StatusOr<int64_t> RecalibrateBatchNorm(
+    torch::nn::Module& model, const std::function<at::Tensor(const at::Tensor&)>& forward,
+    BatchSource& source, int64_t batches, int64_t epoch) {
   if (batches < 1) return absl::InvalidArgumentError("batch-norm recalibration needs >= 1 batch");
   std::vector<c10::optional<double>> momenta;
   ForEachBatchNorm(model, [&](auto& options, auto& bn) {
@@ -57,7 +57,8 @@ absl::StatusOr<int64_t> RecalibrateBatchNorm(torch::nn::Module& model,
   ForEachBatchNorm(model, [&](auto& options, auto&) { options.momentum(momenta[i++]); });
   model.train(was_training);
   NAS_RETURN_IF_ERROR(Annotate(status, "batch-norm recalibration"));
-  if (used == 0) return absl::InvalidArgumentError("batch-norm recalibration: the data source is empty");
+  if (used == 0)
+    return absl::InvalidArgumentError("batch-norm recalibration: the data source is empty");
   return used;
 }
 

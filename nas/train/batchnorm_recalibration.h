@@ -20,8 +20,8 @@
 #include <ATen/core/Tensor.h>
 
 #include "absl/status/statusor.h"
-#include "nas/train/batch_source.h"
 #include "nas/core/torch_fwd.h"
+#include "nas/train/batch_source.h"
 
 namespace nas {
 
@@ -30,9 +30,9 @@ namespace nas {
 // epoch `epoch` of it) in train mode without gradients. Restores the model's
 // mode and the BN momenta. Returns the number of batches used (fewer when
 // the source runs out; an empty source is an error), or the model's error.
-absl::StatusOr<int64_t> RecalibrateBatchNorm(torch::nn::Module& model,
-                                             const std::function<at::Tensor(const at::Tensor&)>& forward,
-                                             BatchSource& source, int64_t batches, int64_t epoch = 0);
+absl::StatusOr<int64_t> RecalibrateBatchNorm(
+    torch::nn::Module& model, const std::function<at::Tensor(const at::Tensor&)>& forward,
+    BatchSource& source, int64_t batches, int64_t epoch = 0);
 
 // The number of BatchNorm modules in `model`.
 int64_t CountBatchNorms(torch::nn::Module& model);

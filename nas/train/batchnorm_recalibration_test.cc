@@ -14,7 +14,9 @@ class VectorSource : public BatchSource {
  public:
   explicit VectorSource(std::vector<at::Tensor> data) : data_(std::move(data)) {}
   int64_t batches_per_epoch() const override { return static_cast<int64_t>(data_.size()); }
-  void start_epoch(int64_t, int64_t start_batch) override { next_ = static_cast<size_t>(start_batch); }
+  void start_epoch(int64_t, int64_t start_batch) override {
+    next_ = static_cast<size_t>(start_batch);
+  }
   std::optional<Batch> next() override {
     if (next_ >= data_.size()) return std::nullopt;
     return Batch{data_[next_++], torch::zeros({data_[0].size(0)}, torch::kLong)};
@@ -27,8 +29,10 @@ class VectorSource : public BatchSource {
 
 struct Net : torch::nn::Module {
   Net() {
-    conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(2, 3, 1).bias(false)));
-    bn = register_module("bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(3).affine(false)));
+    conv =
+        register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(2, 3, 1).bias(false)));
+    bn = register_module("bn",
+                         torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(3).affine(false)));
   }
   at::Tensor forward(const at::Tensor& x) { return bn(conv(x)); }
   torch::nn::Conv2d conv{nullptr};
@@ -45,10 +49,11 @@ TEST(BatchNormRecalibrationTest, StatisticsAreExactAveragesOverTheBatches) {
   net->bn->running_var.fill_(9);
   net->eval();
   VectorSource source(data);
-  auto used = RecalibrateBatchNorm(*net, [&](const at::Tensor& x) { return net->forward(x); }, source, 3);
+  auto used = RecalibrateBatchNorm(
+      *net, [&](const at::Tensor& x) { return net->forward(x); }, source, 3);
   ASSERT_TRUE(used.ok()) << used.status();
   EXPECT_EQ(*used, 3);
-  EXPECT_FALSE(net->is_training());  // mode restored
+  EXPECT_FALSE(net->is_training());             // mode restored
   EXPECT_EQ(net->bn->options.momentum(), 0.1);  // momentum restored
   // Expected: the mean over the 3 batches of each batch's mean / unbiased var.
   at::Tensor mean = torch::zeros({3}), var = torch::zeros({3});
@@ -58,7 +63,8 @@ TEST(BatchNormRecalibrationTest, StatisticsAreExactAveragesOverTheBatches) {
     mean += y.mean(1) / 3;
     var += y.var(1, /*unbiased=*/true) / 3;
   }
-  EXPECT_TRUE(torch::allclose(net->bn->running_mean, mean, 1e-5, 1e-5)) << net->bn->running_mean << mean;
+  EXPECT_TRUE(torch::allclose(net->bn->running_mean, mean, 1e-5, 1e-5))
+      << net->bn->running_mean << mean;
   EXPECT_TRUE(torch::allclose(net->bn->running_var, var, 1e-4, 1e-4));
   EXPECT_FALSE(net->conv->weight.grad().defined());  // no gradients
   EXPECT_EQ(CountBatchNorms(*net), 1);

@@ -15,8 +15,8 @@ ArchitectureCheckpoint::ArchitectureCheckpoint(Mutator* mutator, std::string dir
 void ArchitectureCheckpoint::on_epoch_end(Trainer& trainer, int64_t epoch, const Metrics&) {
   if (!trainer.is_main()) return;
   Architecture arch = mutator_->export_architecture();
-  for (const std::string& name : {absl::StrFormat("arch_epoch_%03d.json", epoch),
-                                  std::string("arch_latest.json")}) {
+  for (const std::string& name :
+       {absl::StrFormat("arch_epoch_%03d.json", epoch), std::string("arch_latest.json")}) {
     absl::Status status = WriteArchitecture(JoinPath(dir_, name), arch);
     TORCH_CHECK(status.ok(), std::string(status.message()));
   }

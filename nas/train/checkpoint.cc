@@ -103,64 +103,66 @@ absl::Status LoadCheckpoint(const std::string& path, CheckpointState* s) {
                                             " is corrupt or truncated; remove it to resume from "
                                             "the one before it"));
   }
-  return Annotate(CatchExceptions([&]() -> absl::Status {
-                    c10::IValue format, epoch, batch, step;
-                    if (!archive.try_read("format", format) || !format.isString() ||
-                        format.toStringRef() != kFormat) {
-                      return absl::InvalidArgumentError("not a checkpoint of this trainer");
-                    }
-                    torch::serialize::InputArchive model;
-                    if (!archive.try_read("model", model)) {
-                      return absl::InvalidArgumentError("no model weights");
-                    }
-                    NAS_RETURN_IF_ERROR(Annotate(ReadWeights(model, *s->model, WeightLoad::kExact, "the file"),
-                                                 "the checkpoint does not match the model"));
-                    if (s->mutator != nullptr) {
-                      torch::serialize::InputArchive m;
-                      if (!archive.try_read("mutator", m)) return absl::InvalidArgumentError("no mutator state");
-                      s->mutator->load(m);
-                    }
-                    for (const auto& [name, optimizer] : s->optimizers) {
-                      torch::serialize::InputArchive o;
-                      if (!archive.try_read("optimizer_" + name, o)) {
-                        return absl::InvalidArgumentError(absl::StrCat("no state for optimizer '", name, "'"));
-                      }
-                      optimizer->load(o);
-                    }
-                    at::Tensor rng;
-                    archive.read("rng", rng);
-                    at::Generator generator = at::detail::getDefaultCPUGenerator();
-                    generator.set_state(rng);
-                    torch::serialize::InputArchive extra;
-                    if (archive.try_read("extra", extra) && s->load_extra) s->load_extra(extra);
-                    c10::IValue names, count;
-                    at::Tensor sums;
-                    archive.read("running_names", names);
-                    archive.read("running_sums", sums);
-                    archive.read("running_count", count);
-                    if (s->running_sum != nullptr) {
-                      s->running_sum->clear();
-                      std::istringstream lines(names.toStringRef());
-                      std::string name;
-                      for (int64_t i = 0; std::getline(lines, name); ++i) {
-                        (*s->running_sum)[name] = sums[i].item<double>();
-                      }
-                    }
-                    if (s->running_count != nullptr) *s->running_count = count.toInt();
-                    c10::IValue scale, good;
-                    if (s->scaler != nullptr && archive.try_read("loss_scale", scale) &&
-                        archive.try_read("loss_scale_good_steps", good)) {
-                      s->scaler->set_state(scale.toDouble(), good.toInt());
-                    }
-                    archive.read("epoch", epoch);
-                    archive.read("batch", batch);
-                    archive.read("step", step);
-                    s->epoch = epoch.toInt();
-                    s->batch = batch.toInt();
-                    s->step = step.toInt();
-                    return absl::OkStatus();
-                  }),
-                  path);
+  return Annotate(
+      CatchExceptions([&]() -> absl::Status {
+        c10::IValue format, epoch, batch, step;
+        if (!archive.try_read("format", format) || !format.isString() ||
+            format.toStringRef() != kFormat) {
+          return absl::InvalidArgumentError("not a checkpoint of this trainer");
+        }
+        torch::serialize::InputArchive model;
+        if (!archive.try_read("model", model)) {
+          return absl::InvalidArgumentError("no model weights");
+        }
+        NAS_RETURN_IF_ERROR(Annotate(ReadWeights(model, *s->model, WeightLoad::kExact, "the file"),
+                                     "the checkpoint does not match the model"));
+        if (s->mutator != nullptr) {
+          torch::serialize::InputArchive m;
+          if (!archive.try_read("mutator", m))
+            return absl::InvalidArgumentError("no mutator state");
+          s->mutator->load(m);
+        }
+        for (const auto& [name, optimizer] : s->optimizers) {
+          torch::serialize::InputArchive o;
+          if (!archive.try_read("optimizer_" + name, o)) {
+            return absl::InvalidArgumentError(absl::StrCat("no state for optimizer '", name, "'"));
+          }
+          optimizer->load(o);
+        }
+        at::Tensor rng;
+        archive.read("rng", rng);
+        at::Generator generator = at::detail::getDefaultCPUGenerator();
+        generator.set_state(rng);
+        torch::serialize::InputArchive extra;
+        if (archive.try_read("extra", extra) && s->load_extra) s->load_extra(extra);
+        c10::IValue names, count;
+        at::Tensor sums;
+        archive.read("running_names", names);
+        archive.read("running_sums", sums);
+        archive.read("running_count", count);
+        if (s->running_sum != nullptr) {
+          s->running_sum->clear();
+          std::istringstream lines(names.toStringRef());
+          std::string name;
+          for (int64_t i = 0; std::getline(lines, name); ++i) {
+            (*s->running_sum)[name] = sums[i].item<double>();
+          }
+        }
+        if (s->running_count != nullptr) *s->running_count = count.toInt();
+        c10::IValue scale, good;
+        if (s->scaler != nullptr && archive.try_read("loss_scale", scale) &&
+            archive.try_read("loss_scale_good_steps", good)) {
+          s->scaler->set_state(scale.toDouble(), good.toInt());
+        }
+        archive.read("epoch", epoch);
+        archive.read("batch", batch);
+        archive.read("step", step);
+        s->epoch = epoch.toInt();
+        s->batch = batch.toInt();
+        s->step = step.toInt();
+        return absl::OkStatus();
+      }),
+      path);
 }
 
 }  // namespace nas

@@ -40,7 +40,7 @@ class Mutator;
 struct CheckpointState {
   int64_t epoch = 0;  // the epoch and batch the run continues at
   int64_t batch = 0;
-  int64_t step = 0;   // global steps done
+  int64_t step = 0;  // global steps done
   torch::nn::Module* model = nullptr;
   Mutator* mutator = nullptr;
   std::vector<std::pair<std::string, torch::optim::Optimizer*>> optimizers;

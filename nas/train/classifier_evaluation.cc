@@ -17,7 +17,8 @@ ClassifierScore EvaluateClassifier(const std::function<at::Tensor(const at::Tens
     if (before_batch) before_batch();
     at::Tensor logits = forward(batch->data).to(at::kFloat);
     loss += torch::nn::functional::cross_entropy(
-                logits, batch->target, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                logits, batch->target,
+                torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                 .item<double>();
     correct += (logits.argmax(1) == batch->target).sum().item<double>();
     score.examples += batch->target.size(0);

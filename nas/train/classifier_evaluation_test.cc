@@ -27,15 +27,17 @@ TEST(ClassifierEvaluationTest, LossAccuracyAndLimits) {
   // The "model" returns its input as logits: 2 classes.
   at::Tensor x1 = torch::tensor({{2.0, 0.0}, {0.0, 1.0}, {3.0, 0.0}});
   at::Tensor x2 = torch::tensor({{0.0, 5.0}});
-  Fixed source({{x1, torch::tensor({0, 0, 0}, torch::kLong)}, {x2, torch::tensor({1}, torch::kLong)}});
+  Fixed source(
+      {{x1, torch::tensor({0, 0, 0}, torch::kLong)}, {x2, torch::tensor({1}, torch::kLong)}});
   int calls = 0;
   auto identity = [](const at::Tensor& x) { return x; };
   ClassifierScore all = EvaluateClassifier(identity, source, 0, [&] { ++calls; });
   EXPECT_EQ(all.examples, 4);
   EXPECT_EQ(calls, 2);
   EXPECT_DOUBLE_EQ(all.accuracy, 0.75);
-  double expected = (std::log1p(std::exp(-2.0)) + std::log1p(std::exp(1.0)) + std::log1p(std::exp(-3.0)) +
-                     std::log1p(std::exp(-5.0))) / 4;
+  double expected = (std::log1p(std::exp(-2.0)) + std::log1p(std::exp(1.0)) +
+                     std::log1p(std::exp(-3.0)) + std::log1p(std::exp(-5.0))) /
+                    4;
   EXPECT_NEAR(all.loss, expected, 1e-6);
   ClassifierScore first = EvaluateClassifier(identity, source, 1);
   EXPECT_EQ(first.examples, 3);

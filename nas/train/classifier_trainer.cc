@@ -37,9 +37,11 @@ absl::Status ClassifierTrainerOptionsFromJson(const Json& j, const std::string& 
                                         o->schedule, "'"));
   }
   if (!(o->momentum >= 0) || !std::isfinite(o->momentum)) return bad("momentum", ">= 0");
-  if (!(o->weight_decay >= 0) || !std::isfinite(o->weight_decay)) return bad("weight_decay", ">= 0");
+  if (!(o->weight_decay >= 0) || !std::isfinite(o->weight_decay))
+    return bad("weight_decay", ">= 0");
   if (!(o->grad_clip >= 0) || !std::isfinite(o->grad_clip)) return bad("grad_clip", ">= 0");
-  if (!(o->label_smoothing >= 0 && o->label_smoothing < 1)) return bad("label_smoothing", "in [0, 1)");
+  if (!(o->label_smoothing >= 0 && o->label_smoothing < 1))
+    return bad("label_smoothing", "in [0, 1)");
   if (o->nesterov && o->momentum == 0) return bad("momentum", "> 0 with nesterov");
   return absl::OkStatus();
 }
@@ -77,7 +79,8 @@ ClassifierTrainer::ClassifierTrainer(TrainerOptions trainer_options, ClassifierT
   } else {
     groups.emplace_back(model_.model->parameters(), sgd_options(options_.weight_decay));
   }
-  sgd_ = std::make_unique<torch::optim::SGD>(std::move(groups), *sgd_options(options_.weight_decay));
+  sgd_ =
+      std::make_unique<torch::optim::SGD>(std::move(groups), *sgd_options(options_.weight_decay));
   int64_t total = trainer_options.epochs * train->batches_per_epoch();
   if (trainer_options.max_steps > 0) total = std::min(total, trainer_options.max_steps);
   total = std::max<int64_t>(total, 1);

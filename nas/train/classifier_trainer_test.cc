@@ -41,7 +41,8 @@ struct Data {
     datasets::DatasetOptions options;
     options.synthetic_size = 512;
     auto split = datasets::SplitTrainValid(*datasets::MakeSynthetic(options), 0.75, 0);
-    train = std::make_unique<datasets::DataLoader>(split->train, datasets::LoaderOptions().batch_size(32).workers(0));
+    train = std::make_unique<datasets::DataLoader>(
+        split->train, datasets::LoaderOptions().batch_size(32).workers(0));
     valid = std::make_unique<datasets::DataLoader>(
         split->valid, datasets::LoaderOptions().batch_size(64).shuffle(false).workers(0));
   }
@@ -80,7 +81,8 @@ TEST(ClassifierTrainerTest, SchedulesReachTheirDocumentedRates) {
     ASSERT_OK(trainer.fit());
     // The learning rate of each logged step, from metrics.jsonl.
     std::vector<double> lr;
-    absl::StatusOr<std::vector<Json>> lines = ReadJsonLines(JoinPath(t.output_dir, "metrics.jsonl"), false);
+    absl::StatusOr<std::vector<Json>> lines =
+        ReadJsonLines(JoinPath(t.output_dir, "metrics.jsonl"), false);
     ASSERT_OK(lines);
     for (const Json& line : *lines) {
       if (line.value("split", "") == "train") lr.push_back(line["lr"].get<double>());
@@ -122,7 +124,8 @@ TEST(ClassifierTrainerTest, DecayConvOnlyLeavesBatchNormAndBiasesUndecayed) {
   // BN's weight (1 at the start) moves only by lr * gradient: decayed, it
   // would lose 10% a step. The conv weight shrinks by about 10% a step.
   EXPECT_LT((named["1.weight"] - bn_weight).abs().max().item<double>(), 0.01);
-  EXPECT_LT(named["0.weight"].abs().sum().item<double>(), conv_weight.abs().sum().item<double>() * 0.85);
+  EXPECT_LT(named["0.weight"].abs().sum().item<double>(),
+            conv_weight.abs().sum().item<double>() * 0.85);
 }
 
 TEST(ClassifierTrainerTest, OptionsAreValidatedAndRoundTrip) {
@@ -136,16 +139,20 @@ TEST(ClassifierTrainerTest, OptionsAreValidatedAndRoundTrip) {
     ClassifierTrainerOptions out;
     return ClassifierTrainerOptionsFromJson(Json::parse(json), "$.retrain", &out);
   };
-  EXPECT_THAT(error(R"({"lr": 0})"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.retrain.lr must be")));
-  EXPECT_THAT(error(R"({"lr": 0.1, "min_lr": 0.2})"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("min_lr")));
+  EXPECT_THAT(error(R"({"lr": 0})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.retrain.lr must be")));
+  EXPECT_THAT(error(R"({"lr": 0.1, "min_lr": 0.2})"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("min_lr")));
   EXPECT_THAT(error(R"({"schedule": "step"})"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("cosine, cosine_steps, linear_steps or constant")));
-  EXPECT_THAT(error(R"({"label_smoothing": 1})"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("label_smoothing must be in [0, 1)")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cosine, cosine_steps, linear_steps or constant")));
+  EXPECT_THAT(
+      error(R"({"label_smoothing": 1})"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("label_smoothing must be in [0, 1)")));
   EXPECT_THAT(error(R"({"nesterov": true, "momentum": 0})"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("with nesterov")));
-  EXPECT_THAT(error(R"({"lr_max": 1})"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown member $.retrain.lr_max")));
+  EXPECT_THAT(error(R"({"lr_max": 1})"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                  HasSubstr("unknown member $.retrain.lr_max")));
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ absl::StatusOr<std::optional<int>> IntFromEnv(std::initializer_list<const char*>
     if (value == nullptr || *value == '\0') continue;
     int v;
     if (!absl::SimpleAtoi(value, &v) || v < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("environment variable ", name, "='", value, "' is not a non-negative integer"));
+      return absl::InvalidArgumentError(absl::StrCat("environment variable ", name, "='", value,
+                                                     "' is not a non-negative integer"));
     }
     return std::optional<int>(v);
   }
@@ -37,8 +37,8 @@ absl::StatusOr<DistributedEnv> DistributedEnvFromEnvironment() {
   NAS_ASSIGN_OR_RETURN(auto rank, IntFromEnv({"RANK", "SLURM_PROCID", "OMPI_COMM_WORLD_RANK"}));
   NAS_ASSIGN_OR_RETURN(auto world,
                        IntFromEnv({"WORLD_SIZE", "SLURM_NTASKS", "OMPI_COMM_WORLD_SIZE"}));
-  NAS_ASSIGN_OR_RETURN(auto local, IntFromEnv({"LOCAL_RANK", "SLURM_LOCALID",
-                                               "OMPI_COMM_WORLD_LOCAL_RANK"}));
+  NAS_ASSIGN_OR_RETURN(auto local,
+                       IntFromEnv({"LOCAL_RANK", "SLURM_LOCALID", "OMPI_COMM_WORLD_LOCAL_RANK"}));
   NAS_ASSIGN_OR_RETURN(auto port, IntFromEnv({"MASTER_PORT"}));
   env.rank = rank.value_or(0);
   env.world_size = world.value_or(1);
@@ -52,7 +52,8 @@ absl::StatusOr<DistributedEnv> DistributedEnvFromEnvironment() {
                                                    env.world_size, " (RANK / WORLD_SIZE)"));
   }
   if (env.master_port < 1 || env.master_port > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat("MASTER_PORT ", env.master_port, " is not a port"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("MASTER_PORT ", env.master_port, " is not a port"));
   }
   return env;
 }
@@ -65,8 +66,8 @@ struct Distributed::Group {
 Distributed::Distributed(DistributedEnv env) : env_(std::move(env)) {}
 Distributed::~Distributed() = default;
 
-absl::StatusOr<std::unique_ptr<Distributed>> Distributed::Create(const DistributedEnv& env,
-                                                                 std::chrono::milliseconds timeout) {
+absl::StatusOr<std::unique_ptr<Distributed>> Distributed::Create(
+    const DistributedEnv& env, std::chrono::milliseconds timeout) {
   std::unique_ptr<Distributed> d(new Distributed(env));
   if (env.world_size == 1) return d;
   absl::Status status = CatchExceptions([&] {
@@ -80,18 +81,16 @@ absl::StatusOr<std::unique_ptr<Distributed>> Distributed::Create(const Distribut
     d->group_->store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, store_options);
     auto options = c10d::ProcessGroupGloo::Options::create(timeout);
     const bool local = env.master_addr == "127.0.0.1" || env.master_addr == "localhost";
-    options->devices.push_back(local
-                                   ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
-                                   : c10d::ProcessGroupGloo::createDefaultDevice());
+    options->devices.push_back(local ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
+                                     : c10d::ProcessGroupGloo::createDefaultDevice());
     d->group_->pg = c10::make_intrusive<c10d::ProcessGroupGloo>(d->group_->store, env.rank,
-                                                               env.world_size, options);
+                                                                env.world_size, options);
     return absl::OkStatus();
   });
   if (!status.ok()) {
-    return absl::UnavailableError(absl::StrCat("rank ", env.rank, " of ", env.world_size,
-                                               ": cannot join the process group at ",
-                                               env.master_addr, ":", env.master_port, ": ",
-                                               status.message()));
+    return absl::UnavailableError(absl::StrCat(
+        "rank ", env.rank, " of ", env.world_size, ": cannot join the process group at ",
+        env.master_addr, ":", env.master_port, ": ", status.message()));
   }
   return d;
 }

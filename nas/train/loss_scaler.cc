@@ -4,8 +4,7 @@
 
 namespace nas {
 
-LossScaler::LossScaler(LossScalerOptions options)
-    : options_(options), scale_(options.init_scale) {}
+LossScaler::LossScaler(LossScalerOptions options) : options_(options), scale_(options.init_scale) {}
 
 at::Tensor LossScaler::scale(const at::Tensor& loss) const { return loss * scale_; }
 

@@ -15,6 +15,7 @@ class FnSchedule : public LrSchedule {
   double lr(int64_t epoch, int64_t step, int64_t steps_per_epoch) const override {
     return fn_(epoch, step, steps_per_epoch);
   }
+
  private:
   std::function<double(int64_t, int64_t, int64_t)> fn_;
 };

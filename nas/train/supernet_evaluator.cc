@@ -12,12 +12,14 @@ namespace nas {
 absl::Status SupernetEvaluationOptionsFromJson(const Json& j, const std::string& path,
                                                SupernetEvaluationOptions* out) {
   JsonObjectReader r(j, path);
-  r.Optional("recalibration_batches", &out->recalibration_batches).Optional("eval_batches", &out->eval_batches);
+  r.Optional("recalibration_batches", &out->recalibration_batches)
+      .Optional("eval_batches", &out->eval_batches);
   NAS_RETURN_IF_ERROR(r.Finish());
   if (out->recalibration_batches < 0) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".recalibration_batches must be >= 0"));
   }
-  if (out->eval_batches < 0) return absl::InvalidArgumentError(absl::StrCat(path, ".eval_batches must be >= 0"));
+  if (out->eval_batches < 0)
+    return absl::InvalidArgumentError(absl::StrCat(path, ".eval_batches must be >= 0"));
   return absl::OkStatus();
 }
 
@@ -25,8 +27,9 @@ Json SupernetEvaluationOptionsToJson(const SupernetEvaluationOptions& o) {
   return {{"recalibration_batches", o.recalibration_batches}, {"eval_batches", o.eval_batches}};
 }
 
-SupernetEvaluator::SupernetEvaluator(BuiltSpace supernet, Mutator* mutator, BatchSource* recalibration,
-                                     BatchSource* held_out, SupernetEvaluationOptions options)
+SupernetEvaluator::SupernetEvaluator(BuiltSpace supernet, Mutator* mutator,
+                                     BatchSource* recalibration, BatchSource* held_out,
+                                     SupernetEvaluationOptions options)
     : supernet_(std::move(supernet)),
       mutator_(mutator),
       recalibration_(recalibration),
@@ -41,8 +44,9 @@ absl::StatusOr<CandidateScore> SupernetEvaluator::evaluate(const Architecture& a
   }));
   torch::nn::Module& model = *supernet_.model;
   if (options_.recalibration_batches > 0) {
-    NAS_RETURN_IF_ERROR(
-        RecalibrateBatchNorm(model, supernet_.forward, *recalibration_, options_.recalibration_batches).status());
+    NAS_RETURN_IF_ERROR(RecalibrateBatchNorm(model, supernet_.forward, *recalibration_,
+                                             options_.recalibration_batches)
+                            .status());
   }
   CandidateScore score;
   const bool was_training = model.is_training();

@@ -28,12 +28,14 @@ struct Fixture {
     datasets::DatasetOptions options;
     options.synthetic_size = 256;
     auto split = datasets::SplitTrainValid(*datasets::MakeSynthetic(options), 0.5, 0);
-    train = std::make_unique<datasets::DataLoader>(split->train, datasets::LoaderOptions().batch_size(32).workers(0));
+    train = std::make_unique<datasets::DataLoader>(
+        split->train, datasets::LoaderOptions().batch_size(32).workers(0));
     valid = std::make_unique<datasets::DataLoader>(
         split->valid, datasets::LoaderOptions().batch_size(64).shuffle(false).workers(0));
   }
   Architecture Arch(const char* op0, const char* op1) {
-    return *Architecture::from_json(Json{{"op0", op0}, {"op1", op1}, {"skip1", Json::array({"op0"})}});
+    return *Architecture::from_json(
+        Json{{"op0", op0}, {"op1", op1}, {"skip1", Json::array({"op0"})}});
   }
   BuiltSpace supernet;
   std::unique_ptr<testing::UniformTestMutator> mutator;
@@ -69,7 +71,8 @@ TEST(SupernetEvaluatorTest, RecalibrationReplacesTheBatchNormStatistics) {
   EXPECT_EQ(bn[0].item<float>(), 123.0f);
   SupernetEvaluationOptions recalibrate;
   recalibrate.recalibration_batches = 2;
-  SupernetEvaluator recalibrating(f.supernet, f.mutator.get(), f.train.get(), f.valid.get(), recalibrate);
+  SupernetEvaluator recalibrating(f.supernet, f.mutator.get(), f.train.get(), f.valid.get(),
+                                  recalibrate);
   ASSERT_OK(recalibrating.evaluate(f.Arch("identity", "identity")));
   EXPECT_LT(std::abs(bn[0].item<float>()), 10.0f);
 }
@@ -80,10 +83,12 @@ TEST(SupernetEvaluatorTest, BadInput) {
   EXPECT_THAT(evaluator.evaluate(f.Arch("conv7x7", "identity")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("conv7x7")));
   SupernetEvaluationOptions o;
-  EXPECT_THAT(SupernetEvaluationOptionsFromJson(Json::parse(R"({"eval_batches": -1})"), "$.e", &o),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.e.eval_batches must be >= 0")));
-  EXPECT_THAT(SupernetEvaluationOptionsFromJson(Json::parse(R"({"batches": 1})"), "$.e", &o),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown member $.e.batches")));
+  EXPECT_THAT(
+      SupernetEvaluationOptionsFromJson(Json::parse(R"({"eval_batches": -1})"), "$.e", &o),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.e.eval_batches must be >= 0")));
+  EXPECT_THAT(
+      SupernetEvaluationOptionsFromJson(Json::parse(R"({"batches": 1})"), "$.e", &o),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown member $.e.batches")));
 }
 
 }  // namespace

@@ -52,8 +52,7 @@ std::string EventHeader(double wall_time, int64_t step) {
 }
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // A bounds-checked protobuf reader.
@@ -88,11 +87,16 @@ class Reader {
     std::string s;
     char buf[8];
     switch (wire_type) {
-      case 0: return varint(&v);
-      case 1: return fixed(buf, 8);
-      case 2: return bytes(&s);
-      case 5: return fixed(buf, 4);
-      default: return false;
+      case 0:
+        return varint(&v);
+      case 1:
+        return fixed(buf, 8);
+      case 2:
+        return bytes(&s);
+      case 5:
+        return fixed(buf, 4);
+      default:
+        return false;
     }
   }
 
@@ -116,13 +120,13 @@ uint32_t MaskedCrc32c(const void* data, size_t size) {
   return ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
 }
 
-absl::StatusOr<std::unique_ptr<TensorBoardWriter>> TensorBoardWriter::Create(const std::string& dir) {
+absl::StatusOr<std::unique_ptr<TensorBoardWriter>> TensorBoardWriter::Create(
+    const std::string& dir) {
   NAS_RETURN_IF_ERROR(MakeDirs(dir));
   char host[256] = "localhost";
   gethostname(host, sizeof(host) - 1);
-  std::string path = JoinPath(
-      dir, absl::StrCat("events.out.tfevents.", static_cast<int64_t>(Now()), ".", host, ".",
-                        getpid()));
+  std::string path = JoinPath(dir, absl::StrCat("events.out.tfevents.", static_cast<int64_t>(Now()),
+                                                ".", host, ".", getpid()));
   FILE* file = fopen(path.c_str(), "wb");
   if (file == nullptr) return absl::PermissionDeniedError(absl::StrCat("cannot create ", path));
   std::unique_ptr<TensorBoardWriter> writer(new TensorBoardWriter(path, file));
@@ -199,11 +203,23 @@ absl::StatusOr<std::vector<ScalarEvent>> ReadScalarEvents(const std::string& pat
       if (!r.varint(&key)) return bad("malformed Event");
       bool ok = true;
       switch (key) {
-        case (1 << 3) | 1: ok = r.fixed(&wall_time, 8); break;
-        case (2 << 3) | 0: { uint64_t v; ok = r.varint(&v); step = static_cast<int64_t>(v); break; }
-        case (3 << 3) | 2: ok = r.bytes(&file_version); break;
-        case (5 << 3) | 2: ok = r.bytes(&summary); break;
-        default: ok = r.skip(key & 7);
+        case (1 << 3) | 1:
+          ok = r.fixed(&wall_time, 8);
+          break;
+        case (2 << 3) | 0: {
+          uint64_t v;
+          ok = r.varint(&v);
+          step = static_cast<int64_t>(v);
+          break;
+        }
+        case (3 << 3) | 2:
+          ok = r.bytes(&file_version);
+          break;
+        case (5 << 3) | 2:
+          ok = r.bytes(&summary);
+          break;
+        default:
+          ok = r.skip(key & 7);
       }
       if (!ok) return bad("malformed Event");
     }
@@ -214,7 +230,8 @@ absl::StatusOr<std::vector<ScalarEvent>> ReadScalarEvents(const std::string& pat
     while (!s.done()) {
       uint64_t key;
       std::string value;
-      if (!s.varint(&key) || key != ((1 << 3) | 2) || !s.bytes(&value)) return bad("malformed Summary");
+      if (!s.varint(&key) || key != ((1 << 3) | 2) || !s.bytes(&value))
+        return bad("malformed Summary");
       Reader v(value.data(), value.size());
       ScalarEvent scalar;
       scalar.step = step;

@@ -19,22 +19,20 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/core/mutator.h"
 #include "nas/train/checkpoint.h"
 #include "nas/train/loss_scaler.h"
-#include "nas/core/mutator.h"
 #include "nas/train/tensorboard.h"
 
 namespace nas {
 namespace {
 
 double Now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 double WallTime() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string CheckpointDir(const TrainerOptions& o) { return JoinPath(o.output_dir, "checkpoints"); }
@@ -60,18 +58,21 @@ absl::Status TrainerOptionsFromJson(const Json& j, const std::string& path, Trai
       .Optional("device", &out->device)
       .Optional("progress", &out->progress);
   NAS_RETURN_IF_ERROR(r.Finish());
-  if (out->epochs < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".epochs must be >= 1"));
-  if (out->max_steps < 0) return absl::InvalidArgumentError(absl::StrCat(path, ".max_steps must be >= 0"));
+  if (out->epochs < 1)
+    return absl::InvalidArgumentError(absl::StrCat(path, ".epochs must be >= 1"));
+  if (out->max_steps < 0)
+    return absl::InvalidArgumentError(absl::StrCat(path, ".max_steps must be >= 0"));
   if (out->checkpoint_every < 0) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".checkpoint_every must be >= 0"));
   }
-  if (out->log_every < 1) return absl::InvalidArgumentError(absl::StrCat(path, ".log_every must be >= 1"));
+  if (out->log_every < 1)
+    return absl::InvalidArgumentError(absl::StrCat(path, ".log_every must be >= 1"));
   if (out->keep_checkpoints < 1) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".keep_checkpoints must be >= 1"));
   }
   if (out->precision != "fp32" && out->precision != "bf16" && out->precision != "fp16") {
-    return absl::InvalidArgumentError(absl::StrCat(path, ".precision: '", out->precision,
-                                                   "' is not one of fp32, bf16, fp16"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".precision: '", out->precision, "' is not one of fp32, bf16, fp16"));
   }
   return absl::OkStatus();
 }
@@ -121,7 +122,9 @@ void Trainer::backward(const at::Tensor& loss) {
 
 Trainer::Trainer(TrainerOptions options, std::shared_ptr<torch::nn::Module> model,
                  BatchSource* train, Distributed* distributed)
-    : options_(std::move(options)), model_(std::move(model)), train_(train),
+    : options_(std::move(options)),
+      model_(std::move(model)),
+      train_(train),
       distributed_(distributed) {}
 
 Trainer::~Trainer() = default;
@@ -200,9 +203,10 @@ absl::Status Trainer::setup_outputs() {
   if (options_.output_dir.empty() || !is_main()) return absl::OkStatus();
   NAS_RETURN_IF_ERROR(MakeDirs(options_.output_dir));
   if (!options_.resume && !checkpoint_files().empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        options_.output_dir, " already holds checkpoints: pass --resume to continue that run, "
-                             "or choose another --output_dir"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(options_.output_dir,
+                     " already holds checkpoints: pass --resume to continue that run, "
+                     "or choose another --output_dir"));
   }
   NAS_ASSIGN_OR_RETURN(tensorboard_,
                        TensorBoardWriter::Create(JoinPath(options_.output_dir, "tensorboard")));
@@ -229,11 +233,12 @@ absl::Status Trainer::restore(const std::string& path) {
 absl::Status Trainer::restore_latest() {
   std::vector<std::string> files = checkpoint_files();
   if (files.empty()) {
-    return absl::NotFoundError(absl::StrCat("--resume: no checkpoint in ", CheckpointDir(options_)));
+    return absl::NotFoundError(
+        absl::StrCat("--resume: no checkpoint in ", CheckpointDir(options_)));
   }
   NAS_RETURN_IF_ERROR(restore(files.back()));
-  LOG(INFO) << "resumed from " << files.back() << " (epoch " << epoch_ << ", batch "
-            << start_batch_ << ", step " << global_step_ << ")";
+  LOG(INFO) << "resumed from " << files.back() << " (epoch " << epoch_ << ", batch " << start_batch_
+            << ", step " << global_step_ << ")";
   if (!is_main()) return absl::OkStatus();
   // Metrics logged after the checkpoint will be logged again.
   std::string metrics_path = JoinPath(options_.output_dir, "metrics.jsonl");
@@ -295,7 +300,8 @@ absl::Status Trainer::fit() {
 
 absl::Status Trainer::run() {
   TrainerOptions checked = options_;
-  NAS_RETURN_IF_ERROR(TrainerOptionsFromJson(TrainerOptionsToJson(options_), "trainer options", &checked));
+  NAS_RETURN_IF_ERROR(
+      TrainerOptionsFromJson(TrainerOptionsToJson(options_), "trainer options", &checked));
   precision_ = options_.precision == "bf16"   ? Precision::kBFloat16
                : options_.precision == "fp16" ? Precision::kFloat16
                                               : Precision::kFloat32;
@@ -414,7 +420,8 @@ absl::StatusOr<Metrics> Trainer::validate_now() {
     return absl::OkStatus();
   }));
   if (!valid.empty() && is_main()) {
-    fprintf(stderr, "step %lld valid%s\n", static_cast<long long>(global_step_), FormatMetrics(valid).c_str());
+    fprintf(stderr, "step %lld valid%s\n", static_cast<long long>(global_step_),
+            FormatMetrics(valid).c_str());
   }
   return valid;
 }

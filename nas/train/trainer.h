@@ -53,11 +53,11 @@
 
 #include "absl/status/status.h"
 #include "nas/base/json.h"
+#include "nas/core/torch_fwd.h"
 #include "nas/train/batch_source.h"
 #include "nas/train/checkpoint.h"
 #include "nas/train/distributed.h"
 #include "nas/train/lr_schedule.h"
-#include "nas/core/torch_fwd.h"
 
 namespace nas {
 
@@ -161,6 +161,7 @@ class Trainer {
    public:
     explicit AutocastGuard(Precision precision);
     ~AutocastGuard();
+
    private:
     Precision precision_;
     bool previous_ = false;

@@ -6,10 +6,10 @@
 
 #include <cstdlib>
 
+#include <ATen/autocast_mode.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <torch/torch.h>
-#include <ATen/autocast_mode.h>
 
 #include "nas/base/file.h"
 #include "nas/train/tensorboard.h"
@@ -38,6 +38,7 @@ class ToySource : public BatchSource {
     b.index = next_++;
     return b;
   }
+
  private:
   int64_t batches_, epoch_ = 0, next_ = 0;
 };
@@ -117,8 +118,12 @@ std::vector<at::Tensor> Params(const Net& net) {
 class Recorder : public Callback {
  public:
   std::vector<std::string> events;
-  void on_epoch_begin(Trainer&, int64_t e) override { events.push_back("begin " + std::to_string(e)); }
-  void on_batch_begin(Trainer&, const Batch& b) override { events.push_back("b" + std::to_string(b.index)); }
+  void on_epoch_begin(Trainer&, int64_t e) override {
+    events.push_back("begin " + std::to_string(e));
+  }
+  void on_batch_begin(Trainer&, const Batch& b) override {
+    events.push_back("b" + std::to_string(b.index));
+  }
   void on_batch_end(Trainer& t, const Batch& b, const Metrics& m) override {
     events.push_back("e" + std::to_string(b.index) + (m.count("loss") ? "" : "?"));
   }
@@ -137,8 +142,9 @@ TEST(TrainerTest, CallbacksAtEpochAndBatchBoundaries) {
   auto recorder = std::make_shared<Recorder>();
   trainer.add_callback(recorder);
   ASSERT_TRUE(trainer.fit().ok());
-  EXPECT_EQ(recorder->events, (std::vector<std::string>{"begin 0", "b0", "e0", "b1", "e1", "end 0",
-                                                        "begin 1", "b0", "e0", "b1", "e1", "end 1"}));
+  EXPECT_EQ(recorder->events,
+            (std::vector<std::string>{"begin 0", "b0", "e0", "b1", "e1", "end 0", "begin 1", "b0",
+                                      "e0", "b1", "e1", "end 1"}));
   EXPECT_EQ(trainer.global_step(), 4);
 }
 
@@ -255,7 +261,8 @@ TEST(TrainerTest, LogsMetricsAndTensorBoardScalars) {
   DIR* d = opendir(tb_dir.c_str());
   ASSERT_NE(d, nullptr);
   while (dirent* e = readdir(d)) {
-    if (std::string(e->d_name).rfind("events.out.tfevents.", 0) == 0) event_file = JoinPath(tb_dir, e->d_name);
+    if (std::string(e->d_name).rfind("events.out.tfevents.", 0) == 0)
+      event_file = JoinPath(tb_dir, e->d_name);
   }
   closedir(d);
   ASSERT_FALSE(event_file.empty());
@@ -270,7 +277,8 @@ TEST(TrainerTest, LogsMetricsAndTensorBoardScalars) {
   if (const char* out = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR")) {
     ASSERT_TRUE(WriteFileAtomically(JoinPath(out, "trainer.tfevents"), *ReadFile(event_file)).ok());
     ASSERT_TRUE(WriteFileAtomically(JoinPath(out, "metrics.jsonl"),
-                                    *ReadFile(JoinPath(dir, "metrics.jsonl"))).ok());
+                                    *ReadFile(JoinPath(dir, "metrics.jsonl")))
+                    .ok());
   }
   // The learning rate follows the per-step linear decay: 0.1 * (1 - 11/40) at step 12.
   EXPECT_NEAR(events->back().tag == "valid/accuracy" ? (*events)[events->size() - 2].value : 0,
@@ -336,7 +344,8 @@ TEST(TrainerTest, BadOptions) {
   TrainerOptions o;
   o.precision = "fp8";
   ToyTrainer trainer(o, Net(), &source);
-  EXPECT_THAT(std::string(trainer.fit().message()), HasSubstr("'fp8' is not one of fp32, bf16, fp16"));
+  EXPECT_THAT(std::string(trainer.fit().message()),
+              HasSubstr("'fp8' is not one of fp32, bf16, fp16"));
   auto fails_with = [&](TrainerOptions options, const std::string& message) {
     ToyTrainer t(options, Net(), &source);
     EXPECT_THAT(std::string(t.fit().message()), HasSubstr(message));
@@ -351,8 +360,10 @@ TEST(TrainerTest, BadOptions) {
   bad_device.device = "tpu";
   fails_with(bad_device, "device 'tpu' is not cpu, cuda or cuda:N");
   TrainerOptions parsed;
-  EXPECT_THAT(std::string(TrainerOptionsFromJson(Json::parse(R"({"epoch": 3})"), "$.trainer", &parsed).message()),
-              HasSubstr("unknown member $.trainer.epoch"));
+  EXPECT_THAT(
+      std::string(
+          TrainerOptionsFromJson(Json::parse(R"({"epoch": 3})"), "$.trainer", &parsed).message()),
+      HasSubstr("unknown member $.trainer.epoch"));
 }
 
 TEST(TrainerTest, Bf16AutocastOnCpu) {

@@ -70,8 +70,8 @@ absl::StatusOr<ChoiceDistribution> ChoiceDistribution::from_spec(const ChoiceSpe
   if (!spec.n_chosen) return ChoiceDistribution(Kind::kBernoulli, spec.size());
   if (*spec.n_chosen < 0 || *spec.n_chosen > spec.size()) {
     return absl::InvalidArgumentError(absl::StrCat("input choice '", spec.key, "': n_chosen ",
-                                                   *spec.n_chosen, " is outside [0, ",
-                                                   spec.size(), "]"));
+                                                   *spec.n_chosen, " is outside [0, ", spec.size(),
+                                                   "]"));
   }
   return ChoiceDistribution(Kind::kWithoutReplacement, spec.size(), *spec.n_chosen);
 }
@@ -159,8 +159,7 @@ double ChoiceDistribution::entropy(const std::vector<double>& logits,
   if (kind_ == Kind::kWithoutReplacement && n_chosen_ == 0) return 0;  // nothing is drawn
   // H = -sum p log p;  dH/dz_j = -p_j (log p_j + H).
   double log_normaliser;
-  std::vector<double> p =
-      MaskedSoftmax(logits, std::vector<bool>(size_, false), &log_normaliser);
+  std::vector<double> p = MaskedSoftmax(logits, std::vector<bool>(size_, false), &log_normaliser);
   std::vector<double> log_p(size_);
   for (int64_t i = 0; i < size_; ++i) {
     log_p[i] = logits[i] - log_normaliser;

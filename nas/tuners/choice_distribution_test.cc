@@ -73,9 +73,9 @@ TEST(ChoiceDistributionTest, LogProbsSumToOneOverAllOutcomes) {
 }
 
 TEST(ChoiceDistributionTest, EntropyGradientsMatchFiniteDifferencesAndPointToFlatter) {
-  for (const ChoiceDistribution& d :
-       {ChoiceDistribution(Kind::kCategorical, 5), ChoiceDistribution(Kind::kWithoutReplacement, 5, 2),
-        ChoiceDistribution(Kind::kBernoulli, 5)}) {
+  for (const ChoiceDistribution& d : {ChoiceDistribution(Kind::kCategorical, 5),
+                                      ChoiceDistribution(Kind::kWithoutReplacement, 5, 2),
+                                      ChoiceDistribution(Kind::kBernoulli, 5)}) {
     ExpectGradientsMatchFiniteDifferences(d, kLogits, nullptr);
     std::vector<double> gradient, stepped = kLogits;
     double before = d.entropy(kLogits, &gradient);
@@ -87,8 +87,7 @@ TEST(ChoiceDistributionTest, EntropyGradientsMatchFiniteDifferencesAndPointToFla
   }
   EXPECT_NEAR(ChoiceDistribution(Kind::kCategorical, 4).entropy({0, 0, 0, 0}), std::log(4.0),
               1e-12);
-  EXPECT_NEAR(ChoiceDistribution(Kind::kBernoulli, 3).entropy({0, 0, 0}), 3 * std::log(2.0),
-              1e-12);
+  EXPECT_NEAR(ChoiceDistribution(Kind::kBernoulli, 3).entropy({0, 0, 0}), 3 * std::log(2.0), 1e-12);
 }
 
 TEST(ChoiceDistributionTest, SamplesFollowTheProbabilitiesAndModes) {

@@ -28,10 +28,10 @@ absl::StatusOr<EvolutionTunerOptions> EvolutionTunerOptionsFromJson(const Json& 
   NAS_RETURN_IF_ERROR(r.Finish());
   if (o.population_size < 1 || o.sample_size < 1 || o.sample_size > o.population_size ||
       o.dedup_attempts < 1) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "evolution tuner options: need population_size >= 1, 1 <= sample_size <= "
-        "population_size, dedup_attempts >= 1; got population_size ",
-        o.population_size, ", sample_size ", o.sample_size));
+    return absl::InvalidArgumentError(
+        absl::StrCat("evolution tuner options: need population_size >= 1, 1 <= sample_size <= "
+                     "population_size, dedup_attempts >= 1; got population_size ",
+                     o.population_size, ", sample_size ", o.sample_size));
   }
   return o;
 }
@@ -135,7 +135,8 @@ absl::Status EvolutionTuner::receive_trial_result(int64_t parameter_id, const Js
 namespace {
 
 absl::StatusOr<std::unique_ptr<Tuner>> MakeEvolutionTuner(const TunerConfig& config) {
-  NAS_ASSIGN_OR_RETURN(EvolutionTunerOptions options, EvolutionTunerOptionsFromJson(config.options));
+  NAS_ASSIGN_OR_RETURN(EvolutionTunerOptions options,
+                       EvolutionTunerOptionsFromJson(config.options));
   return std::unique_ptr<Tuner>(std::make_unique<EvolutionTuner>(options, config.seed));
 }
 

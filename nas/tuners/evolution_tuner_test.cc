@@ -17,8 +17,8 @@ using ::testing::HasSubstr;
 SearchSpace Space() {
   std::vector<ChoiceSpec> choices;
   for (int i = 0; i < 8; ++i) {
-    choices.push_back({"op" + std::to_string(i), MutableKind::kLayerChoice,
-                       {"a", "b", "c", "d"}, std::nullopt});
+    choices.push_back(
+        {"op" + std::to_string(i), MutableKind::kLayerChoice, {"a", "b", "c", "d"}, std::nullopt});
   }
   choices.push_back({"skip", MutableKind::kInputChoice, {"op0", "op1", "op2", "op3", "op4"}, 2});
   return SearchSpace(choices);

@@ -96,8 +96,8 @@ absl::StatusOr<Json> PolicyGradientTuner::generate_parameters(int64_t parameter_
         "policy gradient tuner: update_search_space() was not called");
   }
   if (pending_.count(parameter_id)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "policy gradient tuner: parameter id ", parameter_id, " is already outstanding"));
+    return absl::InvalidArgumentError(absl::StrCat("policy gradient tuner: parameter id ",
+                                                   parameter_id, " is already outstanding"));
   }
   Sample sample;
   for (const Policy& policy : policies_) {
@@ -124,30 +124,30 @@ absl::Status PolicyGradientTuner::check_matches(int64_t parameter_id, const Json
     std::sort(got.begin(), got.end());
     std::sort(proposed.begin(), proposed.end());
     if (got != proposed) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "policy gradient tuner: the parameters reported for id ", parameter_id,
-          " are not the ones proposed for it (key '", spec.key, "')"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("policy gradient tuner: the parameters reported for id ", parameter_id,
+                       " are not the ones proposed for it (key '", spec.key, "')"));
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status PolicyGradientTuner::receive_trial_result(int64_t parameter_id,
-                                                       const Json& parameters, double value) {
+absl::Status PolicyGradientTuner::receive_trial_result(int64_t parameter_id, const Json& parameters,
+                                                       double value) {
   if (!has_space_) {
     return absl::FailedPreconditionError(
         "policy gradient tuner: update_search_space() was not called");
   }
   auto it = pending_.find(parameter_id);
   if (it == pending_.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "policy gradient tuner: no outstanding proposal with parameter id ", parameter_id,
-        " (never generated, already reported, or ended as failed)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("policy gradient tuner: no outstanding proposal with parameter id ",
+                     parameter_id, " (never generated, already reported, or ended as failed)"));
   }
   if (!std::isfinite(value)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "policy gradient tuner: parameter id ", parameter_id, ": the value ", value,
-        " is not finite"));
+    return absl::InvalidArgumentError(absl::StrCat("policy gradient tuner: parameter id ",
+                                                   parameter_id, ": the value ", value,
+                                                   " is not finite"));
   }
   NAS_RETURN_IF_ERROR(check_matches(parameter_id, parameters, it->second));
 
@@ -158,7 +158,8 @@ absl::Status PolicyGradientTuner::receive_trial_result(int64_t parameter_id,
   for (size_t c = 0; c < policies_.size(); ++c) {
     Policy& policy = policies_[c];
     policy.distribution.log_prob(policy.logits, it->second[c], &gradient);
-    for (size_t i = 0; i < gradient.size(); ++i) policy.batch_gradient[i] += advantage * gradient[i];
+    for (size_t i = 0; i < gradient.size(); ++i)
+      policy.batch_gradient[i] += advantage * gradient[i];
   }
   pending_.erase(it);
   if (best_parameters_.is_null() || value > best_value_) {
@@ -182,8 +183,8 @@ void PolicyGradientTuner::apply_update() {
     }
     for (size_t i = 0; i < policy.logits.size(); ++i) {
       // Ascent on the batch mean of A * dlog pi + entropy_weight * dH.
-      double g = policy.batch_gradient[i] / batch_count_ +
-                 options_.entropy_weight * entropy_gradient[i];
+      double g =
+          policy.batch_gradient[i] / batch_count_ + options_.entropy_weight * entropy_gradient[i];
       policy.adam_m[i] = kAdamBeta1 * policy.adam_m[i] + (1 - kAdamBeta1) * g;
       policy.adam_v[i] = kAdamBeta2 * policy.adam_v[i] + (1 - kAdamBeta2) * g * g;
       policy.logits[i] += options_.learning_rate * (policy.adam_m[i] / correction1) /
@@ -211,7 +212,8 @@ absl::StatusOr<Json> PolicyGradientTuner::most_likely_parameters() const {
         "policy gradient tuner: update_search_space() was not called");
   }
   Sample mode;
-  for (const Policy& policy : policies_) mode.push_back(policy.distribution.most_likely(policy.logits));
+  for (const Policy& policy : policies_)
+    mode.push_back(policy.distribution.most_likely(policy.logits));
   return to_parameters(mode);
 }
 
@@ -233,8 +235,8 @@ absl::Status PolicyGradientTuner::set_logits(const std::string& key, std::vector
   if (c < 0) return UnknownKey(key);
   if (logits.size() != policies_[c].logits.size()) {
     return absl::InvalidArgumentError(absl::StrCat("policy gradient tuner: key '", key, "' has ",
-                                                   policies_[c].logits.size(),
-                                                   " candidates, got ", logits.size(), " logits"));
+                                                   policies_[c].logits.size(), " candidates, got ",
+                                                   logits.size(), " logits"));
   }
   policies_[c].logits = std::move(logits);
   return absl::OkStatus();

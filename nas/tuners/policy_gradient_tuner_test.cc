@@ -24,8 +24,8 @@ using ::testing::HasSubstr;
 SearchSpace Space() {
   std::vector<ChoiceSpec> choices;
   for (int i = 0; i < 8; ++i) {
-    choices.push_back({"op" + std::to_string(i), MutableKind::kLayerChoice,
-                       {"a", "b", "c", "d"}, std::nullopt});
+    choices.push_back(
+        {"op" + std::to_string(i), MutableKind::kLayerChoice, {"a", "b", "c", "d"}, std::nullopt});
   }
   choices.push_back({"skip", MutableKind::kInputChoice, {"op0", "op1", "op2", "op3", "op4"}, 2});
   return SearchSpace(choices);
@@ -62,14 +62,14 @@ std::unique_ptr<Tuner> MakeTuner(const std::string& name, uint64_t seed, const J
 }
 
 struct Trials {
-  std::vector<double> scores;        // per trial, in id order
+  std::vector<double> scores;          // per trial, in id order
   std::vector<std::string> proposals;  // the parameters' JSON text
 };
 
 // `budget` trials, `parallel` outstanding at a time: generate that many,
 // then report them all.
 Trials Search(const std::string& name, uint64_t seed, const Json& options, int budget,
-           int parallel = 1) {
+              int parallel = 1) {
   std::unique_ptr<Tuner> tuner = MakeTuner(name, seed, options);
   EXPECT_OK(tuner->update_search_space(Space()));
   Trials run;
@@ -267,16 +267,20 @@ TEST(PolicyGradientTunerTest, BadOptionsNameTheOption) {
 
 TEST(PolicyGradientTunerTest, BadUse) {
   PolicyGradientTuner tuner({}, 0);
-  EXPECT_THAT(tuner.generate_parameters(0), StatusIs(absl::StatusCode::kFailedPrecondition,
-                                                     HasSubstr("update_search_space() was not called")));
-  EXPECT_THAT(tuner.most_likely_parameters(), StatusIs(absl::StatusCode::kFailedPrecondition,
-                                                       HasSubstr("update_search_space() was not called")));
+  EXPECT_THAT(tuner.generate_parameters(0),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("update_search_space() was not called")));
+  EXPECT_THAT(tuner.most_likely_parameters(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("update_search_space() was not called")));
 
-  EXPECT_THAT(tuner.update_search_space(SearchSpace()),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the search space has no choices")));
-  EXPECT_THAT(tuner.update_search_space(SearchSpace({{"in", MutableKind::kInputChoice, {"a", "b"}, 3}})),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("input choice 'in': n_chosen 3 is outside [0, 2]")));
+  EXPECT_THAT(
+      tuner.update_search_space(SearchSpace()),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the search space has no choices")));
+  EXPECT_THAT(
+      tuner.update_search_space(SearchSpace({{"in", MutableKind::kInputChoice, {"a", "b"}, 3}})),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("input choice 'in': n_chosen 3 is outside [0, 2]")));
 
   ASSERT_OK(tuner.update_search_space(Space()));
   auto p = tuner.generate_parameters(1);
@@ -284,33 +288,34 @@ TEST(PolicyGradientTunerTest, BadUse) {
   EXPECT_THAT(tuner.receive_trial_result(42, *p, 1),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("no outstanding proposal with parameter id 42")));
-  EXPECT_THAT(tuner.generate_parameters(1), StatusIs(absl::StatusCode::kInvalidArgument,
-                                                     HasSubstr("parameter id 1 is already outstanding")));
+  EXPECT_THAT(tuner.generate_parameters(1),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("parameter id 1 is already outstanding")));
   EXPECT_THAT(tuner.receive_trial_result(1, *p, NAN),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is not finite")));
   Json other = *p;
   other["op0"] = {{"_value", other["op0"]["_value"] == "a" ? "b" : "a"},
                   {"_idx", other["op0"]["_idx"] == 0 ? 1 : 0}};
-  EXPECT_THAT(
-      tuner.receive_trial_result(1, other, 1),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not the ones proposed for it (key 'op0')")));
+  EXPECT_THAT(tuner.receive_trial_result(1, other, 1),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not the ones proposed for it (key 'op0')")));
   EXPECT_THAT(tuner.receive_trial_result(1, Json::parse(R"({"op0": 1})"), 1),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("parameter id 1")));
   EXPECT_EQ(tuner.outstanding(), 1u);  // errors change nothing
 
   tuner.trial_end(1, /*success=*/false);
   EXPECT_EQ(tuner.outstanding(), 0u);
-  EXPECT_THAT(
-      tuner.receive_trial_result(1, *p, 1),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no outstanding proposal with parameter id 1")));
+  EXPECT_THAT(tuner.receive_trial_result(1, *p, 1),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("no outstanding proposal with parameter id 1")));
   EXPECT_FALSE(tuner.baseline().has_value());
   EXPECT_EQ(tuner.updates(), 0);
 
   EXPECT_THAT(tuner.probabilities("nope"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("no choice key 'nope'")));
-  EXPECT_THAT(
-      tuner.set_logits("op0", {1, 2}),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("key 'op0' has 4 candidates, got 2 logits")));
+  EXPECT_THAT(tuner.set_logits("op0", {1, 2}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("key 'op0' has 4 candidates, got 2 logits")));
 }
 
 }  // namespace

@@ -53,8 +53,7 @@ TEST(RandomTunerTest, BadUse) {
   RandomTuner t({}, 0);
   EXPECT_THAT(std::string(t.generate_parameters(0).status().message()),
               HasSubstr("update_search_space() was not called"));
-  EXPECT_THAT(std::string(t.update_search_space(SearchSpace()).message()),
-              HasSubstr("no choices"));
+  EXPECT_THAT(std::string(t.update_search_space(SearchSpace()).message()), HasSubstr("no choices"));
   TunerConfig config;
   config.options = Json::parse(R"({"dedupe": false})");
   EXPECT_THAT(std::string((*TunerRegistry().Lookup("random"))(config).status().message()),

@@ -28,24 +28,32 @@ absl::StatusOr<SposEvolutionOptions> SposEvolutionOptionsFromJson(const Json& j)
   if (o.mutations + o.crossovers > o.population_size) {
     return bad("mutations + crossovers must not exceed population_size");
   }
-  if (!(o.mutation_prob >= 0 && o.mutation_prob <= 1)) return bad("mutation_prob must be in [0, 1]");
+  if (!(o.mutation_prob >= 0 && o.mutation_prob <= 1))
+    return bad("mutation_prob must be in [0, 1]");
   if (o.random_attempts < 1) return bad("random_attempts must be >= 1");
   return o;
 }
 
 Json SposEvolutionOptionsToJson(const SposEvolutionOptions& o) {
-  return {{"population_size", o.population_size}, {"generations", o.generations}, {"top_k", o.top_k},
-          {"mutations", o.mutations},             {"mutation_prob", o.mutation_prob},
-          {"crossovers", o.crossovers},           {"random_attempts", o.random_attempts}};
+  return {{"population_size", o.population_size},
+          {"generations", o.generations},
+          {"top_k", o.top_k},
+          {"mutations", o.mutations},
+          {"mutation_prob", o.mutation_prob},
+          {"crossovers", o.crossovers},
+          {"random_attempts", o.random_attempts}};
 }
 
 SposEvolutionTuner::SposEvolutionTuner(SposEvolutionOptions options, uint64_t seed)
     : options_(options), rng_(seed) {}
 
 absl::Status SposEvolutionTuner::update_search_space(const SearchSpace& space) {
-  if (space.choices().empty()) return absl::InvalidArgumentError("spos_evolution: the search space has no choices");
+  if (space.choices().empty())
+    return absl::InvalidArgumentError("spos_evolution: the search space has no choices");
   for (const ChoiceSpec& c : space.choices()) {
-    if (c.size() == 0) return absl::InvalidArgumentError(absl::StrCat("spos_evolution: choice '", c.key, "' is empty"));
+    if (c.size() == 0)
+      return absl::InvalidArgumentError(
+          absl::StrCat("spos_evolution: choice '", c.key, "' is empty"));
   }
   space_ = space;
   has_space_ = true;
@@ -142,37 +150,43 @@ void SposEvolutionTuner::build_generation() {
   if (generation_ > 0 && !elite_.empty()) {
     std::uniform_int_distribution<size_t> pick(0, elite_.size() - 1);
     int made = 0;
-    for (int attempt = 0; attempt < options_.mutations * 10 && made < options_.mutations; ++attempt) {
+    for (int attempt = 0; attempt < options_.mutations * 10 && made < options_.mutations;
+         ++attempt) {
       made += offer(mutate(from_parameters(elite_[pick(rng_)].parameters)));
     }
     made = 0;
-    for (int attempt = 0; attempt < options_.crossovers * 10 && made < options_.crossovers; ++attempt) {
+    for (int attempt = 0; attempt < options_.crossovers * 10 && made < options_.crossovers;
+         ++attempt) {
       const Json& a = elite_[pick(rng_)].parameters;
       const Json& b = elite_[pick(rng_)].parameters;
       made += offer(crossover(from_parameters(a), from_parameters(b)));
     }
   }
-  for (int attempt = 0; attempt < options_.random_attempts && static_cast<int>(queue_.size()) < target; ++attempt) {
+  for (int attempt = 0;
+       attempt < options_.random_attempts && static_cast<int>(queue_.size()) < target; ++attempt) {
     offer(random_genome());
   }
 }
 
 absl::StatusOr<Json> SposEvolutionTuner::generate_parameters(int64_t parameter_id) {
-  if (!has_space_) return absl::FailedPreconditionError("spos_evolution: update_search_space() first");
+  if (!has_space_)
+    return absl::FailedPreconditionError("spos_evolution: update_search_space() first");
   if (outstanding_.count(parameter_id) != 0 || generation_of(parameter_id) != -1) {
-    return absl::InvalidArgumentError(absl::StrCat("spos_evolution: id ", parameter_id, " proposed twice"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("spos_evolution: id ", parameter_id, " proposed twice"));
   }
   if (queue_.empty()) {
     if (!outstanding_.empty()) {
-      return absl::UnavailableError(absl::StrCat("generation ", generation_, " has ", outstanding_.size(),
-                                                 " results outstanding"));
+      return absl::UnavailableError(absl::StrCat("generation ", generation_, " has ",
+                                                 outstanding_.size(), " results outstanding"));
     }
     if (generation_ + 1 >= options_.generations) {
       return absl::OutOfRangeError(absl::StrCat(options_.generations, " generations done"));
     }
     build_generation();
     if (queue_.empty()) {
-      return absl::OutOfRangeError(absl::StrCat("no new legal candidate in generation ", generation_,
+      return absl::OutOfRangeError(absl::StrCat("no new legal candidate in generation ",
+                                                generation_,
                                                 " (space exhausted or constraint too tight)"));
     }
   }
@@ -198,10 +212,12 @@ void SposEvolutionTuner::finish(int64_t id) {
   if (static_cast<int>(elite_.size()) > options_.top_k) elite_.resize(options_.top_k);
 }
 
-absl::Status SposEvolutionTuner::receive_trial_result(int64_t parameter_id, const Json& parameters, double value) {
+absl::Status SposEvolutionTuner::receive_trial_result(int64_t parameter_id, const Json& parameters,
+                                                      double value) {
   auto it = outstanding_.find(parameter_id);
   if (it == outstanding_.end()) {
-    return absl::InvalidArgumentError(absl::StrCat("spos_evolution: no outstanding proposal ", parameter_id));
+    return absl::InvalidArgumentError(
+        absl::StrCat("spos_evolution: no outstanding proposal ", parameter_id));
   }
   if (it->second != parameters) {
     return absl::InvalidArgumentError(absl::StrCat("spos_evolution: result ", parameter_id,

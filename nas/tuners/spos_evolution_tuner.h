@@ -69,7 +69,8 @@ class SposEvolutionTuner : public Tuner {
 
   absl::Status update_search_space(const SearchSpace& space) override;
   absl::StatusOr<Json> generate_parameters(int64_t parameter_id) override;
-  absl::Status receive_trial_result(int64_t parameter_id, const Json& parameters, double value) override;
+  absl::Status receive_trial_result(int64_t parameter_id, const Json& parameters,
+                                    double value) override;
   void trial_end(int64_t parameter_id, bool success) override;
 
   // The generation a proposed id belongs to (-1 if unknown). Thread-safe:
@@ -100,9 +101,9 @@ class SposEvolutionTuner : public Tuner {
   SearchSpace space_;
   bool has_space_ = false;
 
-  int generation_ = -1;              // the generation being proposed
-  std::deque<Json> queue_;           // its candidates not yet proposed
-  std::set<std::string> seen_;       // every candidate ever queued
+  int generation_ = -1;         // the generation being proposed
+  std::deque<Json> queue_;      // its candidates not yet proposed
+  std::set<std::string> seen_;  // every candidate ever queued
   std::map<int64_t, Json> outstanding_;
   mutable std::mutex generation_mu_;
   std::map<int64_t, int> generation_of_;  // guarded by generation_mu_

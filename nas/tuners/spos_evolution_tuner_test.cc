@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "nas/base/file.h"
-#include "nas/multi_trial/evaluator.h"
 #include "nas/core/parameters.h"
+#include "nas/multi_trial/evaluator.h"
 #include "nas/multi_trial/tuner_driver.h"
 #include "nas/testing/status_matchers.h"
 
@@ -23,8 +23,10 @@ using ::testing::HasSubstr;
 SearchSpace Space() {
   std::vector<ChoiceSpec> choices;
   for (int i = 1; i <= 20; ++i) {
-    choices.push_back({"LayerChoice" + std::to_string(i), MutableKind::kLayerChoice,
-                       {"k3", "k5", "k7", "xception"}, std::nullopt});
+    choices.push_back({"LayerChoice" + std::to_string(i),
+                       MutableKind::kLayerChoice,
+                       {"k3", "k5", "k7", "xception"},
+                       std::nullopt});
   }
   choices.push_back({"skip", MutableKind::kInputChoice, {"a", "b", "c", "d"}, 2});
   return SearchSpace(choices);
@@ -34,7 +36,8 @@ int Target(int i) { return (i * 5 + 2) % 4; }
 
 double Score(const Json& p) {
   double s = 0;
-  for (int i = 1; i <= 20; ++i) s += p["LayerChoice" + std::to_string(i)]["_idx"].get<int>() == Target(i);
+  for (int i = 1; i <= 20; ++i)
+    s += p["LayerChoice" + std::to_string(i)]["_idx"].get<int>() == Target(i);
   auto idx = p["skip"]["_idx"].get<std::vector<int>>();
   std::sort(idx.begin(), idx.end());
   return s + (idx == std::vector<int>{0, 2});
@@ -51,7 +54,8 @@ struct SearchRun {
   std::vector<Json> history;
 };
 
-SearchRun Search(const std::string& dir, uint64_t seed, double cost_limit, const Json& options = Json::object()) {
+SearchRun Search(const std::string& dir, uint64_t seed, double cost_limit,
+                 const Json& options = Json::object()) {
   auto tuner = std::make_unique<SposEvolutionTuner>(*SposEvolutionOptionsFromJson(options), seed);
   tuner->set_constraint([=](const Json& p) { return Cost(p) <= cost_limit; });
   InProcessEvaluator evaluator([](const TrialRequest& t) -> absl::StatusOr<TrialReport> {
@@ -87,7 +91,8 @@ TEST(SposEvolutionTunerTest, AuthorsDefaultsImproveOverGenerationsUnderTheConstr
     }
   }
   printf("generation: best / mean score (optimum 21)\n");
-  for (int g = 0; g < 20; g += 3) printf("  %2d: %4.0f / %5.2f\n", g, generation_best[g], generation_mean[g]);
+  for (int g = 0; g < 20; g += 3)
+    printf("  %2d: %4.0f / %5.2f\n", g, generation_best[g], generation_mean[g]);
   EXPECT_GE(run.summary.best_value, 17);
   EXPECT_GT(generation_mean[19], generation_mean[0] + 6);  // random ~5.5
 }
@@ -121,7 +126,11 @@ TEST(SposEvolutionTunerTest, GenerationsWaitForTheirResults) {
 }
 
 TEST(SposEvolutionTunerTest, ResumesThroughTheDriver) {
-  Json options = {{"population_size", 10}, {"generations", 4}, {"top_k", 3}, {"mutations", 4}, {"crossovers", 4}};
+  Json options = {{"population_size", 10},
+                  {"generations", 4},
+                  {"top_k", 3},
+                  {"mutations", 4},
+                  {"crossovers", 4}};
   SearchRun whole = Search("resume_whole", 5, 40, options);
   // Kill after 23 finished trials (mid generation 2), then resume.
   std::string dir = JoinPath(std::getenv("TEST_TMPDIR"), "resume_cut");
@@ -155,17 +164,19 @@ TEST(SposEvolutionTunerTest, BadOptions) {
   EXPECT_THAT(SposEvolutionOptionsFromJson({{"population", 5}}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("unknown member spos_evolution options.population;")));
-  EXPECT_THAT(SposEvolutionOptionsFromJson({{"mutation_prob", 2}}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("mutation_prob must be in [0, 1]")));
-  EXPECT_THAT(SposEvolutionOptionsFromJson({{"population_size", 10}, {"mutations", 8}, {"crossovers", 8}}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must not exceed population_size")));
-  SposEvolutionTuner tuner(SposEvolutionOptions(), 0);
-  EXPECT_THAT(tuner.generate_parameters(0),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("update_search_space() first")));
-  ASSERT_OK(tuner.update_search_space(Space()));
   EXPECT_THAT(
-      tuner.receive_trial_result(7, Json::object(), 1),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("spos_evolution: no outstanding proposal 7")));
+      SposEvolutionOptionsFromJson({{"mutation_prob", 2}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("mutation_prob must be in [0, 1]")));
+  EXPECT_THAT(
+      SposEvolutionOptionsFromJson({{"population_size", 10}, {"mutations", 8}, {"crossovers", 8}}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must not exceed population_size")));
+  SposEvolutionTuner tuner(SposEvolutionOptions(), 0);
+  EXPECT_THAT(tuner.generate_parameters(0), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                                     HasSubstr("update_search_space() first")));
+  ASSERT_OK(tuner.update_search_space(Space()));
+  EXPECT_THAT(tuner.receive_trial_result(7, Json::object(), 1),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("spos_evolution: no outstanding proposal 7")));
 }
 
 }  // namespace

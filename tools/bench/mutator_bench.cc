@@ -28,8 +28,9 @@ using torch::nn::Conv2dOptions;
 
 struct ConvBnImpl : torch::nn::Module {
   ConvBnImpl(int64_t c, int64_t k, int64_t groups)
-      : conv(register_module("conv", torch::nn::Conv2d(
-                                         Conv2dOptions(c, c, k).padding(k / 2).groups(groups).bias(false)))),
+      : conv(register_module(
+            "conv",
+            torch::nn::Conv2d(Conv2dOptions(c, c, k).padding(k / 2).groups(groups).bias(false)))),
         bn(register_module("bn", torch::nn::BatchNorm2d(c))) {}
   at::Tensor forward(at::Tensor x) { return torch::relu(bn(conv(x))); }
   torch::nn::Conv2d conv;
@@ -38,11 +39,10 @@ struct ConvBnImpl : torch::nn::Module {
 TORCH_MODULE(ConvBn);
 
 nas::LayerChoice Block(int64_t c) {
-  return nas::LayerChoice(std::vector<torch::nn::NamedAnyModule>{
-      {"conv3x3", ConvBn(c, 3, 1)},
-      {"conv5x5", ConvBn(c, 5, 1)},
-      {"dwconv3x3", ConvBn(c, 3, c)},
-      {"conv1x1", ConvBn(c, 1, 1)}});
+  return nas::LayerChoice(std::vector<torch::nn::NamedAnyModule>{{"conv3x3", ConvBn(c, 3, 1)},
+                                                                 {"conv5x5", ConvBn(c, 5, 1)},
+                                                                 {"dwconv3x3", ConvBn(c, 3, c)},
+                                                                 {"conv1x1", ConvBn(c, 1, 1)}});
 }
 
 struct SupernetImpl : torch::nn::Module {
@@ -72,6 +72,7 @@ class ReplayMutator : public nas::Mutator {
       : Mutator(model), decisions_(*arch.resolve(search_space())) {}
   nas::Decisions sample_search() override { return decisions_; }
   nas::Decisions sample_final() override { return decisions_; }
+
  private:
   nas::Decisions decisions_;
 };
@@ -87,7 +88,8 @@ double TimeSteps(const Step& step) {
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < FLAGS_steps; ++i) step();
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-             .count() / FLAGS_steps;
+             .count() /
+         FLAGS_steps;
 }
 
 }  // namespace

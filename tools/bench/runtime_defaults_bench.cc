@@ -31,9 +31,11 @@ namespace {
 
 struct SmallNetImpl : torch::nn::Module {
   SmallNetImpl()
-      : conv1(register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 32, 3).padding(1)))),
+      : conv1(register_module("conv1",
+                              torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 32, 3).padding(1)))),
         bn1(register_module("bn1", torch::nn::BatchNorm2d(32))),
-        conv2(register_module("conv2", torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).padding(1)))),
+        conv2(register_module("conv2",
+                              torch::nn::Conv2d(torch::nn::Conv2dOptions(32, 64, 3).padding(1)))),
         bn2(register_module("bn2", torch::nn::BatchNorm2d(64))),
         fc1(register_module("fc1", torch::nn::Linear(64 * 8 * 8, 512))),
         fc2(register_module("fc2", torch::nn::Linear(512, 10))) {}
@@ -68,8 +70,8 @@ double TimeSteps() {
     torch::Tensor loss = torch::nn::functional::cross_entropy(net->forward(x), y);
     loss.backward();
     opt.step();
-    double elapsed = std::chrono::duration<double, std::milli>(
-                         std::chrono::steady_clock::now() - start).count();
+    double elapsed =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (i >= FLAGS_warmup) ms.push_back(elapsed);
   }
   std::sort(ms.begin(), ms.end());
@@ -131,13 +133,10 @@ int main(int argc, char** argv) {
     gflags::ParseCommandLineFlags(&argc, &argv, true);
     return RunChild(FLAGS_child);
   }
-  nas::InitMain("Benchmarks the runtime defaults on a small conv-net training step.", &argc,
-                &argv);
+  nas::InitMain("Benchmarks the runtime defaults on a small conv-net training step.", &argc, &argv);
   const std::vector<std::pair<std::string, std::string>> configs = {
-      {"LibTorch/glibc defaults", "0,0,0"},
-      {"+ threads = cores", "1,0,0"},
-      {"+ threads, OpenBLAS 1 thread", "1,1,0"},
-      {"+ threads, allocator", "1,0,1"},
+      {"LibTorch/glibc defaults", "0,0,0"},      {"+ threads = cores", "1,0,0"},
+      {"+ threads, OpenBLAS 1 thread", "1,1,0"}, {"+ threads, allocator", "1,0,1"},
       {"all runtime defaults (ours)", "1,1,1"},
   };
   std::vector<Result> results;
@@ -150,12 +149,10 @@ int main(int argc, char** argv) {
     }
     results.push_back(r);
   }
-  printf("small conv-net training step, batch 128, 32x32x3, median of %d steps\n",
-         FLAGS_steps);
+  printf("small conv-net training step, batch 128, 32x32x3, median of %d steps\n", FLAGS_steps);
   printf("%-32s %8s %10s %12s\n", "configuration", "threads", "ms/step", "vs defaults");
   for (const Result& r : results) {
-    printf("%-32s %8d %10.2f %11.2fx\n", r.name.c_str(), r.threads, r.ms,
-           results[0].ms / r.ms);
+    printf("%-32s %8d %10.2f %11.2fx\n", r.name.c_str(), r.threads, r.ms, results[0].ms / r.ms);
   }
   return 0;
 }

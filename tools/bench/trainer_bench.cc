@@ -62,6 +62,7 @@ class MemorySource : public nas::BatchSource {
     b.index = next_++;
     return b;
   }
+
  private:
   std::vector<at::Tensor> data_, target_;
   int64_t next_ = 0;
@@ -71,10 +72,12 @@ class BenchTrainer : public nas::Trainer {
  public:
   BenchTrainer(nas::TrainerOptions o, torch::nn::Sequential net, nas::BatchSource* source,
                nas::Distributed* dist)
-      : Trainer(o, net.ptr(), source, dist), net_(net),
+      : Trainer(o, net.ptr(), source, dist),
+        net_(net),
         sgd_(net->parameters(), torch::optim::SGDOptions(0.01).momentum(0.9)) {
     add_optimizer("sgd", &sgd_, nas::ConstantLr(0.01));
   }
+
  protected:
   nas::Metrics train_step(const nas::Batch& batch) override {
     at::Tensor logits;
@@ -88,6 +91,7 @@ class BenchTrainer : public nas::Trainer {
     step(sgd_);
     return {{"loss", loss.item<double>()}};
   }
+
  private:
   torch::nn::Sequential net_;
   torch::optim::SGD sgd_;
@@ -137,8 +141,9 @@ double RunMode(const std::string& mode) {
 // Runs this binary with --mode in `nproc` child processes; returns rank 0's
 // ms/step (or -1).
 double Spawn(const std::string& mode, int nproc, int batch, int threads) {
-  return nas::bench::SpawnSelf(nproc, {"--mode=" + mode, "--steps=" + std::to_string(FLAGS_steps),
-                                       "--batch=" + std::to_string(batch), "--threads=" + std::to_string(threads)});
+  return nas::bench::SpawnSelf(
+      nproc, {"--mode=" + mode, "--steps=" + std::to_string(FLAGS_steps),
+              "--batch=" + std::to_string(batch), "--threads=" + std::to_string(threads)});
 }
 
 }  // namespace
@@ -168,14 +173,15 @@ int main(int argc, char** argv) {
     fprintf(stderr, "error: a configuration failed\n");
     return 1;
   }
-  printf("small conv net, 28x28x1, batch %d, %d timed steps, %d cores\n", FLAGS_batch,
-         FLAGS_steps, cores);
+  printf("small conv net, 28x28x1, batch %d, %d timed steps, %d cores\n", FLAGS_batch, FLAGS_steps,
+         cores);
   printf("%-48s %10s %10s\n", "configuration", "ms/step", "ratio");
   printf("%-48s %10.2f %10s\n", "hand-written LibTorch loop (fp32)", loop, "1.00");
   printf("%-48s %10.2f %10.3f\n", "nas::Trainer (fp32)", trainer, trainer / loop);
   printf("%-48s %10.2f %10.3f\n", "nas::Trainer, bf16 autocast", bf16, bf16 / trainer);
   printf("%-48s %10s %10s\n", "", "images/s", "ratio");
-  printf("%-48s %10.0f %10s\n", "1 process, batch 2B, 1 thread", 2 * FLAGS_batch * 1000 / one, "1.00");
+  printf("%-48s %10.0f %10s\n", "1 process, batch 2B, 1 thread", 2 * FLAGS_batch * 1000 / one,
+         "1.00");
   printf("%-48s %10.0f %10.3f\n", "1 process, batch 2B, all cores",
          2 * FLAGS_batch * 1000 / one_all, one / one_all);
   printf("%-48s %10.0f %10.3f\n", "2 processes (Gloo), batch B each, 1 thread each",

@@ -30,17 +30,22 @@ namespace {
 nas::SearchSpace Space() {
   std::vector<nas::ChoiceSpec> choices;
   for (int i = 0; i < 12; ++i) {
-    choices.push_back({"op" + std::to_string(i), nas::MutableKind::kLayerChoice, {"a", "b", "c", "d"},
+    choices.push_back({"op" + std::to_string(i),
+                       nas::MutableKind::kLayerChoice,
+                       {"a", "b", "c", "d"},
                        std::nullopt});
   }
-  choices.push_back({"skip_a", nas::MutableKind::kInputChoice, {"op0", "op1", "op2", "op3", "op4"}, 2});
-  choices.push_back({"skip_b", nas::MutableKind::kInputChoice, {"op5", "op6", "op7", "op8"}, std::nullopt});
+  choices.push_back(
+      {"skip_a", nas::MutableKind::kInputChoice, {"op0", "op1", "op2", "op3", "op4"}, 2});
+  choices.push_back(
+      {"skip_b", nas::MutableKind::kInputChoice, {"op5", "op6", "op7", "op8"}, std::nullopt});
   return nas::SearchSpace(choices);
 }
 
 double Score(const nas::Json& p) {
   double score = 0;
-  for (int i = 0; i < 12; ++i) score += p["op" + std::to_string(i)]["_idx"].get<int>() == (i * 7 + 1) % 4;
+  for (int i = 0; i < 12; ++i)
+    score += p["op" + std::to_string(i)]["_idx"].get<int>() == (i * 7 + 1) % 4;
   auto a = p["skip_a"]["_idx"].get<std::vector<int>>();
   std::sort(a.begin(), a.end());
   score += a == std::vector<int>{0, 3};
@@ -66,8 +71,10 @@ int main(int argc, char** argv) {
   checkpoints.push_back(FLAGS_trials);
   char dir_template[] = "/tmp/tuner_bench.XXXXXX";
   std::string root = mkdtemp(dir_template);
-  printf("optimum 14; mean over %d seeds of the best score after N trials | mean of the last 50 trials\n",
-         FLAGS_seeds);
+  printf(
+      "optimum 14; mean over %d seeds of the best score after N trials | mean of the last 50 "
+      "trials\n",
+      FLAGS_seeds);
   printf("%-10s", "tuner");
   for (int c : checkpoints) printf(" %7d", c);
   printf(" | last 50\n");
@@ -80,9 +87,10 @@ int main(int argc, char** argv) {
       config.options = options;
       auto tuner = (*nas::TunerRegistry().Lookup(name))(config);
       std::vector<double> scores;
-      nas::InProcessEvaluator evaluator([&](const nas::TrialRequest& t) -> absl::StatusOr<nas::TrialReport> {
-        return nas::TrialReport{Score(t.parameters), {}, nas::Json::object()};
-      });
+      nas::InProcessEvaluator evaluator(
+          [&](const nas::TrialRequest& t) -> absl::StatusOr<nas::TrialReport> {
+            return nas::TrialReport{Score(t.parameters), {}, nas::Json::object()};
+          });
       nas::TunerDriverOptions driver;
       driver.output_dir = nas::JoinPath(root, name + std::to_string(seed));
       driver.max_trials = FLAGS_trials;
@@ -95,7 +103,8 @@ int main(int argc, char** argv) {
       double best = 0;
       for (size_t i = 0; i < scores.size(); ++i) {
         best = std::max(best, scores[i]);
-        if (std::find(checkpoints.begin(), checkpoints.end(), static_cast<int>(i + 1)) != checkpoints.end()) {
+        if (std::find(checkpoints.begin(), checkpoints.end(), static_cast<int>(i + 1)) !=
+            checkpoints.end()) {
           best_at[static_cast<int>(i + 1)] += best / FLAGS_seeds;
         }
       }

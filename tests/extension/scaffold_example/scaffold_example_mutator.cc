@@ -9,7 +9,8 @@
 
 namespace nas::scaffold_example {
 
-ScaffoldExampleMutator::ScaffoldExampleMutator(std::shared_ptr<torch::nn::Module> model, uint64_t seed)
+ScaffoldExampleMutator::ScaffoldExampleMutator(std::shared_ptr<torch::nn::Module> model,
+                                               uint64_t seed)
     : Mutator(std::move(model)), rng_(seed) {}
 
 Decisions ScaffoldExampleMutator::sample_search() {

@@ -24,7 +24,8 @@ struct Options {
 struct ConvBnImpl : torch::nn::Cloneable<ConvBnImpl> {
   ConvBnImpl(int64_t c, int64_t k) : c(c), k(k) { reset(); }
   void reset() override {
-    conv = register_module("conv", torch::nn::Conv2d(Conv2dOptions(c, c, k).padding(k / 2).bias(false)));
+    conv = register_module("conv",
+                           torch::nn::Conv2d(Conv2dOptions(c, c, k).padding(k / 2).bias(false)));
     bn = register_module("bn", torch::nn::BatchNorm2d(c));
   }
   at::Tensor forward(at::Tensor x) { return bn(conv(torch::relu(x))); }
@@ -36,21 +37,26 @@ TORCH_MODULE(ConvBn);
 
 struct ScaffoldExampleNetImpl : torch::nn::Module {
   explicit ScaffoldExampleNetImpl(const Options& o) {
-    stem = register_module("stem", torch::nn::Conv2d(Conv2dOptions(o.in_channels, o.channels, 3).padding(1)));
+    stem = register_module(
+        "stem", torch::nn::Conv2d(Conv2dOptions(o.in_channels, o.channels, 3).padding(1)));
     for (int i = 0; i < o.layers; ++i) {
       // Explicit keys: architecture files stay readable ("op0", "skip1").
       std::string key = "op" + std::to_string(i);
-      ops.push_back(register_module(key, LayerChoice(std::vector<torch::nn::NamedAnyModule>{
-          {"conv3x3", ConvBn(o.channels, 3)},
-          {"conv5x5", ConvBn(o.channels, 5)},
-          {"maxpool3x3", torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1))}},
-          LayerChoiceOptions().key(key))));
+      ops.push_back(register_module(
+          key, LayerChoice(
+                   std::vector<torch::nn::NamedAnyModule>{
+                       {"conv3x3", ConvBn(o.channels, 3)},
+                       {"conv5x5", ConvBn(o.channels, 5)},
+                       {"maxpool3x3",
+                        torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(1).padding(1))}},
+                   LayerChoiceOptions().key(key))));
       if (i > 0) {
         std::vector<std::string> sources;
         for (int j = 0; j < i; ++j) sources.push_back("op" + std::to_string(j));
         sources.push_back("");  // "no skip": an input that is always missing
         std::string skip = "skip" + std::to_string(i);
-        skips.push_back(register_module(skip, InputChoice(InputChoiceOptions().choose_from(sources).n_chosen(1).key(skip))));
+        skips.push_back(register_module(
+            skip, InputChoice(InputChoiceOptions().choose_from(sources).n_chosen(1).key(skip))));
       }
     }
     fc = register_module("fc", torch::nn::Linear(o.channels, o.classes));
@@ -89,8 +95,10 @@ absl::StatusOr<Options> OptionsFromJson(const Json& j) {
       .Optional("classes", &o.classes);
   NAS_RETURN_IF_ERROR(r.Finish());
   for (auto [name, value] : {std::pair<const char*, int>{"in_channels", o.in_channels},
-                             {"image_size", o.image_size}, {"channels", o.channels},
-                             {"layers", o.layers}, {"classes", o.classes}}) {
+                             {"image_size", o.image_size},
+                             {"channels", o.channels},
+                             {"layers", o.layers},
+                             {"classes", o.classes}}) {
     if (value < 1) {
       return absl::InvalidArgumentError(
           absl::StrCat("scaffold_example_net options.", name, " must be >= 1, got ", value));
@@ -113,4 +121,5 @@ absl::StatusOr<BuiltSpace> MakeScaffoldExampleNet(const Json& options) {
 
 }  // namespace nas::scaffold_example
 
-NAS_REGISTER(nas::SpaceRegistry(), "scaffold_example_net", &nas::scaffold_example::MakeScaffoldExampleNet);
+NAS_REGISTER(nas::SpaceRegistry(), "scaffold_example_net",
+             &nas::scaffold_example::MakeScaffoldExampleNet);

@@ -8,7 +8,7 @@
 namespace nas::scaffold_example {
 
 absl::Status ScaffoldExampleTrainerOptionsFromJson(const Json& j, const std::string& path,
-                                            ScaffoldExampleTrainerOptions* out) {
+                                                   ScaffoldExampleTrainerOptions* out) {
   JsonObjectReader r(j, path);
   r.Optional("lr", &out->lr)
       .Optional("min_lr", &out->min_lr)
@@ -19,8 +19,8 @@ absl::Status ScaffoldExampleTrainerOptionsFromJson(const Json& j, const std::str
   NAS_RETURN_IF_ERROR(r.Finish());
   if (!(out->lr > 0) || out->min_lr < 0 || out->momentum < 0 || out->weight_decay < 0 ||
       out->clip_norm < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, ": lr must be > 0; min_lr, momentum, weight_decay and clip_norm >= 0"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": lr must be > 0; min_lr, momentum, weight_decay and clip_norm >= 0"));
   }
   return absl::OkStatus();
 }
@@ -34,28 +34,29 @@ Json ScaffoldExampleTrainerOptionsToJson(const ScaffoldExampleTrainerOptions& o)
           {"seed", o.seed}};
 }
 
-ScaffoldExampleTrainer::ScaffoldExampleTrainer(TrainerOptions trainer_options, ScaffoldExampleTrainerOptions options,
-                                 BuiltSpace model, BatchSource* train, BatchSource* valid,
-                                 Distributed* distributed)
+ScaffoldExampleTrainer::ScaffoldExampleTrainer(TrainerOptions trainer_options,
+                                               ScaffoldExampleTrainerOptions options,
+                                               BuiltSpace model, BatchSource* train,
+                                               BatchSource* valid, Distributed* distributed)
     : Trainer(trainer_options, model.model, train, distributed),
       options_(options),
       model_(std::move(model)),
       valid_(valid),
       mutator_(std::make_unique<ScaffoldExampleMutator>(model_.model, options.seed)),
-      sgd_(std::make_unique<torch::optim::SGD>(
-          model_.model->parameters(), torch::optim::SGDOptions(options.lr)
-                                          .momentum(options.momentum)
-                                          .weight_decay(options.weight_decay))) {
+      sgd_(std::make_unique<torch::optim::SGD>(model_.model->parameters(),
+                                               torch::optim::SGDOptions(options.lr)
+                                                   .momentum(options.momentum)
+                                                   .weight_decay(options.weight_decay))) {
   set_mutator(mutator_.get());  // checkpoints keep its state
   add_optimizer("sgd", sgd_.get(), CosineLr(options.lr, options.min_lr, trainer_options.epochs));
 }
 
 Metrics ScaffoldExampleTrainer::train_step(const Batch& batch) {
-  mutator_->reset();                // a new architecture for this step
-  sync_decisions(*mutator_);        // the same on every rank
+  mutator_->reset();          // a new architecture for this step
+  sync_decisions(*mutator_);  // the same on every rank
   at::Tensor logits;
   {
-    auto guard = autocast();        // bf16 / fp16 when asked for
+    auto guard = autocast();  // bf16 / fp16 when asked for
     logits = model_.forward(batch.data);
   }
   at::Tensor loss = torch::nn::functional::cross_entropy(logits.to(at::kFloat), batch.target);

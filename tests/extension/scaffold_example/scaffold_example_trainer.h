@@ -21,9 +21,9 @@
 
 #include <torch/optim/sgd.h>
 
-#include "tests/extension/scaffold_example/scaffold_example_mutator.h"
 #include "nas/core/space_registry.h"
 #include "nas/train/trainer.h"
+#include "tests/extension/scaffold_example/scaffold_example_mutator.h"
 
 namespace nas::scaffold_example {
 
@@ -38,13 +38,14 @@ struct ScaffoldExampleTrainerOptions {
 
 // Strict: unknown members and out-of-range values are errors naming `path`.
 absl::Status ScaffoldExampleTrainerOptionsFromJson(const Json& j, const std::string& path,
-                                            ScaffoldExampleTrainerOptions* out);
+                                                   ScaffoldExampleTrainerOptions* out);
 Json ScaffoldExampleTrainerOptionsToJson(const ScaffoldExampleTrainerOptions& options);
 
 class ScaffoldExampleTrainer : public Trainer {
  public:
-  ScaffoldExampleTrainer(TrainerOptions trainer_options, ScaffoldExampleTrainerOptions options, BuiltSpace model,
-                  BatchSource* train, BatchSource* valid, Distributed* distributed = nullptr);
+  ScaffoldExampleTrainer(TrainerOptions trainer_options, ScaffoldExampleTrainerOptions options,
+                         BuiltSpace model, BatchSource* train, BatchSource* valid,
+                         Distributed* distributed = nullptr);
 
   ScaffoldExampleMutator& mutator() { return *mutator_; }
 

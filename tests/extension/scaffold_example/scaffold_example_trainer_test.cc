@@ -9,12 +9,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "tests/extension/scaffold_example/scaffold_example_space.h"
 #include "datasets/loader.h"
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
 #include "nas/base/file.h"
 #include "nas/core/fixed_architecture.h"
+#include "tests/extension/scaffold_example/scaffold_example_space.h"
 
 namespace nas::scaffold_example {
 namespace {
@@ -89,13 +89,17 @@ TEST(ScaffoldExampleTrainerTest, OptionsAreStrict) {
   ScaffoldExampleTrainerOptions o;
   o.lr = 0.1;
   ScaffoldExampleTrainerOptions back;
-  ASSERT_TRUE(ScaffoldExampleTrainerOptionsFromJson(ScaffoldExampleTrainerOptionsToJson(o), "o", &back).ok());
+  ASSERT_TRUE(
+      ScaffoldExampleTrainerOptionsFromJson(ScaffoldExampleTrainerOptionsToJson(o), "o", &back)
+          .ok());
   EXPECT_EQ(ScaffoldExampleTrainerOptionsToJson(back), ScaffoldExampleTrainerOptionsToJson(o));
-  EXPECT_THAT(std::string(ScaffoldExampleTrainerOptionsFromJson(Json::parse(R"({"learning_rate": 1})"),
-                                                         "config.optimizer", &back).message()),
+  EXPECT_THAT(std::string(ScaffoldExampleTrainerOptionsFromJson(
+                              Json::parse(R"({"learning_rate": 1})"), "config.optimizer", &back)
+                              .message()),
               HasSubstr("unknown member config.optimizer.learning_rate"));
   EXPECT_THAT(std::string(ScaffoldExampleTrainerOptionsFromJson(Json::parse(R"({"lr": 0})"),
-                                                         "config.optimizer", &back).message()),
+                                                                "config.optimizer", &back)
+                              .message()),
               HasSubstr("lr must be > 0"));
 }
 

@@ -34,7 +34,8 @@ absl::Status ScaffoldExampleTuner::update_search_space(const SearchSpace& space)
 
 absl::StatusOr<Json> ScaffoldExampleTuner::generate_parameters(int64_t parameter_id) {
   if (!has_space_) {
-    return absl::FailedPreconditionError("scaffold_example tuner: update_search_space() was not called");
+    return absl::FailedPreconditionError(
+        "scaffold_example tuner: update_search_space() was not called");
   }
   // TODO: your proposals. Parameters are NNI's {"key": {"_value", "_idx"}};
   // build them from decisions as below.
@@ -49,8 +50,8 @@ absl::StatusOr<Json> ScaffoldExampleTuner::generate_parameters(int64_t parameter
   return params;
 }
 
-absl::Status ScaffoldExampleTuner::receive_trial_result(int64_t parameter_id, const Json& parameters,
-                                                 double value) {
+absl::Status ScaffoldExampleTuner::receive_trial_result(int64_t parameter_id,
+                                                        const Json& parameters, double value) {
   // TODO: learn from the result (higher is better).
   if (best_parameters_.is_null() || value > best_value_) {
     best_parameters_ = parameters;
@@ -62,11 +63,13 @@ absl::Status ScaffoldExampleTuner::receive_trial_result(int64_t parameter_id, co
 namespace {
 
 absl::StatusOr<std::unique_ptr<Tuner>> MakeScaffoldExampleTuner(const TunerConfig& config) {
-  NAS_ASSIGN_OR_RETURN(ScaffoldExampleTunerOptions options, ScaffoldExampleTunerOptionsFromJson(config.options));
+  NAS_ASSIGN_OR_RETURN(ScaffoldExampleTunerOptions options,
+                       ScaffoldExampleTunerOptionsFromJson(config.options));
   return std::unique_ptr<Tuner>(std::make_unique<ScaffoldExampleTuner>(options, config.seed));
 }
 
 }  // namespace
 }  // namespace nas::scaffold_example
 
-NAS_REGISTER(nas::TunerRegistry(), "scaffold_example", &nas::scaffold_example::MakeScaffoldExampleTuner);
+NAS_REGISTER(nas::TunerRegistry(), "scaffold_example",
+             &nas::scaffold_example::MakeScaffoldExampleTuner);

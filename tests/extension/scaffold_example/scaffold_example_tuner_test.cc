@@ -7,9 +7,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "tests/extension/scaffold_example/scaffold_example_space.h"
 #include "nas/core/mutable_tree.h"
 #include "nas/core/parameters.h"
+#include "tests/extension/scaffold_example/scaffold_example_space.h"
 
 namespace nas::scaffold_example {
 namespace {
@@ -65,10 +65,12 @@ TEST(ScaffoldExampleTunerTest, BadOptionsAndBadUse) {
 
 TEST(ScaffoldExampleNetTest, OptionsAreValidated) {
   EXPECT_TRUE(SpaceRegistry().Contains("scaffold_example_net"));
-  EXPECT_THAT(std::string(MakeScaffoldExampleNet(Json::parse(R"({"layers": 0})")).status().message()),
-              HasSubstr("scaffold_example_net options.layers must be >= 1, got 0"));
-  EXPECT_THAT(std::string(MakeScaffoldExampleNet(Json::parse(R"({"layer": 2})")).status().message()),
-              HasSubstr("unknown member scaffold_example_net options.layer"));
+  EXPECT_THAT(
+      std::string(MakeScaffoldExampleNet(Json::parse(R"({"layers": 0})")).status().message()),
+      HasSubstr("scaffold_example_net options.layers must be >= 1, got 0"));
+  EXPECT_THAT(
+      std::string(MakeScaffoldExampleNet(Json::parse(R"({"layer": 2})")).status().message()),
+      HasSubstr("unknown member scaffold_example_net options.layer"));
 }
 
 }  // namespace

@@ -32,8 +32,8 @@ class ScaffoldExampleSearch : public SupernetSearch {
   // Phase 2, on rank 0.
   absl::StatusOr<SearchSummary> search(const SupernetSearchOptions& options, const std::string& dir,
                                        bool resume, uint64_t seed) {
-    return SearchOnSupernet(options, space_, trainer_.mutator(), train_.get(), valid_.get(), dir, resume,
-                            seed);
+    return SearchOnSupernet(options, space_, trainer_.mutator(), train_.get(), valid_.get(), dir,
+                            resume, seed);
   }
 
  private:
@@ -44,17 +44,19 @@ class ScaffoldExampleSearch : public SupernetSearch {
 
 }  // namespace
 
-absl::Status ScaffoldExampleOptionsFromJson(const Json& j, const std::string& path, ScaffoldExampleOptions* out) {
+absl::Status ScaffoldExampleOptionsFromJson(const Json& j, const std::string& path,
+                                            ScaffoldExampleOptions* out) {
   JsonObjectReader r(j, path);
   const Json* optimizer = r.Member("optimizer");
   const Json* search = r.Member("search");
   NAS_RETURN_IF_ERROR(r.Finish());
   if (optimizer != nullptr) {
-    NAS_RETURN_IF_ERROR(
-        ScaffoldExampleTrainerOptionsFromJson(*optimizer, JsonChildPath(path, "optimizer"), &out->optimizer));
+    NAS_RETURN_IF_ERROR(ScaffoldExampleTrainerOptionsFromJson(
+        *optimizer, JsonChildPath(path, "optimizer"), &out->optimizer));
   }
   if (search != nullptr) {
-    NAS_RETURN_IF_ERROR(SupernetSearchOptionsFromJson(*search, JsonChildPath(path, "search"), &out->search));
+    NAS_RETURN_IF_ERROR(
+        SupernetSearchOptionsFromJson(*search, JsonChildPath(path, "search"), &out->search));
   }
   return absl::OkStatus();
 }
@@ -65,13 +67,16 @@ Json ScaffoldExampleOptionsToJson(const ScaffoldExampleOptions& o) {
 }
 
 const SupernetConfigSchema<ScaffoldExampleOptions>& SearchConfigSchema() {
-  static const auto* schema = new SupernetConfigSchema<ScaffoldExampleOptions>{
-      "scaffold_example", &ScaffoldExampleOptionsFromJson, &ScaffoldExampleOptionsToJson, {{"default", &DefaultConfig}}};
+  static const auto* schema =
+      new SupernetConfigSchema<ScaffoldExampleOptions>{"scaffold_example",
+                                                       &ScaffoldExampleOptionsFromJson,
+                                                       &ScaffoldExampleOptionsToJson,
+                                                       {{"default", &DefaultConfig}}};
   return *schema;
 }
 
-absl::StatusOr<SearchSummary> RunSearchJob(const SearchConfig& config, const std::string& output_dir,
-                                           bool resume) {
+absl::StatusOr<SearchSummary> RunSearchJob(const SearchConfig& config,
+                                           const std::string& output_dir, bool resume) {
   // A bad tuner name or options fail before any training.
   NAS_RETURN_IF_ERROR(CheckSupernetSearchTuner(config.algorithm.search));
   ScaffoldExampleTrainerOptions options = config.algorithm.optimizer;
@@ -85,9 +90,10 @@ absl::StatusOr<SearchSummary> RunSearchJob(const SearchConfig& config, const std
           },
           [&](SupernetSearch& trained) -> absl::Status {
             if (!trained.trainer().is_main() || output_dir.empty()) return absl::OkStatus();
-            NAS_ASSIGN_OR_RETURN(summary, static_cast<ScaffoldExampleSearch&>(trained).search(
-                                              config.algorithm.search, JoinPath(output_dir, "search"),
-                                              resume, config.job.seed));
+            NAS_ASSIGN_OR_RETURN(
+                summary, static_cast<ScaffoldExampleSearch&>(trained).search(
+                             config.algorithm.search, JoinPath(output_dir, "search"), resume,
+                             config.job.seed));
             return absl::OkStatus();
           })
           .status());

@@ -27,9 +27,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "tests/extension/scaffold_example/scaffold_example_trainer.h"
 #include "nas/jobs/supernet_config.h"
 #include "nas/jobs/supernet_search.h"
+#include "tests/extension/scaffold_example/scaffold_example_trainer.h"
 
 namespace nas::scaffold_example {
 
@@ -38,7 +38,8 @@ struct ScaffoldExampleOptions {
   ScaffoldExampleTrainerOptions optimizer;
   SupernetSearchOptions search;
 };
-absl::Status ScaffoldExampleOptionsFromJson(const Json& j, const std::string& path, ScaffoldExampleOptions* out);
+absl::Status ScaffoldExampleOptionsFromJson(const Json& j, const std::string& path,
+                                            ScaffoldExampleOptions* out);
 Json ScaffoldExampleOptionsToJson(const ScaffoldExampleOptions& options);
 
 using SearchConfig = SupernetConfig<ScaffoldExampleOptions>;
@@ -46,8 +47,8 @@ using SearchConfig = SupernetConfig<ScaffoldExampleOptions>;
 // Presets: "default".
 const SupernetConfigSchema<ScaffoldExampleOptions>& SearchConfigSchema();
 
-absl::StatusOr<SearchSummary> RunSearchJob(const SearchConfig& config, const std::string& output_dir,
-                                           bool resume);
+absl::StatusOr<SearchSummary> RunSearchJob(const SearchConfig& config,
+                                           const std::string& output_dir, bool resume);
 
 }  // namespace nas::scaffold_example
 

@@ -1,11 +1,12 @@
 // The scaffold_example package's search: trains a supernet, then the "scaffold_example"
 // tuner searches it (search_job.h).
 //
-// RUN: tools/bazel run //tests/extension/scaffold_example:search -- --dataset=synthetic --epochs=1 --output_dir=runs/scaffold_example
+// RUN: tools/bazel run //tests/extension/scaffold_example:search -- --dataset=synthetic --epochs=1
+// --output_dir=runs/scaffold_example
 #include <gflags/gflags.h>
 
-#include "tests/extension/scaffold_example/search_job.h"
 #include "nas/jobs/job_main.h"
+#include "tests/extension/scaffold_example/search_job.h"
 
 DEFINE_int64(max_trials, 20, "Architectures the tuner proposes (default: the configuration's).");
 DEFINE_string(tuner_options, "{}", "Options of the scaffold_example tuner, as a JSON object.");
@@ -14,7 +15,8 @@ int main(int argc, char** argv) {
   using Config = nas::scaffold_example::SearchConfig;
   nas::JobMain<Config> job;
   job.usage =
-      "scaffold_example: trains a supernet of a registered space, then the scaffold_example tuner searches it; "
+      "scaffold_example: trains a supernet of a registered space, then the scaffold_example tuner "
+      "searches it; "
       "resumable, data-parallel under tools/launch, torchrun or srun.";
   job.output_dir = "scaffold_example_search";
   job.space_flags = true;
