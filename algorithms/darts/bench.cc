@@ -76,7 +76,7 @@ void OpCosts(const nas::darts::DartsNetworkOptions& o) {
 int main(int argc, char** argv) {
   nas::InitMain("DARTS benchmark: first-order vs second-order search step vs a fixed network.",
                 &argc, &argv);
-  nas::darts::DartsNetworkOptions options = *nas::darts::DartsPreset(FLAGS_network);
+  nas::darts::DartsNetworkOptions options = *nas::darts::DartsNetworkPreset(FLAGS_network);
   setvbuf(stdout, nullptr, _IOLBF, 0);
   if (FLAGS_ops) OpCosts(options);
   if (FLAGS_steps_only) return 0;

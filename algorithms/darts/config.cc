@@ -8,7 +8,7 @@ namespace nas::darts {
 
 namespace {
 
-DartsNetworkOptions Network(const std::string& preset) { return *DartsPreset(preset); }
+DartsNetworkOptions Network(const std::string& preset) { return *DartsNetworkPreset(preset); }
 
 // A network section: its own `preset` replaces the defaults, other members
 // override them.
@@ -115,7 +115,7 @@ absl::Status EvolutionFromJson(const Json& j, const std::string& path, Evolution
 
 }  // namespace
 
-absl::StatusOr<DartsConfig> DartsConfigPreset(const std::string& name) {
+absl::StatusOr<DartsConfig> DartsPreset(const std::string& name) {
   DartsConfig c;
   c.preset = name;
   c.search.trainer.log_every = 20;
@@ -166,7 +166,7 @@ absl::StatusOr<DartsConfig> DartsConfigFromJson(const Json& j, const std::string
   if (j.contains("preset"))
     NAS_RETURN_IF_ERROR(JsonGet(j["preset"], JsonChildPath(source, "preset"), &preset));
   NAS_ASSIGN_OR_RETURN(DartsConfig c,
-                       Annotate(DartsConfigPreset(preset), JsonChildPath(source, "preset")));
+                       Annotate(DartsPreset(preset), JsonChildPath(source, "preset")));
   JsonObjectReader r(j, source);
   std::string unused;
   r.Optional("preset", &unused).Optional("seed", &c.seed);

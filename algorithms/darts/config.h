@@ -95,7 +95,7 @@ struct DartsConfig {
 };
 
 // "fashion_mnist" or "paper"; NotFound listing them otherwise.
-absl::StatusOr<DartsConfig> DartsConfigPreset(const std::string& name);
+absl::StatusOr<DartsConfig> DartsPreset(const std::string& name);
 // The document's "preset" (default fashion_mnist), then its members over it
 // (strict; errors name `source`'s JSON paths), validated.
 absl::StatusOr<DartsConfig> DartsConfigFromJson(const Json& j, const std::string& source);

@@ -15,7 +15,7 @@ using ::testing::HasSubstr;
 
 TEST(DartsConfigTest, PresetsRoundTrip) {
   for (const char* name : {"fashion_mnist", "paper"}) {
-    absl::StatusOr<DartsConfig> preset = DartsConfigPreset(name);
+    absl::StatusOr<DartsConfig> preset = DartsPreset(name);
     ASSERT_TRUE(preset.ok()) << preset.status();
     absl::StatusOr<DartsConfig> back = DartsConfigFromJson(DartsConfigToJson(*preset), "$");
     ASSERT_TRUE(back.ok()) << back.status();
@@ -23,17 +23,17 @@ TEST(DartsConfigTest, PresetsRoundTrip) {
     // The search's weights and architecture halves.
     EXPECT_EQ(preset->data.train_fraction, 0.5) << name;
   }
-  DartsConfig fashion = *DartsConfigPreset("fashion_mnist");
+  DartsConfig fashion = *DartsPreset("fashion_mnist");
   EXPECT_EQ(fashion.data.dataset, "fashion_mnist");
   EXPECT_EQ(fashion.data.train_examples, 2000);
   EXPECT_EQ(fashion.data.valid_examples, 2000);
   EXPECT_EQ(fashion.search.trainer.epochs, 2);
-  DartsConfig paper = *DartsConfigPreset("paper");
+  DartsConfig paper = *DartsPreset("paper");
   EXPECT_EQ(paper.data.dataset, "cifar10");
   EXPECT_EQ(paper.data.train_examples, 0);
   EXPECT_EQ(paper.data.valid_examples, 0);
   EXPECT_EQ(paper.retrain.trainer.epochs, 600);
-  EXPECT_THAT(DartsConfigPreset("imagenet").status(),
+  EXPECT_THAT(DartsPreset("imagenet").status(),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("unknown DARTS preset 'imagenet'")));
 }
 

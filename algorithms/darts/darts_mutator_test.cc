@@ -17,7 +17,7 @@ namespace {
 using ::testing::HasSubstr;
 
 DartsNetwork TinySearchNet() {
-  DartsNetworkOptions o = *DartsPreset("search_fashion_mnist");
+  DartsNetworkOptions o = *DartsNetworkPreset("search_fashion_mnist");
   o.channels = 4;
   o.layers = 3;
   return DartsNetwork(o);
@@ -124,7 +124,7 @@ TEST(DartsMutatorTest, SaveLoadRestoresAlphasInPlace) {
     EXPECT_TRUE(torch::equal(ma.parameters()[i], mb.parameters()[i]));
   }
   // A checkpoint of another space is refused, naming the key.
-  DartsNetworkOptions other = *DartsPreset("search_fashion_mnist");
+  DartsNetworkOptions other = *DartsNetworkPreset("search_fashion_mnist");
   other.channels = 4;
   other.layers = 3;
   other.nodes = 5;

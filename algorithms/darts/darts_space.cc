@@ -26,13 +26,13 @@ bool DartsNetworkOptions::operator==(const DartsNetworkOptions& o) const {
          auxiliary == o.auxiliary;
 }
 
-const std::vector<std::string>& DartsPresetNames() {
+const std::vector<std::string>& DartsNetworkPresetNames() {
   static const std::vector<std::string> names = {"search_cifar10", "eval_cifar10",
                                                  "search_fashion_mnist", "eval_fashion_mnist"};
   return names;
 }
 
-absl::StatusOr<DartsNetworkOptions> DartsPreset(const std::string& name) {
+absl::StatusOr<DartsNetworkOptions> DartsNetworkPreset(const std::string& name) {
   DartsNetworkOptions o;
   o.preset = name;
   const bool eval = name == "eval_cifar10" || name == "eval_fashion_mnist";
@@ -55,7 +55,7 @@ absl::StatusOr<DartsNetworkOptions> DartsPreset(const std::string& name) {
     return o;
   }
   return absl::NotFoundError(absl::StrCat("unknown DARTS network preset '", name,
-                                          "'; known: ", absl::StrJoin(DartsPresetNames(), ", ")));
+                                          "'; known: ", absl::StrJoin(DartsNetworkPresetNames(), ", ")));
 }
 
 absl::Status ValidateDartsNetworkOptions(const DartsNetworkOptions& o, const std::string& path) {
@@ -94,7 +94,7 @@ absl::StatusOr<DartsNetworkOptions> DartsNetworkOptionsFromJson(const Json& j,
   if (const Json* member = r.Member("preset")) {
     NAS_RETURN_IF_ERROR(JsonGet(*member, JsonChildPath(path, "preset"), &preset));
   }
-  absl::StatusOr<DartsNetworkOptions> base = DartsPreset(preset);
+  absl::StatusOr<DartsNetworkOptions> base = DartsNetworkPreset(preset);
   if (!base.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(JsonChildPath(path, "preset"), ": ", base.status().message()));

@@ -43,7 +43,7 @@
 // | auxiliary       | false          | true         | like cifar10         |
 //
 // Example:
-//   auto net = nas::darts::DartsNetwork(*nas::darts::DartsPreset("eval_cifar10"));
+//   auto net = nas::darts::DartsNetwork(*nas::darts::DartsNetworkPreset("eval_cifar10"));
 //   nas::ApplyFixedArchitecture(*net, *nas::ReadArchitecture("architecture.json"));
 //   auto [logits, aux] = net->forward_with_aux(images);
 #ifndef ALGORITHMS_DARTS_DARTS_SPACE_H_
@@ -91,8 +91,8 @@ struct DartsNetworkOptions {
 
 // "search_cifar10", "eval_cifar10", "search_fashion_mnist",
 // "eval_fashion_mnist"; NotFound listing them otherwise.
-absl::StatusOr<DartsNetworkOptions> DartsPreset(const std::string& name);
-const std::vector<std::string>& DartsPresetNames();
+absl::StatusOr<DartsNetworkOptions> DartsNetworkPreset(const std::string& name);
+const std::vector<std::string>& DartsNetworkPresetNames();
 
 // Strict: `preset` first, then overrides; errors name the member. `path`
 // prefixes messages.

@@ -19,7 +19,7 @@ namespace {
 using ::testing::HasSubstr;
 
 DartsNetworkOptions Tiny(const std::string& preset = "search_fashion_mnist") {
-  DartsNetworkOptions o = *DartsPreset(preset);
+  DartsNetworkOptions o = *DartsNetworkPreset(preset);
   o.channels = 4;
   o.layers = 3;
   return o;
@@ -150,8 +150,8 @@ TEST(DartsSpaceTest, DropPathSparesIdentitiesAndIsOffInEval) {
 }
 
 TEST(DartsSpaceTest, OptionsRoundTripAndBadOptionsNameTheMember) {
-  for (const std::string& preset : DartsPresetNames()) {
-    DartsNetworkOptions o = *DartsPreset(preset);
+  for (const std::string& preset : DartsNetworkPresetNames()) {
+    DartsNetworkOptions o = *DartsNetworkPreset(preset);
     EXPECT_EQ(*DartsNetworkOptionsFromJson(DartsNetworkOptionsToJson(o)), o) << preset;
   }
   EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"preset", "imagenet"}}).status().message(),

@@ -229,7 +229,7 @@ Metrics DartsTrainer::validate(int64_t epoch) {
 void DartsTrainer::log_genotype(int64_t epoch, const Genotype& g) {
   const double normal_share = g.normal.parameter_free_share();
   if (is_main()) {
-    LOG(INFO) << "epoch " << epoch << " genotype: " << g.ToString();
+    LOG(INFO) << "epoch " << epoch << " genotype: " << g.to_string();
     LOG(INFO) << "epoch " << epoch << " parameter-free share: " << g.parameter_free_share()
               << " (normal cell " << normal_share << ")";
     if (normal_share >= options_.collapse_threshold) {
@@ -249,7 +249,7 @@ void DartsTrainer::log_genotype(int64_t epoch, const Genotype& g) {
   TORCH_CHECK(writer.ok(), writer.status().message());
   absl::Status status =
       (*writer)->append(Json{{"epoch", epoch},
-                             {"genotype", g.ToString()},
+                             {"genotype", g.to_string()},
                              {"param_free_share", g.parameter_free_share()},
                              {"param_free_share_normal", normal_share},
                              {"architecture", mutator_->export_architecture().to_json()}});

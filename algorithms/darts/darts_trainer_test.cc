@@ -33,7 +33,7 @@ struct TinyProblem {
 
 TinyProblem MakeTinyProblem() {
   torch::manual_seed(0);
-  DartsNetworkOptions o = *DartsPreset("search_fashion_mnist");
+  DartsNetworkOptions o = *DartsNetworkPreset("search_fashion_mnist");
   o.image_size = 8;
   o.channels = 2;
   o.layers = 1;  // one (reduction) cell
@@ -193,7 +193,7 @@ Data MakeData() {
 
 DartsNetwork TinyNet() {
   torch::manual_seed(0);
-  DartsNetworkOptions o = *DartsPreset("search_fashion_mnist");
+  DartsNetworkOptions o = *DartsNetworkPreset("search_fashion_mnist");
   o.channels = 4;
   o.layers = 3;
   o.nodes = 2;

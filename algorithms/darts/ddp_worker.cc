@@ -90,7 +90,7 @@ absl::Status Run() {
   NAS_ASSIGN_OR_RETURN(nas::DistributedEnv env, nas::DistributedEnvFromEnvironment());
   NAS_ASSIGN_OR_RETURN(auto dist, nas::Distributed::Create(env, std::chrono::seconds(30)));
   torch::manual_seed(0);
-  nas::darts::DartsNetworkOptions o = *nas::darts::DartsPreset("search_fashion_mnist");
+  nas::darts::DartsNetworkOptions o = *nas::darts::DartsNetworkPreset("search_fashion_mnist");
   o.image_size = 12;
   o.channels = 4;
   o.layers = 2;

@@ -40,7 +40,7 @@ Architecture ChainArchitecture(const SearchSpace& space, int64_t nodes) {
 
 DartsNetwork FixedEvalNet() {
   torch::manual_seed(0);
-  DartsNetworkOptions o = *DartsPreset("eval_fashion_mnist");
+  DartsNetworkOptions o = *DartsNetworkPreset("eval_fashion_mnist");
   o.channels = 4;
   o.layers = 3;
   o.nodes = 2;

@@ -102,9 +102,9 @@ absl::StatusOr<SearchSummary> RunEvolutionJob(const DartsConfig& config,
   NAS_RETURN_IF_ERROR(WriteArchitecture(JoinPath(output_dir, "best_architecture.json"),
                                         Architecture::from_decisions(decisions, space)));
   NAS_RETURN_IF_ERROR(
-      WriteFileAtomically(JoinPath(output_dir, "best_genotype.txt"), genotype.ToString() + "\n"));
+      WriteFileAtomically(JoinPath(output_dir, "best_genotype.txt"), genotype.to_string() + "\n"));
   LOG(INFO) << "best validation accuracy " << summary.best_value << " (trial " << summary.best_trial
-            << "): " << genotype.ToString();
+            << "): " << genotype.to_string();
   return summary;
 }
 

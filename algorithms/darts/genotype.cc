@@ -110,7 +110,7 @@ double Genotype::parameter_free_share() const {
   return Share(all);
 }
 
-std::string Genotype::ToString() const {
+std::string Genotype::to_string() const {
   return absl::StrCat("Genotype(normal=", CellText(normal), ", normal_concat=range(2, ", nodes + 2,
                       "), reduce=", CellText(reduce), ", reduce_concat=range(2, ", nodes + 2, "))");
 }

@@ -43,7 +43,7 @@ struct Genotype {
   // Over both cells.
   double parameter_free_share() const;
   // The authors' text form (see above).
-  std::string ToString() const;
+  std::string to_string() const;
 };
 
 // The genotype of exported decisions (DartsMutator::sample_final(), or an

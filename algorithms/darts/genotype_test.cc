@@ -17,7 +17,7 @@ namespace {
 using ::testing::HasSubstr;
 
 SearchSpace Space() {
-  DartsNetworkOptions o = *DartsPreset("search_fashion_mnist");
+  DartsNetworkOptions o = *DartsNetworkPreset("search_fashion_mnist");
   o.channels = 2;
   o.layers = 3;  // a normal cell and two reduction cells
   DartsNetwork net(o);
@@ -47,7 +47,7 @@ TEST(GenotypeTest, TextIsTheAuthorsFormat) {
   SearchSpace space = Space();
   Genotype g = *GenotypeOf(Chain(space, "sep_conv_3x3", "max_pool_3x3"), space);
   EXPECT_EQ(g.nodes, 4);
-  EXPECT_EQ(g.ToString(),
+  EXPECT_EQ(g.to_string(),
             "Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 1), "
             "('sep_conv_3x3', 2), "
             "('sep_conv_3x3', 2), ('sep_conv_3x3', 3), ('sep_conv_3x3', 3), ('sep_conv_3x3', 4)], "

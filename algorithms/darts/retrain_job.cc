@@ -68,7 +68,7 @@ absl::StatusOr<RetrainJobResult> RunRetrainJob(const DartsConfig& config,
                                                const std::string& output_dir, bool resume) {
   const RetrainOptions& r = config.retrain;
   NAS_ASSIGN_OR_RETURN(Genotype genotype, ArchitectureGenotype(r.network, architecture));
-  LOG(INFO) << "retraining " << genotype.ToString();
+  LOG(INFO) << "retraining " << genotype.to_string();
   RetrainJobOptions job;
   job.space = kDartsSpaceName;
   job.space_options = DartsNetworkOptionsToJson(r.network);
@@ -90,7 +90,7 @@ absl::StatusOr<RetrainJobResult> RunRetrainJob(const DartsConfig& config,
                       << static_cast<double>(parameters) / 1e6 << "M) without the auxiliary head; "
                       << in.data.full_train.size() << " training / " << in.data.test.size()
                       << " test images, " << in.trainer.epochs << " epochs";
-            Json extra = {{"genotype", genotype.ToString()}, {"parameters", parameters}};
+            Json extra = {{"genotype", genotype.to_string()}, {"parameters", parameters}};
             return std::make_unique<DartsRetraining>(in, DartsNetwork(model), r, std::move(extra));
           }));
   return result;

@@ -61,7 +61,7 @@ class DartsSearch : public SupernetSearch {
   absl::Status write_results(const std::string& dir) override {
     const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     NAS_RETURN_IF_ERROR(
-        WriteFileAtomically(JoinPath(dir, "genotype.txt"), genotype_.ToString() + "\n"));
+        WriteFileAtomically(JoinPath(dir, "genotype.txt"), genotype_.to_string() + "\n"));
     bool svg = false;
     NAS_RETURN_IF_ERROR(WriteCellDiagram(genotype_, JoinPath(dir, "cells"), &svg));
     NAS_RETURN_IF_ERROR(
@@ -71,12 +71,12 @@ class DartsSearch : public SupernetSearch {
     NAS_RETURN_IF_ERROR(
         WriteJsonFile(JoinPath(dir, "result.json"),
                       Json{{"validation", validation},
-                           {"genotype", genotype_.ToString()},
+                           {"genotype", genotype_.to_string()},
                            {"param_free_share", genotype_.parameter_free_share()},
                            {"param_free_share_normal", genotype_.normal.parameter_free_share()},
                            {"unrolled", unrolled_},
                            {"seconds", seconds}}));
-    LOG(INFO) << "genotype: " << genotype_.ToString();
+    LOG(INFO) << "genotype: " << genotype_.to_string();
     LOG(INFO) << "wrote " << JoinPath(dir, "architecture.json") << ", genotype.txt, cells.dot"
               << (svg ? ", cells.svg" : " (no Graphviz `dot`: no cells.svg)")
               << ", alphas.json, result.json";

@@ -47,7 +47,7 @@ absl::StatusOr<TrialReport> RunTrialJob(const DartsConfig& config, const Json& p
   NAS_ASSIGN_OR_RETURN(Genotype genotype, Annotate(GenotypeOf(decisions, space), "parameters"));
   NAS_RETURN_IF_ERROR(
       ApplyFixedArchitecture(*network, Architecture::from_decisions(decisions, space)));
-  LOG(INFO) << "trial: " << genotype.ToString();
+  LOG(INFO) << "trial: " << genotype.to_string();
 
   // Every trial of a search sees the same examples (split by the config's
   // seed, not the trial's).
@@ -82,7 +82,7 @@ absl::StatusOr<TrialReport> RunTrialJob(const DartsConfig& config, const Json& p
   report.intermediate.push_back(report.final_value);
   report.metrics = {
       {"parameters", network->parameter_count()},
-      {"genotype", genotype.ToString()},
+      {"genotype", genotype.to_string()},
       {"param_free_share", genotype.parameter_free_share()},
       {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
   return report;

@@ -15,24 +15,14 @@ SearchConfig DefaultConfig() {
   return c;
 }
 
-class GumbelSearch : public SupernetSearch {
+// The basic search, plus the probabilities of the learned logits.
+class GumbelSearch : public BasicSupernetSearch<GumbelTrainer, GumbelTrainerOptions> {
  public:
-  GumbelSearch(SupernetInputs& in, GumbelTrainerOptions options)
-      : train_(TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
-        valid_(EvalLoader(in.data.valid, in.data_options, in.rank(), in.world_size())),
-        trainer_(in.trainer, options, in.space, train_.get(), valid_.get(), in.distributed) {}
-
-  Trainer& trainer() override { return trainer_; }
-  std::optional<Architecture> exported() override {
-    return trainer_.mutator().export_architecture();
-  }
+  using BasicSupernetSearch::BasicSupernetSearch;
   absl::Status write_results(const std::string& dir) override {
-    return WriteJsonFile(JoinPath(dir, "probabilities.json"), trainer_.mutator().probabilities());
+    return WriteJsonFile(JoinPath(dir, "probabilities.json"),
+                         algorithm_trainer().mutator().probabilities());
   }
-
- private:
-  std::unique_ptr<datasets::DataLoader> train_, valid_;
-  GumbelTrainer trainer_;
 };
 
 }  // namespace

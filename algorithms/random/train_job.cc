@@ -1,7 +1,5 @@
 #include "algorithms/random/train_job.h"
 
-#include <memory>
-
 namespace nas::random {
 namespace {
 
@@ -11,23 +9,6 @@ TrainConfig DefaultConfig() {
   c.job.trainer.epochs = 5;
   return c;
 }
-
-class RandomSearch : public SupernetSearch {
- public:
-  RandomSearch(SupernetInputs& in, RandomTrainerOptions options)
-      : train_(TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
-        valid_(EvalLoader(in.data.valid, in.data_options, in.rank(), in.world_size())),
-        trainer_(in.trainer, options, in.space, train_.get(), valid_.get(), in.distributed) {}
-
-  Trainer& trainer() override { return trainer_; }
-  std::optional<Architecture> exported() override {
-    return trainer_.mutator().export_architecture();
-  }
-
- private:
-  std::unique_ptr<datasets::DataLoader> train_, valid_;
-  RandomTrainer trainer_;
-};
 
 }  // namespace
 
@@ -45,10 +26,7 @@ absl::StatusOr<SupernetJobResult> RunTrainJob(const TrainConfig& config,
   RandomTrainerOptions options = config.algorithm;
   options.seed = config.job.seed;
   return RunSupernetJob(config.job, SupernetConfigToJson(TrainConfigSchema(), config), output_dir,
-                        resume,
-                        [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
-                          return std::make_unique<RandomSearch>(in, options);
-                        });
+                        resume, BasicSupernetFactory<RandomTrainer>(options));
 }
 
 }  // namespace nas::random

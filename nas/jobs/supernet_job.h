@@ -90,6 +90,47 @@ class SupernetSearch {
 using SupernetFactory =
     std::function<absl::StatusOr<std::unique_ptr<SupernetSearch>>(SupernetInputs& inputs)>;
 
+// The SupernetSearch most packages need: training batches of data.train
+// (TrainLoader, seeded by the job's seed), validation on data.valid
+// (EvalLoader), both sharded over ranks; the package's trainer built as
+// TrainerT(trainer options, options, space, train, valid, distributed); the
+// export of its mutator(). Derive from it to write more files.
+//
+//   RunSupernetJob(job, config, dir, resume,
+//                  BasicSupernetFactory<RandomTrainer>(RandomTrainerOptions()));
+template <typename TrainerT, typename Options>
+class BasicSupernetSearch : public SupernetSearch {
+ public:
+  BasicSupernetSearch(SupernetInputs& in, Options options)
+      : space_(in.space),
+        train_(TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
+        valid_(EvalLoader(in.data.valid, in.data_options, in.rank(), in.world_size())),
+        trainer_(in.trainer, std::move(options), in.space, train_.get(), valid_.get(),
+                 in.distributed) {}
+
+  Trainer& trainer() override { return trainer_; }
+  std::optional<Architecture> exported() override {
+    return trainer_.mutator().export_architecture();
+  }
+
+  TrainerT& algorithm_trainer() { return trainer_; }
+  const BuiltSpace& space() const { return space_; }
+  datasets::DataLoader* train_loader() { return train_.get(); }
+  datasets::DataLoader* valid_loader() { return valid_.get(); }
+
+ private:
+  BuiltSpace space_;
+  std::unique_ptr<datasets::DataLoader> train_, valid_;
+  TrainerT trainer_;
+};
+
+template <typename TrainerT, typename Options>
+SupernetFactory BasicSupernetFactory(Options options) {
+  return [options](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
+    return std::make_unique<BasicSupernetSearch<TrainerT, Options>>(in, options);
+  };
+}
+
 struct SupernetJobResult {
   Metrics validation;                        // the last validation
   std::optional<Architecture> architecture;  // exported()

@@ -53,7 +53,7 @@ RuntimeReport ApplyRuntimeDefaults(const RuntimeOptions& options) {
   return report;
 }
 
-std::string RuntimeReport::ToString() const {
+std::string RuntimeReport::to_string() const {
   return absl::StrCat("intra-op threads ", intra_op_threads, ", OpenBLAS single-threaded ",
                       blas_single_threaded ? "yes" : "no", ", allocator tuned ",
                       allocator_tuned ? "yes" : "no");

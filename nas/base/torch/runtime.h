@@ -34,7 +34,7 @@ struct RuntimeReport {
   bool blas_single_threaded = false;  // false also when OpenBLAS is absent
   bool allocator_tuned = false;
 
-  std::string ToString() const;
+  std::string to_string() const;
 };
 
 // Applies `options`. Idempotent; call it before any tensor work.

@@ -18,30 +18,6 @@ SearchConfig DefaultConfig() {
   return c;
 }
 
-// Phase 1's trainer and loaders, kept for phase 2.
-class ScaffoldExampleSearch : public SupernetSearch {
- public:
-  ScaffoldExampleSearch(SupernetInputs& in, ScaffoldExampleTrainerOptions options)
-      : space_(in.space),
-        train_(TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
-        valid_(EvalLoader(in.data.valid, in.data_options)),
-        trainer_(in.trainer, options, in.space, train_.get(), valid_.get(), in.distributed) {}
-
-  Trainer& trainer() override { return trainer_; }
-
-  // Phase 2, on rank 0.
-  absl::StatusOr<SearchSummary> search(const SupernetSearchOptions& options, const std::string& dir,
-                                       bool resume, uint64_t seed) {
-    return SearchOnSupernet(options, space_, trainer_.mutator(), train_.get(), valid_.get(), dir,
-                            resume, seed);
-  }
-
- private:
-  BuiltSpace space_;
-  std::unique_ptr<datasets::DataLoader> train_, valid_;
-  ScaffoldExampleTrainer trainer_;
-};
-
 }  // namespace
 
 absl::Status ScaffoldExampleOptionsFromJson(const Json& j, const std::string& path,
@@ -81,22 +57,24 @@ absl::StatusOr<SearchSummary> RunSearchJob(const SearchConfig& config,
   NAS_RETURN_IF_ERROR(CheckSupernetSearchTuner(config.algorithm.search));
   ScaffoldExampleTrainerOptions options = config.algorithm.optimizer;
   options.seed = config.job.seed;
+  using Search = BasicSupernetSearch<ScaffoldExampleTrainer, ScaffoldExampleTrainerOptions>;
   SearchSummary summary;
-  NAS_RETURN_IF_ERROR(
-      RunSupernetJob(
-          config.job, SupernetConfigToJson(SearchConfigSchema(), config), output_dir, resume,
-          [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
-            return std::make_unique<ScaffoldExampleSearch>(in, options);
-          },
-          [&](SupernetSearch& trained) -> absl::Status {
-            if (!trained.trainer().is_main() || output_dir.empty()) return absl::OkStatus();
-            NAS_ASSIGN_OR_RETURN(
-                summary, static_cast<ScaffoldExampleSearch&>(trained).search(
-                             config.algorithm.search, JoinPath(output_dir, "search"), resume,
-                             config.job.seed));
-            return absl::OkStatus();
-          })
-          .status());
+  // Phase 2 on rank 0, with phase 1's trained supernet, mutator and loaders.
+  auto search_on_supernet = [&](SupernetSearch& trained) -> absl::Status {
+    if (!trained.trainer().is_main() || output_dir.empty()) return absl::OkStatus();
+    auto& phase1 = static_cast<Search&>(trained);
+    NAS_ASSIGN_OR_RETURN(summary,
+                         SearchOnSupernet(config.algorithm.search, phase1.space(),
+                                          phase1.algorithm_trainer().mutator(), phase1.train_loader(),
+                                          phase1.valid_loader(), JoinPath(output_dir, "search"),
+                                          resume, config.job.seed));
+    return absl::OkStatus();
+  };
+  NAS_RETURN_IF_ERROR(RunSupernetJob(config.job, SupernetConfigToJson(SearchConfigSchema(), config),
+                                     output_dir, resume,
+                                     BasicSupernetFactory<ScaffoldExampleTrainer>(options),
+                                     search_on_supernet)
+                          .status());
   return summary;
 }
 
