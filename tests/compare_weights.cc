@@ -7,7 +7,8 @@
 #include <set>
 
 #include <gflags/gflags.h>
-#include <torch/torch.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/types.h>
 
 #include "nas/base/init.h"
 #include "nas/base/status.h"

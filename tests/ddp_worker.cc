@@ -11,7 +11,13 @@
 #include <cstdlib>
 
 #include <gflags/gflags.h>
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/named_any.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+#include <torch/optim/sgd.h>
+#include <torch/utils.h>
 
 #include "absl/strings/str_split.h"
 #include "algorithms/random/random_mutator.h"

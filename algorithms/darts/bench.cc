@@ -11,7 +11,8 @@
 #include <vector>
 
 #include <gflags/gflags.h>
-#include <torch/torch.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/utils.h>
 
 #include "algorithms/darts/darts_space.h"
 #include "algorithms/darts/darts_trainer.h"

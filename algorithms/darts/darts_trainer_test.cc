@@ -7,7 +7,9 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/autograd.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/utils.h>
 
 #include "algorithms/darts/architecture_gradient.h"
 #include "datasets/loader.h"

@@ -9,7 +9,9 @@
 #include <cstdio>
 
 #include <gflags/gflags.h>
-#include <torch/torch.h>
+#include <torch/serialize.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"

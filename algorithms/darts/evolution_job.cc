@@ -19,30 +19,6 @@
 
 namespace nas::darts {
 
-namespace {
-
-// The :trial binary built next to this one.
-absl::StatusOr<std::string> SiblingTrialBinary() {
-  char path[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-  if (n <= 0) return absl::InternalError("cannot locate the running binary (/proc/self/exe)");
-  std::string self(path, n);
-  std::string trial = JoinPath(self.substr(0, self.rfind('/')), "trial");
-  if (access(trial.c_str(), X_OK) != 0) {
-    return absl::NotFoundError(absl::StrCat(
-        "no trial binary at ", trial, "; build //algorithms/darts:trial or pass --trial_command"));
-  }
-  return trial;
-}
-
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-}  // namespace
-
 absl::StatusOr<SearchSummary> RunEvolutionJob(const DartsConfig& config,
                                               const std::string& output_dir, bool resume,
                                               const std::string& trial_command) {
@@ -55,11 +31,11 @@ absl::StatusOr<SearchSummary> RunEvolutionJob(const DartsConfig& config,
 
   std::string command = trial_command;
   if (command.empty()) {
-    NAS_ASSIGN_OR_RETURN(std::string binary, SiblingTrialBinary());
-    command = Quote(binary);
+    NAS_ASSIGN_OR_RETURN(std::string binary, SiblingBinary("trial"));
+    command = ShellQuote(binary);
   }
   ProcessEvaluatorOptions trials;
-  trials.command = absl::StrCat(command, " --config=", Quote(config_path));
+  trials.command = absl::StrCat(command, " --config=", ShellQuote(config_path));
   trials.trials_dir = JoinPath(output_dir, "trials");
   NAS_ASSIGN_OR_RETURN(std::unique_ptr<ProcessEvaluator> evaluator,
                        ProcessEvaluator::Create(trials));

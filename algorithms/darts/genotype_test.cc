@@ -6,7 +6,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "algorithms/darts/darts_space.h"
 #include "nas/core/mutable_tree.h"

@@ -4,7 +4,13 @@
 #include <set>
 #include <sstream>
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/rnn.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"

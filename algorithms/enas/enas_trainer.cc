@@ -1,6 +1,12 @@
 #include "algorithms/enas/enas_trainer.h"
 
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/optim/adam.h>
+#include <torch/optim/sgd.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"

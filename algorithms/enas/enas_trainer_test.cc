@@ -7,7 +7,8 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include "algorithms/enas/macro_space.h"
 #include "datasets/loader.h"

@@ -2,7 +2,7 @@
 // forward shapes on 28x28x1 and 32x32x3, fixed children that run, and
 // strict options.
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "algorithms/enas/macro_space.h"
 #include "algorithms/enas/micro_space.h"

@@ -5,7 +5,10 @@
 #include <numeric>
 #include <sstream>
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
+#include <torch/utils.h>
 
 #include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"

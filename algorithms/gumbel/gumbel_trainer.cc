@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/adam.h>
+#include <torch/optim/sgd.h>
 
 #include "nas/base/status.h"
 #include "nas/train/classifier_evaluation.h"

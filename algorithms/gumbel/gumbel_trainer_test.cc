@@ -8,7 +8,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include "algorithms/random/small_cnn_space.h"
 #include "datasets/loader.h"

@@ -1,6 +1,7 @@
 #include "algorithms/random/random_trainer.h"
 
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/sgd.h>
 
 #include "nas/base/status.h"
 #include "nas/core/uniform_sampling.h"

@@ -6,7 +6,8 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include "algorithms/random/small_cnn_space.h"
 #include "datasets/loader.h"

@@ -2,7 +2,8 @@
 
 #include <cstdio>
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/utils.h>
 
 #include "absl/strings/str_format.h"
 #include "algorithms/random/random_mutator.h"

@@ -15,7 +15,9 @@
 #include <thread>
 
 #include <gflags/gflags.h>
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/sgd.h>
+#include <torch/utils.h>
 
 #include "algorithms/spos/config.h"
 #include "algorithms/spos/rank_pool.h"

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <map>
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "algorithms/spos/path_cost.h"
 #include "algorithms/spos/rank_pool.h"

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <torch/torch.h>
+#include <torch/nn/modules/container/sequential.h>
 
 #include "absl/strings/str_cat.h"
 #include "nas/analysis/flops.h"

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstring>
 
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/logging.h"

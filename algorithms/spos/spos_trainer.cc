@@ -1,6 +1,9 @@
 #include "algorithms/spos/spos_trainer.h"
 
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/nn/module.h>
+#include <torch/optim/optimizer.h>
+#include <torch/optim/sgd.h>
 
 #include "nas/base/status.h"
 #include "nas/core/uniform_sampling.h"

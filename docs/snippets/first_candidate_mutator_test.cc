@@ -1,7 +1,7 @@
 #include "algorithms/my_algo/first_candidate_mutator.h"
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "nas/testing/toy_spaces.h"
 

@@ -1,7 +1,7 @@
 #include "algorithms/my_algo/my_algo_mutator.h"
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/nn/module.h>
 
 #include "nas/testing/mutator_conformance.h"
 

@@ -1,6 +1,10 @@
 // "my_algo_net": a small image model with two choices, registered so that
 // binaries and tools (//tools:ss_gen, //tools:inspect, tests) build it by name.
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/named_any.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/pooling.h>
 
 #include "nas/base/status.h"
 #include "nas/core/input_choice.h"

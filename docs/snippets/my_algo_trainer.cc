@@ -1,6 +1,7 @@
 #include "algorithms/my_algo/my_algo_trainer.h"
 
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/sgd.h>
 
 #include "nas/train/classifier_evaluation.h"
 

@@ -3,7 +3,8 @@
 #include <cstdlib>
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 
 #include "datasets/loader.h"
 #include "datasets/split.h"

@@ -1,7 +1,9 @@
 // Binding rules of BaseMutator and the Mutator's reset/export contract.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/modules/linear.h>
 
 #include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"

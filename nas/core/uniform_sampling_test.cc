@@ -2,7 +2,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/types.h>
 
 #include "nas/testing/status_matchers.h"
 #include "nas/testing/tensor_matchers.h"

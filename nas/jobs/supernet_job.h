@@ -57,6 +57,9 @@ struct SupernetJobOptions {
   TrainerOptions trainer;
   uint64_t seed = 0;
   bool with_test = false;  // load the test set too (ImageData::test)
+  // > 0: train for this many epochs of data.train (fractions allowed),
+  // overriding trainer.epochs and trainer.max_steps.
+  double budget_epochs = 0;
   // The exported architecture's file in output_dir ("" = none).
   std::string architecture_file = "arch.json";
 };
@@ -70,6 +73,7 @@ struct SupernetInputs {
   TrainerOptions trainer;  // output_dir and resume set
   uint64_t seed = 0;
   Distributed* distributed = nullptr;
+  std::shared_ptr<Distributed> distributed_owner;  // keeps `distributed` alive
 
   int rank() const { return distributed->rank(); }
   int world_size() const { return distributed->world_size(); }
@@ -135,6 +139,11 @@ struct SupernetJobResult {
   Metrics validation;                        // the last validation
   std::optional<Architecture> architecture;  // exported()
   double seconds = 0;
+  // The trained search and what it was built on, for callers that go on
+  // using the supernet (one-shot methods score architectures on it).
+  // `search` refers to `inputs`, so it is declared (and destroyed) after.
+  std::shared_ptr<SupernetInputs> inputs;
+  std::shared_ptr<SupernetSearch> search;
 };
 
 // Runs the job (see above). `config` is written as config.json. Errors from

@@ -80,6 +80,7 @@ absl::Status TrialJobOptionsFromJson(const Json& j, const std::string& path, Tri
       .Optional("evaluations", &o->evaluations)
       .Optional("precision", &o->precision)
       .Optional("device", &o->device)
+      .Optional("test_evaluation", &o->test_evaluation)
       .Optional("seed", &o->seed)
       .Optional("split_seed", &o->split_seed);
   const Json* data = r.Member("data");
@@ -117,6 +118,7 @@ Json TrialJobOptionsToJson(const TrialJobOptions& o) {
           {"optimizer", ClassifierTrainerOptionsToJson(o.optimizer)},
           {"precision", o.precision},
           {"device", o.device},
+          {"test_evaluation", o.test_evaluation},
           {"seed", o.seed},
           {"split_seed", o.split_seed}};
 }
@@ -156,10 +158,23 @@ absl::StatusOr<TrialReport> RunTrialJob(const TrialJobOptions& o, const Json& pa
   if (report.intermediate.empty())
     return absl::InternalError("the trial ended before its last evaluation");
   report.final_value = report.intermediate.back();
-  report.metrics = {
-      {"parameters", n_parameters},
-      {"train_loss", progress->train_loss()},
-      {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()}};
+  report.metrics = {{"parameters", n_parameters},
+                    {"train_loss", progress->train_loss()},
+                    {"steps", trainer.global_step()}};
+  if (o.test_evaluation) {
+    auto test = EvalLoader(data.test, o.data);
+    built.model->eval();
+    const at::Device device = built.model->parameters().empty()
+                                  ? at::Device(at::kCPU)
+                                  : built.model->parameters()[0].device();
+    ClassifierScore score = EvaluateClassifier(
+        [&](const at::Tensor& x) { return built.forward(x.to(device)).to(at::kFloat).cpu(); },
+        *test);
+    report.metrics["test_accuracy"] = score.accuracy;
+    report.metrics["test_loss"] = score.loss;
+  }
+  report.metrics["seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

@@ -9,12 +9,14 @@
 //    "steps": 300, "evaluations": 3,        (validation points; the last is `final`)
 //    "optimizer": {...ClassifierTrainerOptions...},
 //    "precision": "fp32", "device": "cpu",
+//    "test_evaluation": false,   also score the test set after the last step
 //    "seed": 0,          weights, batch order, augmentation (NAS_TRIAL_SEED)
 //    "split_seed": 0}    the dataset and its train / valid split: fixed across a search
 //
 // The report: {"final": accuracy at the last step, "intermediate": [accuracy
 // at each evaluation], "metrics": {"parameters", "train_loss" (mean over the
-// last 10% of steps), "seconds"}}.
+// last 10% of steps), "steps", "seconds", and with test_evaluation
+// "test_accuracy", "test_loss"}}.
 #ifndef NAS_JOBS_TRIAL_JOB_H_
 #define NAS_JOBS_TRIAL_JOB_H_
 
@@ -37,6 +39,7 @@ struct TrialJobOptions {
   ClassifierTrainerOptions optimizer = DefaultTrialOptimizer();
   std::string precision = "fp32";
   std::string device = "cpu";
+  bool test_evaluation = false;
   uint64_t seed = 0;
   uint64_t split_seed = 0;
 

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -44,10 +45,6 @@ int RegisterRunning(pid_t pid) {
 
 void UnregisterRunning(int slot) {
   if (slot >= 0) running_groups[slot].store(0);
-}
-
-std::string ShellQuote(const std::string& s) {
-  return "'" + absl::StrReplaceAll(s, {{"'", "'\\''"}}) + "'";
 }
 
 // The first word a shell would run: skips leading NAME=value assignments.
@@ -85,6 +82,23 @@ double Now() {
 }
 
 }  // namespace
+
+std::string ShellQuote(const std::string& s) {
+  return "'" + absl::StrReplaceAll(s, {{"'", "'\\''"}}) + "'";
+}
+
+absl::StatusOr<std::string> SiblingBinary(const std::string& name) {
+  char path[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (n <= 0) return absl::InternalError("cannot locate the running binary (/proc/self/exe)");
+  std::string self(path, n);
+  std::string sibling = JoinPath(self.substr(0, self.rfind('/')), name);
+  if (access(sibling.c_str(), X_OK) != 0) {
+    return absl::NotFoundError(absl::StrCat("no ", name, " binary next to this one (", sibling,
+                                            "); build it or pass its command"));
+  }
+  return sibling;
+}
 
 std::string TrialDirectory(const std::string& trials_dir, int64_t id) {
   char name[32];

@@ -65,6 +65,13 @@ class ProcessEvaluator : public Evaluator {
   ProcessEvaluatorOptions options_;
 };
 
+// `s` quoted for /bin/sh ('...', with embedded quotes escaped).
+std::string ShellQuote(const std::string& s);
+
+// The executable `name` in the running binary's folder (a job's trial
+// program, built beside it by the same BUILD file); NotFound naming it.
+absl::StatusOr<std::string> SiblingBinary(const std::string& name);
+
 // SIGKILLs the process group of every running trial. Async-signal-safe: a
 // tuner binary calls it from its SIGINT/SIGTERM handler so that stopping
 // the search leaves no trial behind.

@@ -263,6 +263,11 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
         stop_proposing = true;
         break;
       }
+      if (options_.budget_spent && options_.budget_spent()) {
+        LOG(INFO) << "the search's budget is spent; finishing the running trials";
+        stop_proposing = true;
+        break;
+      }
       int64_t id = next_id_;
       absl::StatusOr<Json> parameters = tuner_->generate_parameters(id);
       if (absl::IsUnavailable(parameters.status())) {

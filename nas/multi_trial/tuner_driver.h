@@ -31,7 +31,8 @@
 // search writes the same proposals and results as an uninterrupted one.
 //
 // Stops proposing when max_trials have been proposed, max_duration has
-// passed, or the tuner has nothing left (OutOfRange); running trials are
+// passed, budget_spent() says so, or the tuner has nothing left
+// (OutOfRange); running trials are
 // always finished and recorded. max_consecutive_failures failed trials in a
 // row (a broken trial command, usually) end the search with an error.
 #ifndef NAS_MULTI_TRIAL_TUNER_DRIVER_H_
@@ -57,6 +58,9 @@ struct TunerDriverOptions {
   int max_consecutive_failures = 10;  // 0: never give up
   bool resume = false;
   uint64_t seed = 0;  // the trials' seeds derive from it
+  // Asked before every proposal: true ends the search as max_trials does
+  // (e.g. a simulated time budget charged by a table-backed evaluator).
+  std::function<bool()> budget_spent;
 };
 
 absl::Status ValidateTunerDriverOptions(const TunerDriverOptions& options);

@@ -3,7 +3,8 @@
 #include <cstdlib>
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/utils.h>
 
 #include "nas/base/file.h"
 #include "nas/core/fixed_architecture.h"

@@ -3,7 +3,9 @@
 #include <optional>
 #include <vector>
 
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/utils.h>
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"

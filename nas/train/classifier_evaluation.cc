@@ -1,6 +1,7 @@
 #include "nas/train/classifier_evaluation.h"
 
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/utils.h>
 
 namespace nas {
 

@@ -12,7 +12,14 @@
 #include <vector>
 
 #include <gflags/gflags.h>
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/any.h>
+#include <torch/nn/modules/container/named_any.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+#include <torch/utils.h>
 
 #include "nas/base/init.h"
 #include "nas/core/fixed_architecture.h"

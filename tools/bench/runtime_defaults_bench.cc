@@ -18,7 +18,14 @@
 #include <vector>
 
 #include <gflags/gflags.h>
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/pimpl.h>
+#include <torch/optim/sgd.h>
+#include <torch/utils.h>
 
 #include "nas/base/init.h"
 #include "nas/base/torch/runtime.h"

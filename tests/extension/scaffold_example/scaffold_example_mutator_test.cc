@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
+#include <torch/nn/module.h>
+#include <torch/serialize/input-archive.h>
+#include <torch/serialize/output-archive.h>
 
 #include "nas/testing/mutator_conformance.h"
 #include "nas/testing/toy_spaces.h"

@@ -1,6 +1,13 @@
 #include "tests/extension/scaffold_example/scaffold_example_space.h"
 
-#include <torch/torch.h>
+#include <torch/nn/cloneable.h>
+#include <torch/nn/module.h>
+#include <torch/nn/modules/batchnorm.h>
+#include <torch/nn/modules/container/named_any.h>
+#include <torch/nn/modules/conv.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/pooling.h>
+#include <torch/nn/pimpl.h>
 
 #include "nas/base/status.h"
 #include "nas/core/input_choice.h"

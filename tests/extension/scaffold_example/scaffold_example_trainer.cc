@@ -1,6 +1,7 @@
 #include "tests/extension/scaffold_example/scaffold_example_trainer.h"
 
-#include <torch/torch.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/sgd.h>
 
 #include "nas/base/status.h"
 #include "nas/train/classifier_evaluation.h"
