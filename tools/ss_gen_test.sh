@@ -15,7 +15,7 @@ grep -q '"op2"' "${out}.json" && fail "layers=2 has op2"
 rc=0
 "${bin}" --space=nope 2> "${out}.err" || rc=$?
 (( rc != 0 )) || fail "unknown space exited 0"
-grep -q "unknown space 'nope'; registered: darts_cell, enas_macro, enas_micro, small_cnn, spos_shufflenet" "${out}.err" || fail "bad message"
+grep -q "unknown space 'nope'; registered: darts_cell, enas_macro, enas_micro, nasbench_cell, small_cnn, spos_shufflenet" "${out}.err" || fail "bad message"
 rc=0
 "${bin}" 2> "${out}.err" || rc=$?
 (( rc != 0 )) && grep -q "space is required" "${out}.err" || fail "missing --space not reported"

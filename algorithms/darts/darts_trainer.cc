@@ -1,5 +1,7 @@
 #include "algorithms/darts/darts_trainer.h"
 
+#include <optional>
+
 #include <c10/util/string_utils.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/sgd.h>
@@ -8,9 +10,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "algorithms/darts/architecture_gradient.h"
+#include "algorithms/darts/darts_ops.h"
 #include "nas/base/json_lines.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/core/architecture.h"
+#include "nas/core/search_space.h"
 #include "nas/train/batchnorm_recalibration.h"
 #include "nas/train/classifier_evaluation.h"
 #include "nas/train/lr_schedule.h"
@@ -79,20 +84,38 @@ Json DartsTrainerOptionsToJson(const DartsTrainerOptions& o) {
           {"seed", o.seed}};
 }
 
+namespace {
+
+BuiltSpace SpaceOf(DartsNetwork network) {
+  BuiltSpace space;
+  space.model = network.ptr();
+  space.forward = [impl = network.ptr()](const at::Tensor& x) { return impl->forward(x); };
+  return space;
+}
+
+}  // namespace
+
 DartsTrainer::DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions options,
                            DartsNetwork network, BatchSource* train, BatchSource* arch,
                            BatchSource* valid, Distributed* distributed)
-    : Trainer(trainer_options, network.ptr(), train, distributed),
+    : DartsTrainer(std::move(trainer_options), std::move(options), SpaceOf(std::move(network)),
+                   train, arch, valid, distributed) {}
+
+DartsTrainer::DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions options,
+                           BuiltSpace space, BatchSource* train, BatchSource* arch,
+                           BatchSource* valid, Distributed* distributed)
+    : Trainer(trainer_options, space.model, train, distributed),
       options_(std::move(options)),
-      network_(std::move(network)),
+      space_(std::move(space)),
+      darts_cells_(std::dynamic_pointer_cast<DartsNetworkImpl>(space_.model) != nullptr),
       arch_(arch),
       valid_(valid) {
   TORCH_CHECK(arch_ != nullptr && arch_->batches_per_epoch() > 0,
               "DartsTrainer needs architecture batches");
-  mutator_ = std::make_unique<DartsMutator>(network_, options_.seed, options_.alpha_init_scale);
+  mutator_ = std::make_unique<DartsMutator>(space_.model, options_.seed, options_.alpha_init_scale);
   mutator_->to(at::Device(trainer_options.device));
   set_mutator(mutator_.get());
-  weights_ = network_->parameters();
+  weights_ = space_.model->parameters();
   sgd_ = std::make_unique<torch::optim::SGD>(weights_, torch::optim::SGDOptions(options_.w_lr)
                                                            .momentum(options_.w_momentum)
                                                            .weight_decay(options_.w_weight_decay));
@@ -123,7 +146,7 @@ at::Tensor DartsTrainer::loss(const Batch& batch) {
   at::Tensor logits;
   {
     auto guard = autocast();
-    logits = network_->forward(batch.data);
+    logits = space_.forward(batch.data);
   }
   return torch::nn::functional::cross_entropy(logits.to(at::kFloat), batch.target);
 }
@@ -166,7 +189,7 @@ Metrics DartsTrainer::train_step(const Batch& batch) {
   at::Tensor logits;
   {
     auto guard = autocast();
-    logits = network_->forward(batch.data);
+    logits = space_.forward(batch.data);
   }
   at::Tensor train_loss = torch::nn::functional::cross_entropy(logits.to(at::kFloat), batch.target);
   backward(train_loss);
@@ -177,82 +200,102 @@ Metrics DartsTrainer::train_step(const Batch& batch) {
 }
 
 Genotype DartsTrainer::genotype() {
+  TORCH_CHECK(darts_cells_, "DartsTrainer::genotype(): the space is not the DARTS cell network");
   absl::StatusOr<Genotype> g = GenotypeOf(mutator_->sample_final(), mutator_->search_space());
   TORCH_CHECK(g.ok(), g.status().message());
   return *std::move(g);
 }
 
+double DartsTrainer::parameter_free_share() {
+  if (darts_cells_) return genotype().parameter_free_share();
+  const Architecture arch = mutator_->export_architecture();
+  int64_t ops = 0, free = 0;
+  for (const ChoiceSpec& spec : mutator_->search_space().choices()) {
+    if (spec.kind != MutableKind::kLayerChoice) continue;
+    auto it = arch.values().find(spec.key);
+    if (it == arch.values().end() || !it->second.is_string()) continue;
+    ++ops;
+    free += IsParameterFree(it->second.get<std::string>()) ? 1 : 0;
+  }
+  return ops == 0 ? 0.0 : static_cast<double>(free) / static_cast<double>(ops);
+}
+
 Metrics DartsTrainer::validate(int64_t epoch) {
   Metrics metrics;
-  const Genotype g = genotype();
-  metrics["param_free_share"] = g.parameter_free_share();
-  metrics["param_free_share_normal"] = g.normal.parameter_free_share();
-  log_genotype(epoch, g);
+  log_architecture(epoch, metrics);
   if (valid_ == nullptr) return metrics;
   auto forward = [this](const at::Tensor& x) {
     auto guard = autocast();
-    return network_->forward(x.to(device()));
+    return space_.forward(x.to(device()));
   };
   // The weighted supernet (what NNI reports).
   mutator_->set_detach_weights(true);
   mutator_->reset();
-  network_->eval();
+  space_.model->eval();
   ClassifierScore supernet = EvaluateClassifier(forward, *valid_);
   metrics["supernet_loss"] = supernet.loss;
   metrics["supernet_accuracy"] = supernet.accuracy;
   // The exported discrete architecture on the supernet's weights, with BN
   // statistics of its own (then restored: training continues unchanged).
   std::vector<at::Tensor> buffers;
-  for (const at::Tensor& b : network_->buffers()) buffers.push_back(b.clone());
+  for (const at::Tensor& b : space_.model->buffers()) buffers.push_back(b.clone());
   mutator_->set_decisions(mutator_->sample_final());
   if (options_.discrete_bn_batches > 0) {
     absl::StatusOr<int64_t> used =
-        RecalibrateBatchNorm(*network_, forward, *arch_, options_.discrete_bn_batches, epoch);
+        RecalibrateBatchNorm(*space_.model, forward, *arch_, options_.discrete_bn_batches, epoch);
     TORCH_CHECK(used.ok(), used.status().message());
     arch_epoch_ = -1;  // the arch source moved
   }
-  network_->eval();
+  space_.model->eval();
   ClassifierScore discrete = EvaluateClassifier(forward, *valid_);
   metrics["discrete_loss"] = discrete.loss;
   metrics["discrete_accuracy"] = discrete.accuracy;
   {
     at::NoGradGuard no_grad;
-    std::vector<at::Tensor> now = network_->buffers();
+    std::vector<at::Tensor> now = space_.model->buffers();
     for (size_t i = 0; i < now.size(); ++i) now[i].copy_(buffers[i]);
   }
-  network_->train();
+  space_.model->train();
   mutator_->set_detach_weights(false);
   mutator_->reset();
   return metrics;
 }
 
-void DartsTrainer::log_genotype(int64_t epoch, const Genotype& g) {
-  const double normal_share = g.normal.parameter_free_share();
+void DartsTrainer::log_architecture(int64_t epoch, Metrics& metrics) {
+  const Architecture arch = mutator_->export_architecture();
+  std::optional<Genotype> g;
+  if (darts_cells_) g = genotype();
+  // The collapse signal: the normal cell's share on the DARTS network (its
+  // reduction cell is pooling by design), every layer choice's elsewhere.
+  const double share = g.has_value() ? g->parameter_free_share() : parameter_free_share();
+  const double watched = g.has_value() ? g->normal.parameter_free_share() : share;
+  metrics["param_free_share"] = share;
+  if (g.has_value()) metrics["param_free_share_normal"] = watched;
   if (is_main()) {
-    LOG(INFO) << "epoch " << epoch << " genotype: " << g.to_string();
-    LOG(INFO) << "epoch " << epoch << " parameter-free share: " << g.parameter_free_share()
-              << " (normal cell " << normal_share << ")";
-    if (normal_share >= options_.collapse_threshold) {
-      LOG(WARNING)
-          << "epoch " << epoch << ": " << static_cast<int>(normal_share * 100 + 0.5)
-          << "% of the normal cell's operations are parameter-free (skip/pooling), at or above "
-             "collapse_threshold "
-          << options_.collapse_threshold
-          << ": the known DARTS collapse. Consider fewer search epochs or the architecture of an "
-             "earlier "
-             "epoch (genotypes.jsonl).";
+    LOG(INFO) << "epoch " << epoch
+              << " architecture: " << (g.has_value() ? g->to_string() : arch.to_json().dump());
+    LOG(INFO) << "epoch " << epoch << " parameter-free share: " << share
+              << (g.has_value() ? absl::StrCat(" (normal cell ", watched, ")") : "");
+    if (watched >= options_.collapse_threshold) {
+      LOG(WARNING) << "epoch " << epoch << ": " << static_cast<int>(watched * 100 + 0.5) << "% of "
+                   << (g.has_value() ? "the normal cell's" : "the chosen")
+                   << " operations are parameter-free (skip/pooling), at or above "
+                      "collapse_threshold "
+                   << options_.collapse_threshold
+                   << ": the known DARTS collapse. Consider fewer search epochs or the "
+                      "architecture of an earlier epoch (genotypes.jsonl).";
     }
   }
   if (!is_main() || options().output_dir.empty()) return;
   absl::StatusOr<std::unique_ptr<JsonLinesWriter>> writer =
       JsonLinesWriter::Open(options().output_dir + "/genotypes.jsonl");
   TORCH_CHECK(writer.ok(), writer.status().message());
-  absl::Status status =
-      (*writer)->append(Json{{"epoch", epoch},
-                             {"genotype", g.to_string()},
-                             {"param_free_share", g.parameter_free_share()},
-                             {"param_free_share_normal", normal_share},
-                             {"architecture", mutator_->export_architecture().to_json()}});
+  Json line = {{"epoch", epoch}, {"param_free_share", share}, {"architecture", arch.to_json()}};
+  if (g.has_value()) {
+    line["genotype"] = g->to_string();
+    line["param_free_share_normal"] = watched;
+  }
+  absl::Status status = (*writer)->append(line);
   TORCH_CHECK(status.ok(), status.message());
 }
 

@@ -53,6 +53,7 @@
 #include "algorithms/darts/darts_space.h"
 #include "algorithms/darts/genotype.h"
 #include "nas/base/json.h"
+#include "nas/core/space_registry.h"
 #include "nas/train/trainer.h"
 
 namespace nas::darts {
@@ -80,16 +81,25 @@ Json DartsTrainerOptionsToJson(const DartsTrainerOptions& options);
 
 class DartsTrainer : public Trainer {
  public:
+  // Searches `space`: any registered space whose choices are layer choices
+  // (and input choices over them), e.g. the benchmark's cell space; the
+  // DARTS cell network (darts_space.h) adds its genotype to validate().
   // `valid` (may be null) scores validate(); `arch` must have batches.
+  DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions options, BuiltSpace space,
+               BatchSource* train, BatchSource* arch, BatchSource* valid,
+               Distributed* distributed = nullptr);
   DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions options, DartsNetwork network,
                BatchSource* train, BatchSource* arch, BatchSource* valid,
                Distributed* distributed = nullptr);
 
   DartsMutator& mutator() { return *mutator_; }
-  const DartsNetwork& network() const { return network_; }
-  // The exported architecture's genotype now.
+  const BuiltSpace& space() const { return space_; }
+  // The exported architecture's genotype now (the DARTS cell network only:
+  // throws c10::Error for other spaces).
   Genotype genotype();
-
+  // The share of parameter-free operations (skip, pooling) in the exported
+  // architecture: the collapse signal, on any space.
+  double parameter_free_share();
   // The architecture gradient step 1 would use on these batches (for tests
   // and benchmarks; nothing is updated).
   std::vector<at::Tensor> architecture_gradient(const Batch& train, const Batch& arch);
@@ -102,10 +112,11 @@ class DartsTrainer : public Trainer {
   Batch arch_batch(int64_t epoch, int64_t index);
   at::Tensor loss(const Batch& batch);
   VirtualStep virtual_step();
-  void log_genotype(int64_t epoch, const Genotype& genotype);
+  void log_architecture(int64_t epoch, Metrics& metrics);
 
   DartsTrainerOptions options_;
-  DartsNetwork network_;
+  BuiltSpace space_;
+  bool darts_cells_ = false;  // space_ is the DARTS cell network
   BatchSource* arch_;
   BatchSource* valid_;
   std::unique_ptr<DartsMutator> mutator_;

@@ -20,41 +20,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-Json AlphasJson(DartsMutator& mutator) {
-  Json out = Json::object();
-  for (const auto& [key, weights] : mutator.softmax_weights()) {
-    const ChoiceSpec* spec = mutator.search_space().find(key);
-    Json edge = Json::object();
-    for (int64_t i = 0; i < spec->size(); ++i)
-      edge[spec->candidates[i]] = weights[i].item<double>();
-    out[key] = edge;
-  }
-  return out;
-}
-
-// DartsTrainer with its three loaders: weights on data.train (loader seed =
-// the job's seed), alphas on data.valid (seed + 1), validation on data.valid
-// in order; all sharded over ranks.
-class DartsSearch : public SupernetSearch {
+// The search job's DARTS search: the genotype and its files besides.
+class DartsSearch : public DartsSupernetSearch {
  public:
-  DartsSearch(SupernetInputs& in, DartsNetwork network, DartsTrainerOptions options,
-              Clock::time_point start)
-      : train_(TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
-        arch_(TrainLoader(in.data.valid, in.data_options, in.seed + 1, in.rank(), in.world_size())),
-        valid_(EvalLoader(in.data.valid, in.data_options, in.rank(), in.world_size())),
-        trainer_(in.trainer, options, std::move(network), train_.get(), arch_.get(), valid_.get(),
-                 in.distributed),
-        unrolled_(options.unrolled),
-        start_(start) {}
-
-  Trainer& trainer() override { return trainer_; }
-  std::optional<Architecture> exported() override {
-    return trainer_.mutator().export_architecture();
-  }
+  DartsSearch(SupernetInputs& in, DartsTrainerOptions options, Clock::time_point start)
+      : DartsSupernetSearch(in, options), unrolled_(options.unrolled), start_(start) {}
 
   // After training, on every rank.
   const Genotype& finish() {
-    genotype_ = trainer_.genotype();
+    genotype_ = darts_trainer().genotype();
     return genotype_;
   }
 
@@ -65,9 +39,9 @@ class DartsSearch : public SupernetSearch {
     bool svg = false;
     NAS_RETURN_IF_ERROR(WriteCellDiagram(genotype_, JoinPath(dir, "cells"), &svg));
     NAS_RETURN_IF_ERROR(
-        WriteJsonFile(JoinPath(dir, "alphas.json"), AlphasJson(trainer_.mutator())));
+        WriteJsonFile(JoinPath(dir, "alphas.json"), AlphasJson(darts_trainer().mutator())));
     Json validation = Json::object();
-    for (const auto& [key, value] : trainer_.last_validation()) validation[key] = value;
+    for (const auto& [key, value] : darts_trainer().last_validation()) validation[key] = value;
     NAS_RETURN_IF_ERROR(
         WriteJsonFile(JoinPath(dir, "result.json"),
                       Json{{"validation", validation},
@@ -84,14 +58,35 @@ class DartsSearch : public SupernetSearch {
   }
 
  private:
-  std::unique_ptr<datasets::DataLoader> train_, arch_, valid_;
-  DartsTrainer trainer_;
   bool unrolled_;
   Clock::time_point start_;
   Genotype genotype_;
 };
 
 }  // namespace
+
+Json AlphasJson(DartsMutator& mutator) {
+  Json out = Json::object();
+  for (const auto& [key, weights] : mutator.softmax_weights()) {
+    const ChoiceSpec* spec = mutator.search_space().find(key);
+    Json edge = Json::object();
+    for (int64_t i = 0; i < spec->size(); ++i)
+      edge[spec->candidates[i]] = weights[i].item<double>();
+    out[key] = edge;
+  }
+  return out;
+}
+
+DartsSupernetSearch::DartsSupernetSearch(SupernetInputs& in, DartsTrainerOptions options)
+    : train_(TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
+      arch_(TrainLoader(in.data.valid, in.data_options, in.seed + 1, in.rank(), in.world_size())),
+      valid_(EvalLoader(in.data.valid, in.data_options, in.rank(), in.world_size())),
+      trainer_(in.trainer, std::move(options), in.space, train_.get(), arch_.get(), valid_.get(),
+               in.distributed) {}
+
+std::optional<Architecture> DartsSupernetSearch::exported() {
+  return trainer_.mutator().export_architecture();
+}
 
 absl::StatusOr<SearchResult> RunSearchJob(const DartsConfig& config, const std::string& output_dir,
                                           bool resume) {
@@ -120,7 +115,7 @@ absl::StatusOr<SearchResult> RunSearchJob(const DartsConfig& config, const std::
                       << config.search.network.channels << " channels, " << in.data.train.size()
                       << " + " << in.data.valid.size() << " images (weights + architecture), "
                       << in.trainer.epochs << " epochs, " << in.world_size() << " process(es)";
-            return std::make_unique<DartsSearch>(in, DartsNetwork(model), darts, start);
+            return std::make_unique<DartsSearch>(in, darts, start);
           },
           [&](SupernetSearch& search) {
             result.genotype = static_cast<DartsSearch&>(search).finish();

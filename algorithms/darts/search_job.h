@@ -21,15 +21,45 @@
 #ifndef ALGORITHMS_DARTS_SEARCH_JOB_H_
 #define ALGORITHMS_DARTS_SEARCH_JOB_H_
 
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "algorithms/darts/config.h"
+#include "algorithms/darts/darts_trainer.h"
 #include "algorithms/darts/genotype.h"
+#include "datasets/loader.h"
 #include "nas/core/architecture.h"
+#include "nas/jobs/supernet_job.h"
 #include "nas/train/trainer.h"
 
 namespace nas::darts {
+
+// DartsTrainer on the supernet job's inputs (any space DartsTrainer takes),
+// with its three loaders: weights on data.train (loader seed = the job's
+// seed), alphas on data.valid (seed + 1), validation on data.valid in
+// order; all sharded over ranks. The search job and the benchmark's
+// one-shot methods use it.
+// softmax(alpha) per choice key, by operation name:
+// {"e0_1": {"none": 0.1, "skip_connect": 0.3, ...}, ...}.
+Json AlphasJson(DartsMutator& mutator);
+
+class DartsSupernetSearch : public SupernetSearch {
+ public:
+  DartsSupernetSearch(SupernetInputs& in, DartsTrainerOptions options);
+
+  Trainer& trainer() override { return trainer_; }
+  std::optional<Architecture> exported() override;
+
+  DartsTrainer& darts_trainer() { return trainer_; }
+  datasets::DataLoader* train_loader() { return train_.get(); }
+  datasets::DataLoader* valid_loader() { return valid_.get(); }
+
+ private:
+  std::unique_ptr<datasets::DataLoader> train_, arch_, valid_;
+  DartsTrainer trainer_;
+};
 
 struct SearchResult {
   Metrics validation;

@@ -112,16 +112,24 @@ Json SearchResultToJson(const SearchResult& r) {
 
 absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config, const std::string& output_dir,
                                           bool resume) {
-  const auto start = std::chrono::steady_clock::now();
   SupernetJobOptions job;
   job.space = config.space;
   job.space_options = config.space_options;
   job.data = config.data;
   job.trainer = config.search.trainer;
   job.seed = config.seed;
+  return RunSearchJob(config, job, output_dir, resume);
+}
+
+absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config,
+                                          const SupernetJobOptions& job_options,
+                                          const std::string& output_dir, bool resume) {
+  const auto start = std::chrono::steady_clock::now();
+  SupernetJobOptions job = job_options;
   job.architecture_file = "best_architecture.json";
   SearchResult result;
-  NAS_RETURN_IF_ERROR(
+  NAS_ASSIGN_OR_RETURN(
+      result.job,
       RunSupernetJob(
           job, EnasConfigToJson(config), output_dir, resume,
           [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
@@ -132,8 +140,7 @@ absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config, const std::s
             result.seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             return absl::OkStatus();
-          })
-          .status());
+          }));
   LOG(INFO) << "export: best of " << result.exported.sample_accuracies.size() << " samples "
             << result.exported.best.accuracy << ", greedy " << result.exported.greedy.accuracy
             << ", random architectures (mean) " << Mean(result.exported.random_accuracies);

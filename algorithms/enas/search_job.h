@@ -29,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "algorithms/enas/config.h"
 #include "algorithms/enas/enas_trainer.h"
+#include "nas/jobs/supernet_job.h"
 
 namespace nas::enas {
 
@@ -36,12 +37,20 @@ struct SearchResult {
   EnasExport exported;
   std::vector<double> epoch_rewards;  // valid/reward of every epoch so far
   double seconds = 0;
+  SupernetJobResult job;  // the trained search (its supernet stays usable)
 };
 
 Json SearchResultToJson(const SearchResult& result);
 
 absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config, const std::string& output_dir,
                                           bool resume);
+
+// The same search with the supernet job's options given (space, data,
+// seeds, trainer, budget: what config's members would set); config.search
+// gives the ENAS options and the export. The benchmark's one-shot method
+// runs it.
+absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config, const SupernetJobOptions& job,
+                                          const std::string& output_dir, bool resume);
 
 }  // namespace nas::enas
 

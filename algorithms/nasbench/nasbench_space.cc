@@ -71,13 +71,17 @@ AnyModule MakeOp(int index, int64_t c, bool affine) {
   }
 }
 
+int OpIndex(const std::string& name) {
+  auto it = std::find(NasbenchOpNames().begin(), NasbenchOpNames().end(), name);
+  return it == NasbenchOpNames().end() ? -1 : static_cast<int>(it - NasbenchOpNames().begin());
+}
+
 struct CellImpl : torch::nn::Module {
-  CellImpl(int64_t c, bool affine) {
+  CellImpl(int64_t c, bool affine, const std::vector<std::string>& names) {
     for (const std::string& key : NasbenchEdgeKeys()) {
       std::vector<torch::nn::NamedAnyModule> ops;
-      for (int i = 0; i < static_cast<int>(NasbenchOpNames().size()); ++i) {
-        ops.emplace_back(NasbenchOpNames()[i], MakeOp(i, c, affine));
-      }
+      for (const std::string& name : names)
+        ops.emplace_back(name, MakeOp(OpIndex(name), c, affine));
       edges.push_back(
           register_module(key, LayerChoice(std::move(ops), LayerChoiceOptions().key(key))));
     }
@@ -118,7 +122,7 @@ struct NasbenchNetImpl : torch::nn::Module {
         layers->push_back(Reduction(width, 2 * width, o.affine));
         width *= 2;
       }
-      for (int i = 0; i < o.cells; ++i) layers->push_back(Cell(width, o.affine));
+      for (int i = 0; i < o.cells; ++i) layers->push_back(Cell(width, o.affine, o.ops));
     }
     register_module("cells", layers);
     last_bn = register_module(
@@ -158,7 +162,8 @@ absl::StatusOr<NasbenchSpaceOptions> NasbenchSpaceOptionsFromJson(const Json& j)
       .Optional("affine", &o.affine)
       .Optional("in_channels", &o.in_channels)
       .Optional("image_size", &o.image_size)
-      .Optional("classes", &o.classes);
+      .Optional("classes", &o.classes)
+      .Optional("ops", &o.ops);
   NAS_RETURN_IF_ERROR(r.Finish());
   auto bad = [](const char* member, const std::string& rule) {
     return absl::InvalidArgumentError(
@@ -171,20 +176,37 @@ absl::StatusOr<NasbenchSpaceOptions> NasbenchSpaceOptionsFromJson(const Json& j)
     return bad("image_size", "a multiple of 4 in [4, 1024]");
   }
   if (o.classes < 1) return bad("classes", ">= 1");
+  int previous = -1;
+  for (const std::string& name : o.ops) {
+    const int index = OpIndex(name);
+    if (index <= previous) {
+      return bad("ops",
+                 absl::StrCat("a non-empty subset of ", absl::StrJoin(NasbenchOpNames(), ", "),
+                              " in that order; got '", name, "'"));
+    }
+    previous = index;
+  }
+  if (o.ops.empty()) return bad("ops", "a non-empty subset of the six operations");
   return o;
 }
 
 Json NasbenchSpaceOptionsToJson(const NasbenchSpaceOptions& o) {
-  return {{"channels", o.channels},       {"cells", o.cells},           {"affine", o.affine},
-          {"in_channels", o.in_channels}, {"image_size", o.image_size}, {"classes", o.classes}};
+  return {{"channels", o.channels},
+          {"cells", o.cells},
+          {"affine", o.affine},
+          {"in_channels", o.in_channels},
+          {"image_size", o.image_size},
+          {"classes", o.classes},
+          {"ops", o.ops}};
 }
 
-std::vector<NasbenchCell> AllNasbenchCells() {
+std::vector<NasbenchCell> AllNasbenchCells(const NasbenchSpaceOptions& options) {
+  std::vector<int> ops;
+  for (const std::string& name : options.ops) ops.push_back(OpIndex(name));
   std::vector<NasbenchCell> cells;
-  const int n = static_cast<int>(NasbenchOpNames().size());
-  for (int a = 0; a < n; ++a) {
-    for (int b = 0; b < n; ++b) {
-      for (int c = 0; c < n; ++c) cells.push_back({a, b, c});
+  for (int a : ops) {
+    for (int b : ops) {
+      for (int c : ops) cells.push_back({a, b, c});
     }
   }
   return cells;

@@ -42,6 +42,8 @@
 // | in_channels | 1       | image channels                                 |
 // | image_size  | 28      | input height = width (a multiple of 4)         |
 // | classes     | 10      | output logits                                  |
+// | ops         | all six | the operations every edge chooses from, a      |
+// |             |         | subset in index order (small tables for tests) |
 //
 // An architecture's canonical string is NAS-Bench-201's:
 // `|conv_3x3~0|+|skip_connect~0|none~1|` (node 1's input from node 0, then
@@ -62,6 +64,9 @@ namespace nas::nasbench {
 
 inline constexpr char kNasbenchSpaceName[] = "nasbench_cell";
 
+// The six operation names, in index order.
+const std::vector<std::string>& NasbenchOpNames();
+
 struct NasbenchSpaceOptions {
   int channels = 8;
   int cells = 1;
@@ -69,28 +74,29 @@ struct NasbenchSpaceOptions {
   int in_channels = 1;
   int image_size = 28;
   int classes = 10;
+  std::vector<std::string> ops = NasbenchOpNames();
 };
 
 absl::StatusOr<NasbenchSpaceOptions> NasbenchSpaceOptionsFromJson(const Json& j);
 Json NasbenchSpaceOptionsToJson(const NasbenchSpaceOptions& options);
 
-// The six operation names, in index order.
-const std::vector<std::string>& NasbenchOpNames();
 // The edge keys, in canonical order: e0_1, e0_2, e1_2.
 const std::vector<std::string>& NasbenchEdgeKeys();
 
 // One operation index per edge (canonical order).
 using NasbenchCell = std::array<int, 3>;
 
-// All 216 cells, in index order (e0_1 slowest).
-std::vector<NasbenchCell> AllNasbenchCells();
+// All cells of the space (216 with the default ops), in index order (e0_1
+// slowest).
+std::vector<NasbenchCell> AllNasbenchCells(const NasbenchSpaceOptions& options = {});
 
 // The canonical string of a cell, and back (InvalidArgument naming the
 // string for anything else).
 std::string NasbenchCellString(const NasbenchCell& cell);
 absl::StatusOr<NasbenchCell> NasbenchCellFromString(const std::string& text);
 
-// A cell as an architecture file (names per key), and back.
+// A cell as an architecture file (names per key), and back. Integer values
+// index the six operations of NasbenchOpNames(), whatever the space's ops.
 Architecture NasbenchArchitecture(const NasbenchCell& cell);
 absl::StatusOr<NasbenchCell> NasbenchCellOf(const Architecture& architecture);
 

@@ -39,7 +39,7 @@ TrialJobOptions Protocol(const std::string& dataset) {
   p.data.batch_size = 128;
   p.data.eval_batch_size = 500;
   p.data.workers = 1;
-  p.steps = 400;
+  p.steps = 200;  // half an epoch: 216 x 2 trials in about 75 min on 2 cores
   p.evaluations = 1;
   p.optimizer.lr = 0.1;
   p.optimizer.schedule = "cosine_steps";
@@ -158,7 +158,8 @@ absl::StatusOr<TableConfig> TablePreset(const std::string& name) {
   }
   if (name == "tiny") {
     c.protocol = Protocol("synthetic");
-    c.protocol.space_options = {{"channels", 2}};
+    // 27 architectures: a cut edge, identity and a convolution per edge.
+    c.protocol.space_options = {{"channels", 2}, {"ops", {"none", "skip_connect", "conv_1x1"}}};
     c.protocol.data.synthetic_size = 160;
     c.protocol.data.batch_size = 16;
     c.protocol.data.eval_batch_size = 64;
@@ -231,10 +232,45 @@ absl::StatusOr<BenchmarkTable> RunTableJob(const TableConfig& config,
   NAS_ASSIGN_OR_RETURN(BuiltSpace built,
                        BuildSpace(config.protocol.space, config.protocol.space_options, 0));
   NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*built.model));
+  NAS_ASSIGN_OR_RETURN(NasbenchSpaceOptions space_options,
+                       NasbenchSpaceOptionsFromJson(config.protocol.space_options));
+  const std::vector<NasbenchCell> cells = AllNasbenchCells(space_options);
   const std::string protocol_path = JoinPath(dir, "protocol.json");
   NAS_RETURN_IF_ERROR(WriteJsonFile(protocol_path, TrialJobOptionsToJson(config.protocol)));
 
-  // 1. Every architecture, `seeds` times.
+  // 1. Each architecture's training cost, measured first, alone (and kept
+  // for a resumed run).
+  const std::string costs_path = JoinPath(dir, "costs.json");
+  Json costs = Json::object();
+  if (options.resume && FileExists(costs_path)) {
+    NAS_ASSIGN_OR_RETURN(costs, ReadJsonFile(costs_path));
+  }
+  const int threads = at::get_num_threads();
+  at::set_num_threads(config.trial_threads);
+  for (const NasbenchCell& cell : cells) {
+    const std::string name = NasbenchCellString(cell);
+    if (costs.contains(name)) continue;
+    absl::StatusOr<Cost> cost = MeasureCost(config, NasbenchArchitecture(cell));
+    if (!cost.ok()) {
+      at::set_num_threads(threads);
+      return Annotate(cost.status(), absl::StrCat("timing ", name));
+    }
+    costs[name] = {{"step_seconds", cost->step_seconds},
+                   {"flops", cost->flops},
+                   {"parameters", cost->parameters}};
+    if (costs.size() % 8 == 0 || costs.size() == cells.size()) {
+      absl::Status written = WriteJsonFile(costs_path, costs);  // atomic
+      if (!written.ok()) {
+        at::set_num_threads(threads);
+        return written;
+      }
+    }
+  }
+  at::set_num_threads(threads);
+  NAS_RETURN_IF_ERROR(WriteJsonFile(costs_path, costs));
+  LOG(INFO) << "step costs of " << costs.size() << " architectures in " << costs_path;
+
+  // 2. Every architecture, `seeds` times.
   std::string command = options.trial_command;
   if (command.empty()) {
     NAS_ASSIGN_OR_RETURN(std::string binary, SiblingBinary("trial"));
@@ -250,7 +286,7 @@ absl::StatusOr<BenchmarkTable> RunTableJob(const TableConfig& config,
   TunerConfig tuner_config;
   tuner_config.options = {{"repeats", config.seeds}};
   NAS_ASSIGN_OR_RETURN(std::unique_ptr<Tuner> tuner, grid(tuner_config));
-  const int64_t architectures = static_cast<int64_t>(AllNasbenchCells().size());
+  const int64_t architectures = static_cast<int64_t>(cells.size());
   TunerDriverOptions driver;
   driver.output_dir = JoinPath(dir, "search");
   driver.max_trials = architectures * config.seeds;
@@ -267,29 +303,6 @@ absl::StatusOr<BenchmarkTable> RunTableJob(const TableConfig& config,
             << " trials at a time";
   NAS_ASSIGN_OR_RETURN(SearchSummary summary,
                        RunSearch(driver, space, identity, tuner.get(), evaluator.get()));
-
-  // 2. Each architecture's training cost, measured alone (and cached).
-  const std::string costs_path = JoinPath(dir, "costs.json");
-  Json costs = Json::object();
-  if (options.resume && FileExists(costs_path)) {
-    NAS_ASSIGN_OR_RETURN(costs, ReadJsonFile(costs_path));
-  }
-  const int threads = at::get_num_threads();
-  at::set_num_threads(config.trial_threads);
-  for (const NasbenchCell& cell : AllNasbenchCells()) {
-    const std::string name = NasbenchCellString(cell);
-    if (costs.contains(name)) continue;
-    absl::StatusOr<Cost> cost = MeasureCost(config, NasbenchArchitecture(cell));
-    if (!cost.ok()) {
-      at::set_num_threads(threads);
-      return Annotate(cost.status(), absl::StrCat("timing ", name));
-    }
-    costs[name] = {{"step_seconds", cost->step_seconds},
-                   {"flops", cost->flops},
-                   {"parameters", cost->parameters}};
-  }
-  at::set_num_threads(threads);
-  NAS_RETURN_IF_ERROR(WriteJsonFile(costs_path, costs));
 
   // 3. The table.
   NAS_ASSIGN_OR_RETURN(std::vector<Json> history, ReadSearchHistory(driver.output_dir));
@@ -322,7 +335,7 @@ absl::StatusOr<BenchmarkTable> RunTableJob(const TableConfig& config,
   }
   std::vector<BenchmarkRow> ordered;
   std::vector<std::string> missing;
-  for (const NasbenchCell& cell : AllNasbenchCells()) {
+  for (const NasbenchCell& cell : cells) {
     const std::string name = NasbenchCellString(cell);
     auto it = rows.find(name);
     if (it == rows.end() || static_cast<int>(it->second.runs.size()) < config.seeds) {

@@ -3,23 +3,25 @@
 // and each one's training cost measured alone, written as a BenchmarkTable
 // (nas/multi_trial/benchmark_table.h).
 //
-//   1. search/: the grid tuner (nas/tuners/grid_tuner.h) proposes every
+//   1. costs.json: first, before any trial runs, each architecture's
+//      training step timed alone in this process (warm-up steps, then the
+//      median of timed steps, with trial_threads threads), and its FLOPs and
+//      parameters: train_seconds = steps x the step's time, so that the load
+//      of parallel trials (or anything else later) does not distort what
+//      searches are charged;
+//   2. search/: the grid tuner (nas/tuners/grid_tuner.h) proposes every
 //      architecture `seeds` times; the tuner driver runs the :trial program
 //      (the shared trial job with the protocol) as `parallel` processes of
 //      `trial_threads` threads each, and keeps a history that --resume
-//      continues after a kill (finished trials are never rerun);
-//   2. costs.json: each architecture's training step timed alone in this
-//      process (warm-up steps, then the median of timed steps, with
-//      trial_threads threads), and its FLOPs and parameters: train_seconds =
-//      steps x the step's time, so that the load of parallel trials does
-//      not distort what searches are charged;
+//      continues after a kill (finished trials are never rerun; costs
+//      already measured are kept);
 //   3. table.jsonl: the table, its header naming the protocol, the seeds,
 //      the code version (--code_version) and the machine.
 //
 //   {"preset": "fashion_mnist",
 //    "protocol": {...nas::TrialJobOptions...},
 //    "seeds": 2, "parallel": 2, "trial_threads": 1,
-//    "cost": {"warmup_steps": 3, "timed_steps": 20},
+//    "cost": {"warmup_steps": 2, "timed_steps": 10},
 //    "seed": 0}
 #ifndef ALGORITHMS_NASBENCH_TABLE_JOB_H_
 #define ALGORITHMS_NASBENCH_TABLE_JOB_H_
@@ -34,8 +36,8 @@
 namespace nas::nasbench {
 
 struct CostOptions {
-  int warmup_steps = 3;
-  int timed_steps = 20;
+  int warmup_steps = 2;
+  int timed_steps = 10;
 };
 
 struct TableConfig {

@@ -2,8 +2,9 @@
 // with the protocol, `seeds` times, plus each one's training cost measured
 // alone (table_job.h). Resumable after a kill (--resume).
 //
-// RUN: tools/bazel run //algorithms/nasbench:generate -- --output_dir=nasbench_table
-// --code_version=$(git rev-parse HEAD)
+// RUN:
+//   tools/bazel run //algorithms/nasbench:generate -- \
+//     --output_dir=/tmp/nasbench_table --code_version=$(git rev-parse HEAD)
 #include <gflags/gflags.h>
 
 #include "algorithms/nasbench/table_job.h"

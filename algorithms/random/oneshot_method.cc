@@ -44,11 +44,10 @@ absl::StatusOr<OneShotResult> SearchRandomPath(const OneShotRequest& r) {
       SupernetJobResult trained,
       RunSupernetJob(job, Json{{"method", "random_path"}, {"options", r.options}}, r.output_dir,
                      false, BasicSupernetFactory<RandomTrainer>(optimizer)));
-  auto& search =
-      static_cast<BasicSupernetSearch<RandomTrainer, RandomTrainerOptions>&>(*trained.search);
-  RandomMutator& mutator = search.algorithm_trainer().mutator();
   OneShotResult result;
-  result.score = MakeSupernetScorer(trained, &mutator, evaluation);
+  NAS_ASSIGN_OR_RETURN(result.score, MakeSupernetScorer(trained, r.scoring));
+  NAS_ASSIGN_OR_RETURN(SupernetScorer select, MakeSupernetScorer(trained, evaluation));
+  const SearchSpace& space = trained.search->trainer().mutator()->search_space();
   // Best of `samples` distinct random architectures (fewer when the space
   // is smaller), from a generator of their own.
   std::mt19937_64 rng(r.seed ^ 0xbe57ULL);
@@ -56,16 +55,14 @@ absl::StatusOr<OneShotResult> SearchRandomPath(const OneShotRequest& r) {
   double best = -1;
   for (int attempt = 0; attempt < 20 * samples && static_cast<int>(seen.size()) < samples;
        ++attempt) {
-    Architecture arch = Architecture::from_decisions(
-        SampleUniformDecisions(mutator.search_space(), rng), mutator.search_space());
+    Architecture arch = Architecture::from_decisions(SampleUniformDecisions(space, rng), space);
     if (!seen.insert(arch.to_json().dump()).second) continue;
-    NAS_ASSIGN_OR_RETURN(double score, result.score(arch));
+    NAS_ASSIGN_OR_RETURN(double score, select(arch));
     if (score > best) {
       best = score;
       result.architecture = arch;
     }
   }
-  result.seconds = trained.seconds;
   result.details = {{"samples", seen.size()}, {"best_supernet_accuracy", best}};
   return result;
 }

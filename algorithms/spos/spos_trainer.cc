@@ -74,15 +74,15 @@ int64_t TotalSteps(const TrainerOptions& t, BatchSource* train) {
 }  // namespace
 
 SposTrainer::SposTrainer(TrainerOptions trainer_options, SposTrainerOptions options,
-                         std::shared_ptr<ShuffleNetSupernetImpl> supernet, BatchSource* train,
-                         BatchSource* valid, Distributed* distributed, PathCost cost)
-    : Trainer(trainer_options, supernet, train, distributed),
+                         BuiltSpace space, BatchSource* train, BatchSource* valid,
+                         Distributed* distributed, PathCost cost)
+    : Trainer(trainer_options, space.model, train, distributed),
       options_(std::move(options)),
-      supernet_(std::move(supernet)),
+      space_(std::move(space)),
       valid_(valid),
-      mutator_(std::make_unique<SposMutator>(supernet_, options_.sampling, options_.seed,
+      mutator_(std::make_unique<SposMutator>(space_.model, options_.sampling, options_.seed,
                                              std::move(cost))),
-      sgd_(MakeSgd(*supernet_, options_)) {
+      sgd_(MakeSgd(*space_.model, options_)) {
   set_mutator(mutator_.get());
   add_optimizer(
       "sgd", sgd_.get(),
@@ -95,7 +95,7 @@ Metrics SposTrainer::train_step(const Batch& batch) {
   at::Tensor logits;
   {
     auto guard = autocast();
-    logits = supernet_->forward(batch.data);
+    logits = space_.forward(batch.data);
   }
   at::Tensor loss = torch::nn::functional::cross_entropy(
       logits.to(at::kFloat), batch.target,
@@ -112,7 +112,7 @@ Metrics SposTrainer::validate(int64_t epoch) {
   ClassifierScore score = EvaluateClassifier(
       [&](const at::Tensor& x) {
         auto guard = autocast();
-        return supernet_->forward(x);
+        return space_.forward(x);
       },
       *valid_, 0,
       [&] { mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng)); });

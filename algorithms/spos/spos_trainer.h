@@ -32,8 +32,8 @@
 
 #include <torch/optim/sgd.h>
 
-#include "algorithms/spos/shufflenet_space.h"
 #include "algorithms/spos/spos_mutator.h"
+#include "nas/core/space_registry.h"
 #include "nas/train/trainer.h"
 
 namespace nas::spos {
@@ -54,11 +54,13 @@ Json SposTrainerOptionsToJson(const SposTrainerOptions& options);
 
 class SposTrainer : public Trainer {
  public:
-  // `cost` (FLOPs of a path) is needed for FLOPs-bin sampling. The learning
-  // rate reaches 0 at the end of trainer_options.epochs (or max_steps).
-  SposTrainer(TrainerOptions trainer_options, SposTrainerOptions options,
-              std::shared_ptr<ShuffleNetSupernetImpl> supernet, BatchSource* train,
-              BatchSource* valid, Distributed* distributed = nullptr, PathCost cost = nullptr);
+  // Trains `space` (any registered space: the ShuffleNet supernet here, the
+  // benchmark's cell space in //tools/benchmark). `cost` (FLOPs of a path)
+  // is needed for FLOPs-bin sampling. The learning rate reaches 0 at the end
+  // of trainer_options.epochs (or max_steps).
+  SposTrainer(TrainerOptions trainer_options, SposTrainerOptions options, BuiltSpace space,
+              BatchSource* train, BatchSource* valid, Distributed* distributed = nullptr,
+              PathCost cost = nullptr);
 
   SposMutator& mutator() { return *mutator_; }
 
@@ -68,7 +70,7 @@ class SposTrainer : public Trainer {
 
  private:
   SposTrainerOptions options_;
-  std::shared_ptr<ShuffleNetSupernetImpl> supernet_;
+  BuiltSpace space_;
   BatchSource* valid_;
   std::unique_ptr<SposMutator> mutator_;
   std::unique_ptr<torch::optim::SGD> sgd_;

@@ -13,12 +13,11 @@ namespace {
 
 class SposSearch : public SupernetSearch {
  public:
-  SposSearch(SupernetInputs& in, std::shared_ptr<ShuffleNetSupernetImpl> supernet,
-             SposTrainerOptions options, PathCost cost)
+  SposSearch(SupernetInputs& in, SposTrainerOptions options, PathCost cost)
       : train_(TrainLoader(in.data.train, in.data_options, in.seed, in.rank(), in.world_size())),
         valid_(EvalLoader(in.data.valid, in.data_options)),
-        trainer_(in.trainer, options, std::move(supernet), train_.get(), valid_.get(),
-                 in.distributed, std::move(cost)),
+        trainer_(in.trainer, options, in.space, train_.get(), valid_.get(), in.distributed,
+                 std::move(cost)),
         flops_bins_(options.sampling.sampling == "flops_bins") {}
 
   Trainer& trainer() override { return trainer_; }
@@ -69,7 +68,7 @@ absl::StatusOr<SupernetJobResult> RunSupernetJob(const SposConfig& config,
                   << in.data.train.size() << " training / " << in.data.valid.size()
                   << " validation images, " << in.trainer.epochs << " epochs, " << in.world_size()
                   << " process(es)";
-        return std::make_unique<SposSearch>(in, supernet, spos, std::move(cost));
+        return std::make_unique<SposSearch>(in, spos, std::move(cost));
       });
 }
 

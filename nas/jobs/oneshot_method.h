@@ -25,9 +25,12 @@
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
 #include "nas/base/registry.h"
+#include "nas/base/status.h"
 #include "nas/core/architecture.h"
+#include "nas/core/parameters.h"
 #include "nas/jobs/data.h"
 #include "nas/jobs/supernet_job.h"
+#include "nas/jobs/supernet_search.h"
 #include "nas/train/supernet_evaluator.h"
 
 namespace nas {
@@ -41,8 +44,18 @@ struct OneShotRequest {
   double epochs = 1;
   // Method-specific settings ({} = the method's defaults for this budget).
   Json options = Json::object();
+  // How the returned scorer rates an architecture (the same for every
+  // method of a comparison; a method's own search may score differently).
+  SupernetEvaluationOptions scoring = DefaultScoring();
   uint64_t seed = 0;
-  std::string output_dir;  // "" = write nothing
+  // The train / valid split of data (a benchmark's: the table's trials used
+  // it too).
+  uint64_t split_seed = 0;
+  std::string output_dir;  // "" = write nothing (methods that keep a
+                           // search history need one)
+
+  // 4 recalibration batches, 8 scoring batches.
+  static SupernetEvaluationOptions DefaultScoring();
 };
 
 // Rates one architecture on the trained supernet: higher is better (a
@@ -53,7 +66,6 @@ struct OneShotResult {
   Architecture architecture;
   // Empty for methods that keep no supernet worth scoring with.
   SupernetScorer score;
-  double seconds = 0;             // wall time of the search
   Json details = Json::object();  // the method's own numbers (for reports)
 };
 
@@ -68,12 +80,55 @@ Registry<OneShotMethod>& OneShotMethodRegistry();
 // the budget as budget_epochs), with the trainer's defaults for the rest.
 SupernetJobOptions OneShotJobOptions(const OneShotRequest& request);
 
-// The scorer most weight-sharing methods return: `mutator` (bound to the
-// trained supernet of `result`) set to the architecture, BN recalibrated on
-// data.train, accuracy on data.valid (SupernetEvaluator). It keeps the
-// search, the supernet and its own loaders alive.
-SupernetScorer MakeSupernetScorer(const SupernetJobResult& result, Mutator* mutator,
-                                  SupernetEvaluationOptions evaluation);
+// The scorer most weight-sharing methods return: the trained search's
+// mutator (Trainer::mutator(), bound to the supernet) set to the
+// architecture, BN statistics re-estimated on data.train, accuracy on
+// data.valid (SupernetEvaluator). It keeps the search, the supernet and its
+// own loaders alive. FailedPrecondition for a search without a mutator.
+absl::StatusOr<SupernetScorer> MakeSupernetScorer(const SupernetJobResult& result,
+                                                  SupernetEvaluationOptions evaluation);
+
+// The method most single-path packages are: the supernet trained by
+// TrainerT on the request (BasicSupernetSearch), then `search` (a
+// registered tuner) over architectures scored on it (SearchOnSupernet, its
+// history in <output_dir>/search); the best one found is the result.
+// `method` names the method in config.json and messages.
+//
+//   return nas::TrainThenSearch<SposTrainer>(request, "spos", optimizer, search);
+template <typename TrainerT, typename Options>
+absl::StatusOr<OneShotResult> TrainThenSearch(const OneShotRequest& r, const std::string& method,
+                                              Options options,
+                                              const SupernetSearchOptions& search) {
+  if (r.output_dir.empty()) {
+    return absl::InvalidArgumentError(method +
+                                      ": the request needs an output_dir (the search history)");
+  }
+  NAS_RETURN_IF_ERROR(CheckSupernetSearchTuner(search));
+  SupernetJobOptions job = OneShotJobOptions(r);
+  job.architecture_file = "";
+  NAS_ASSIGN_OR_RETURN(
+      SupernetJobResult trained,
+      RunSupernetJob(job, Json{{"method", method}, {"options", r.options}}, r.output_dir, false,
+                     BasicSupernetFactory<TrainerT>(std::move(options))));
+  auto& supernet = static_cast<BasicSupernetSearch<TrainerT, Options>&>(*trained.search);
+  Mutator& mutator = supernet.algorithm_trainer().mutator();
+  NAS_ASSIGN_OR_RETURN(
+      SearchSummary summary,
+      SearchOnSupernet(search, supernet.space(), mutator, supernet.train_loader(),
+                       supernet.valid_loader(), r.output_dir + "/search", false, r.seed));
+  if (summary.best_trial < 0) {
+    return absl::InternalError(method + ": the search scored no architecture");
+  }
+  OneShotResult result;
+  NAS_ASSIGN_OR_RETURN(result.architecture,
+                       ArchitectureFromParameters(summary.best_parameters, mutator.search_space()));
+  NAS_ASSIGN_OR_RETURN(result.score, MakeSupernetScorer(trained, r.scoring));
+  result.details = {{"scored", summary.succeeded},
+                    {"best_supernet_accuracy", summary.best_value},
+                    {"supernet_seconds", trained.seconds},
+                    {"search_seconds", summary.elapsed_seconds}};
+  return result;
+}
 
 }  // namespace nas
 

@@ -46,8 +46,8 @@ absl::StatusOr<SupernetJobResult> RunSupernetJob(
   auto inputs = std::make_shared<SupernetInputs>();
   inputs->space_name = o.space;
   NAS_ASSIGN_OR_RETURN(inputs->space, BuildSpace(o.space, o.space_options, o.seed));
-  NAS_ASSIGN_OR_RETURN(inputs->data,
-                       LoadImageData(o.data, inputs->space, o.space, o.seed, o.with_test));
+  NAS_ASSIGN_OR_RETURN(inputs->data, LoadImageData(o.data, inputs->space, o.space,
+                                                   o.split_seed.value_or(o.seed), o.with_test));
   inputs->data_options = o.data;
   inputs->trainer = o.trainer;
   inputs->trainer.output_dir = output_dir;

@@ -5,7 +5,8 @@
 //     1. joins the process group (data parallelism: RANK / WORLD_SIZE, ...);
 //     2. builds the registered space options.space with options.space_options
 //        (seeded by options.seed), loads options.data for it (train / valid
-//        split; test when the package asks);
+//        split by options.split_seed, else options.seed; test when the
+//        package asks);
 //     3. writes config_json as <output_dir>/config.json;
 //     4. asks the package's factory for its search (trainer + mutator +
 //        loaders), runs Trainer::fit() (resuming when asked);
@@ -17,13 +18,15 @@
 //   class MySearch : public nas::SupernetSearch {
 //    public:
 //     explicit MySearch(nas::SupernetInputs& in)
-//         : train_(nas::TrainLoader(in.data.train, in.data_options, in.seed, in.rank(),
-//         in.world_size())),
+//         : train_(nas::TrainLoader(in.data.train, in.data_options, in.seed,
+//                                   in.rank(), in.world_size())),
 //           valid_(nas::EvalLoader(in.data.valid, in.data_options)),
-//           trainer_(in.trainer, in.space, train_.get(), valid_.get(), in.distributed) {}
+//           trainer_(in.trainer, in.space, train_.get(), valid_.get(),
+//                    in.distributed) {}
 //     nas::Trainer& trainer() override { return trainer_; }
-//     std::optional<nas::Architecture> exported() override { return
-//     trainer_.mutator().export_architecture(); }
+//     std::optional<nas::Architecture> exported() override {
+//       return trainer_.mutator().export_architecture();
+//     }
 //    ...
 //   };
 //   RunSupernetJob(o, ToJson(config), dir, resume,
@@ -56,6 +59,9 @@ struct SupernetJobOptions {
   DataOptions data;
   TrainerOptions trainer;
   uint64_t seed = 0;
+  // The train / valid split's seed (unset = `seed`): a benchmark fixes it
+  // so that every method and every seed sees the table's split.
+  std::optional<uint64_t> split_seed;
   bool with_test = false;  // load the test set too (ImageData::test)
   // > 0: train for this many epochs of data.train (fractions allowed),
   // overriding trainer.epochs and trainer.max_steps.

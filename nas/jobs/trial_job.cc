@@ -131,8 +131,8 @@ absl::StatusOr<TrialReport> RunTrialJob(const TrialJobOptions& o, const Json& pa
                        Annotate(ArchitectureFromParameters(parameters, space), "parameters"));
   NAS_RETURN_IF_ERROR(Annotate(ApplyFixedArchitecture(*built.model, arch), "parameters"));
   // Every trial of a search sees the same examples.
-  NAS_ASSIGN_OR_RETURN(ImageData data,
-                       LoadImageData(o.data, built, o.space, o.split_seed, /*with_test=*/false));
+  NAS_ASSIGN_OR_RETURN(ImageData data, LoadImageData(o.data, built, o.space, o.split_seed,
+                                                     /*with_test=*/o.test_evaluation));
   if (data.train.size() < o.data.batch_size) {
     return absl::InvalidArgumentError(absl::StrCat("the training split (", data.train.size(),
                                                    " examples) is smaller than one batch of ",

@@ -50,6 +50,18 @@ TEST(TrialJobTest, ReportsEachEvaluationAndTheFinalAccuracy) {
   EXPECT_NE(RunTrialJob(other, kParameters)->metrics["train_loss"], report->metrics["train_loss"]);
 }
 
+TEST(TrialJobTest, TestEvaluationScoresTheTestSplit) {
+  TrialJobOptions o = Options();
+  EXPECT_FALSE(RunTrialJob(o, kParameters)->metrics.contains("test_accuracy"));
+  o.test_evaluation = true;
+  absl::StatusOr<TrialReport> report = RunTrialJob(o, kParameters);
+  ASSERT_OK(report);
+  const double test = report->metrics["test_accuracy"].get<double>();
+  EXPECT_GE(test, 0);
+  EXPECT_LE(test, 1);
+  EXPECT_TRUE(report->metrics.contains("test_loss"));
+}
+
 TEST(TrialJobTest, BadParametersAndDataAreClearErrors) {
   Json bad = kParameters;
   bad["op0"] = {{"_value", "conv9x9"}, {"_idx", 0}};

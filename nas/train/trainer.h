@@ -119,6 +119,9 @@ class Trainer {
   int64_t global_step() const { return global_step_; }
   const TrainerOptions& options() const { return options_; }
   const std::shared_ptr<torch::nn::Module>& model() const { return model_; }
+  // The search's mutator, bound to model() (null for a trainer of a fixed
+  // model).
+  Mutator* mutator() const { return mutator_; }
   // The validation at the last epoch end (or of validate_now()).
   const Metrics& last_validation() const { return last_validation_; }
   // Validates the current weights (eval mode, averaged over ranks), logs

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Creates a new algorithm package from templates: a mutator, a trainer, a
-# registered tuner, a registered search space, the search binary (trains the
+# registered tuner, a registered search space, a registered one-shot method
+# (the benchmark's comparison judges it), the search binary (trains the
 # supernet, then the tuner searches it), BUILD, README and tests that pass
-# the mutator conformance suite as generated. Nothing outside the new folder
-# is touched; nothing in nas/ needs an edit.
+# the mutator conformance suite as generated. Outside the new folder only
+# algorithms/BUILD changes: its :spaces and :oneshot_methods aggregates list
+# the new package (under --parent=algorithms); nothing in nas/ needs an edit.
 #
 #   tools/bazel run //tools/new_algorithm -- --name=my_algo
 #   tools/bazel test //algorithms/my_algo/...
@@ -82,7 +84,42 @@ for template in "${templates}"/*.tmpl; do
   created+=("${package}/${out}")
 done
 chmod 755 "${staging}"
+
+# The one edit outside the package: //algorithms's aggregates list its space
+# and its one-shot method, so that //tools and the benchmark's comparison
+# have them. Prepared before the package moves in; both land or neither.
+aggregates="${workspace}/algorithms/BUILD"
+edited=""
+if [[ "${parent}" == "algorithms" && -f "${aggregates}" ]]; then
+  edited="$(mktemp "${workspace}/algorithms/.BUILD.XXXXXX")"
+  trap 'rm -rf "${staging}" "${edited}"' EXIT
+  # Adds `dep` to the deps of cc_library `block` and sorts them.
+  add_dep() {
+    awk -v block="$1" -v dep="\"$2\"," '
+      $0 ~ "name = \"" block "\"," { inside = 1 }
+      inside && /deps = \[/ { print; collecting = 1; n = 0; next }
+      collecting && /^ *\],/ {
+        lines[n++] = "        " dep
+        fflush(); cmd = "LC_ALL=C sort -u"
+        for (i = 0; i < n; i++) print lines[i] | cmd
+        close(cmd)
+        collecting = 0; inside = 0; found = 1
+      }
+      collecting { lines[n++] = $0; next }
+      { print }
+      END { if (!found) exit 3 }' "$3"
+  }
+  add_dep spaces "//${package}:${name}_space" "${aggregates}" > "${edited}.1" &&
+    add_dep oneshot_methods "//${package}:oneshot_method" "${edited}.1" > "${edited}" ||
+    { rm -f "${edited}.1"; die "cannot add ${package} to algorithms/BUILD (no spaces or oneshot_methods aggregate)"; }
+  rm -f "${edited}.1"
+  chmod 644 "${edited}"
+fi
 mv "${staging}" "${target}"
+if [[ -n "${edited}" ]]; then
+  mv "${edited}" "${aggregates}"
+  created+=("algorithms/BUILD (:spaces and :oneshot_methods list //${package})")
+fi
 trap - EXIT
 
 printf 'created %s\n' "${created[@]}"
