@@ -27,7 +27,7 @@
 // "True accuracy" is an architecture's test accuracy averaged over the
 // table's seeds; ranks count from 1 = the best by it.
 //
-//   {"preset": "default",            (or "quick": ~10 minutes)
+//   {"preset": "default",            (or "quick")
 //    "table": "algorithms/nasbench/table.jsonl",
 //    "data_dir": "",                  the dataset's folder ("" = its default)
 //    "methods": [],                   one-shot methods ([] = all registered)
@@ -72,8 +72,10 @@ struct CompareConfig {
   uint64_t seed = 0;
 };
 
-// "default" (about an hour on a 2-core machine with the committed table)
-// and "quick" (about ten minutes: one seed per method, a quarter epoch).
+// "default" (3 seeds per method, one epoch: estimated at about 55 minutes
+// on a 2-core machine with the committed table, from the measured cost of
+// each method; algorithms/nasbench/README.md) and "quick" (one seed per
+// method, a quarter epoch, 2 scoring batches: about a quarter of that).
 absl::StatusOr<CompareConfig> ComparePreset(const std::string& name);
 absl::StatusOr<CompareConfig> CompareConfigFromJson(const Json& j, const std::string& source);
 Json CompareConfigToJson(const CompareConfig& config);
