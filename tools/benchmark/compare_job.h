@@ -31,7 +31,9 @@
 //    "table": "algorithms/nasbench/table.jsonl",
 //    "data_dir": "",                  the dataset's folder ("" = its default)
 //    "methods": [],                   one-shot methods ([] = all registered)
-//    "method_seeds": 3, "epochs": 1,  supernet budget, epochs of data.train
+//    "method_seeds": 2, "epochs": 0.5, supernet budget, epochs of data.train
+//                                     (0.5: the images of one stand-alone
+//                                     training of the table)
 //    "rank_seeds": 1,                 seeds per method whose supernet scores
 //                                     every architecture of the table
 //    "method_options": {"spos": {...}},
@@ -59,9 +61,9 @@ struct CompareConfig {
   std::string table = "algorithms/nasbench/table.jsonl";
   std::string data_dir;
   std::vector<std::string> methods;
-  int method_seeds = 3;
+  int method_seeds = 2;
   int rank_seeds = 1;
-  double epochs = 1;
+  double epochs = 0.5;
   Json method_options = Json::object();
   bool rank_all = true;
   SupernetEvaluationOptions ranking_evaluation;
@@ -72,10 +74,10 @@ struct CompareConfig {
   uint64_t seed = 0;
 };
 
-// "default" (3 seeds per method, one epoch: estimated at about 55 minutes
-// on a 2-core machine with the committed table, from the measured cost of
-// each method; algorithms/nasbench/README.md) and "quick" (one seed per
-// method, a quarter epoch, 2 scoring batches: about a quarter of that).
+// "default" (2 seeds per method, half an epoch: 27 minutes on a 2-core
+// machine with the committed table; algorithms/nasbench/README.md) and
+// "quick" (one seed per method, a quarter epoch, 2 scoring batches; about
+// 10 minutes, estimated from the default's per-method costs).
 absl::StatusOr<CompareConfig> ComparePreset(const std::string& name);
 absl::StatusOr<CompareConfig> CompareConfigFromJson(const Json& j, const std::string& source);
 Json CompareConfigToJson(const CompareConfig& config);
