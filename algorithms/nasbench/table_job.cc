@@ -128,6 +128,15 @@ absl::StatusOr<Cost> MeasureCost(const TableConfig& config, const Architecture& 
   return cost;
 }
 
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return text;
+}
+
+}  // namespace
+
 std::string CpuModel() {
   std::ifstream in("/proc/cpuinfo");
   std::string line;
@@ -139,15 +148,6 @@ std::string CpuModel() {
   }
   return "unknown";
 }
-
-std::string UtcNow() {
-  std::time_t now = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return text;
-}
-
-}  // namespace
 
 absl::StatusOr<TableConfig> TablePreset(const std::string& name) {
   TableConfig c;

@@ -63,6 +63,10 @@ struct TableJobOptions {
   std::string code_version;   // recorded in the header
 };
 
+// The machine's CPU model (/proc/cpuinfo's "model name"; "unknown"), as
+// the table's header records it.
+std::string CpuModel();
+
 absl::StatusOr<BenchmarkTable> RunTableJob(const TableConfig& config,
                                            const TableJobOptions& options);
 

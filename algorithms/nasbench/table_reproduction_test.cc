@@ -5,13 +5,13 @@
 // thread); elsewhere LibTorch may pick other kernels, and the accuracies
 // must agree within kTolerance.
 #include <cmath>
-#include <fstream>
 #include <string>
 
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
 #include "algorithms/nasbench/nasbench_space.h"
+#include "algorithms/nasbench/table_job.h"
 #include "nas/core/parameters.h"
 #include "nas/jobs/trial_job.h"
 #include "nas/multi_trial/benchmark_table.h"
@@ -24,15 +24,6 @@ namespace {
 // architectures the table is used for, well outside seed-to-seed noise of a
 // whole different training run only when kernels differ.
 constexpr double kTolerance = 0.02;
-
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
 
 class TableReproductionTest : public ::testing::TestWithParam<std::string> {};
 
