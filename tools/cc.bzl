@@ -2,7 +2,7 @@
 
 Every package uses these instead of the native rules:
 
-    load("//tools:cc.bzl", "nas_cc_binary", "nas_cc_library", "nas_cc_test")
+    load("//tools:cc.bzl", "nas_cc_binary", "nas_cc_library", "nas_cc_test", "nas_fuzz_test")
 
 * nas_cc_library: our warning set and the LibTorch C++ API include
   directory (as a system directory, so its headers stay silent). A library
@@ -18,6 +18,11 @@ Every package uses these instead of the native rules:
   Pass `size`; `torch = False` for tests of LibTorch-free code. Test
   sources compile at -O1: they are glue around the code under test (which
   stays -O2), and -O1 compiles them about 30% faster.
+* nas_fuzz_test: a libFuzzer target (a source defining
+  LLVMFuzzerTestOneInput) and its seed corpus. `name` is a test in the
+  suite that feeds the seeds and deterministic mutations of them to the
+  target (//nas/testing:fuzz_main); `name + "_fuzzer"` (tagged manual) is
+  the libFuzzer binary, built with `--config=fuzz` (clang; tools/fuzz).
 """
 
 # -isystem keeps LibTorch's own warnings out of our build log.
@@ -72,4 +77,26 @@ def nas_cc_test(name, copts = [], deps = [], size = "small", torch = True, **kwa
             "//third_party:gtest",
         ],
         **kwargs
+    )
+
+def nas_fuzz_test(name, srcs, corpus, deps = [], torch = True, size = "small", **kwargs):
+    deps = _torch_runtime(torch, _with_exceptions(deps))
+    native.cc_test(
+        name = name,
+        srcs = srcs,
+        copts = NAS_COPTS,
+        size = size,
+        args = ["$(rootpaths %s)" % c for c in corpus],
+        data = corpus,
+        deps = deps + ["//nas/testing:fuzz_main"],
+        **kwargs
+    )
+    native.cc_binary(
+        name = name + "_fuzzer",
+        testonly = True,
+        srcs = srcs,
+        copts = NAS_COPTS + ["-fsanitize=fuzzer"],
+        linkopts = ["-fsanitize=fuzzer"],
+        deps = deps,
+        tags = ["manual"],
     )

@@ -54,7 +54,7 @@ proposed_before=$(grep -c '"event":"proposed"' "${tmp}/killed/history.jsonl")
 # Without --resume the history is never overwritten.
 rc=0
 "${tune}" "${common[@]}" --trial_command="${trial}" --output_dir="${tmp}/killed" 2> "${tmp}/again.err" || rc=$?
-(( rc != 0 )) && grep -q "already holds a search; resume it (--resume)" "${tmp}/again.err" \
+(( rc != 0 )) && grep -q "already holds .*: pass --resume to continue it" "${tmp}/again.err" \
   || fail "an existing search was not protected"
 "${tune}" "${common[@]}" --trial_command="${trial}" --output_dir="${tmp}/killed" --resume \
   2> "${tmp}/resumed.log" || { cat "${tmp}/resumed.log"; fail "resume failed"; }

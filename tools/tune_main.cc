@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "nas/base/file.h"
 #include "nas/base/init.h"
+#include "nas/base/run_folder.h"
 #include "nas/base/status.h"
 #include "nas/multi_trial/process_evaluator.h"
 #include "nas/multi_trial/tuner.h"
@@ -68,7 +69,14 @@ absl::Status Run() {
   // stays resumable (running trials rerun on --resume).
   signal(SIGINT, StopTrialsAndDie);
   signal(SIGTERM, StopTrialsAndDie);
-  return nas::tools::RunTune(std::move(o)).status();
+  // One search per folder: locked while it runs; a new search only in an
+  // empty folder (the history decides what a --resume may change).
+  std::unique_ptr<nas::RunFolder> folder;
+  if (!o.driver.output_dir.empty()) {
+    NAS_ASSIGN_OR_RETURN(folder, nas::RunFolder::Claim({o.driver.output_dir, o.driver.resume}));
+  }
+  absl::Status status = nas::tools::RunTune(std::move(o)).status();
+  return folder != nullptr ? folder->Close(status) : status;
 }
 
 }  // namespace

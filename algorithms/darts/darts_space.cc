@@ -4,6 +4,7 @@
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/nn/modules/conv.h>
 #include <torch/nn/modules/pooling.h>
+#include <tuple>
 
 #include <ATen/ATen.h>
 
@@ -54,8 +55,8 @@ absl::StatusOr<DartsNetworkOptions> DartsNetworkPreset(const std::string& name) 
     o.layers = eval ? 8 : 5;
     return o;
   }
-  return absl::NotFoundError(absl::StrCat("unknown DARTS network preset '", name,
-                                          "'; known: ", absl::StrJoin(DartsNetworkPresetNames(), ", ")));
+  return absl::NotFoundError(absl::StrCat("unknown DARTS network preset '", name, "'; known: ",
+                                          absl::StrJoin(DartsNetworkPresetNames(), ", ")));
 }
 
 absl::Status ValidateDartsNetworkOptions(const DartsNetworkOptions& o, const std::string& path) {
@@ -79,6 +80,14 @@ absl::Status ValidateDartsNetworkOptions(const DartsNetworkOptions& o, const std
   if (o.image_size < 8) {
     return absl::InvalidArgumentError(absl::StrCat(
         JsonChildPath(path, "image_size"), " must be >= 8 (two reductions), got ", o.image_size));
+  }
+  using L = SpaceSizeLimits;
+  for (auto [name, value, most] :
+       {std::tuple<const char*, int64_t, int64_t>{"layers", o.layers, L::kLayers},
+        {"nodes", o.nodes, L::kNodes},
+        {"channels", o.channels, L::kChannels},
+        {"image_size", o.image_size, L::kImageSize}}) {
+    NAS_RETURN_IF_ERROR(CheckAtMost(JsonChildPath(path, name), value, most));
   }
   if (o.auxiliary && o.layers < 3) {
     return absl::InvalidArgumentError(

@@ -114,6 +114,7 @@ DartsTrainer::DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions o
               "DartsTrainer needs architecture batches");
   mutator_ = std::make_unique<DartsMutator>(space_.model, options_.seed, options_.alpha_init_scale);
   mutator_->to(at::Device(trainer_options.device));
+  add_epoch_log("genotypes.jsonl");
   set_mutator(mutator_.get());
   weights_ = space_.model->parameters();
   sgd_ = std::make_unique<torch::optim::SGD>(weights_, torch::optim::SGDOptions(options_.w_lr)

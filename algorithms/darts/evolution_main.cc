@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
                {"max_duration", "evolution.max_duration"},
                {"parallel", "evolution.parallel"},
                {"trial_steps", "trial.steps"}};
+  // A finished search resumed with a larger --max_trials continues.
+  job.resume_may_change = {"evolution.max_trials", "evolution.parallel"};
   job.run = [](const DartsConfig& config, const nas::JobArgs& args) {
     return nas::darts::RunEvolutionJob(config, args.output_dir, args.resume, FLAGS_trial_command)
         .status();

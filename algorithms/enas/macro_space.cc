@@ -13,6 +13,7 @@
 #include "nas/base/status.h"
 #include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::enas {
 namespace {
@@ -99,6 +100,9 @@ absl::StatusOr<MacroSpaceOptions> MacroSpaceOptionsFromJson(const Json& j) {
   if (o.channels < 2)
     return absl::InvalidArgumentError(
         absl::StrCat(path, ".channels must be >= 2, got ", o.channels));
+  NAS_RETURN_IF_ERROR(CheckAtMost(path + ".layers", o.layers, SpaceSizeLimits::kLayers));
+  NAS_RETURN_IF_ERROR(CheckAtMost(path + ".channels", o.channels, SpaceSizeLimits::kChannels));
+  NAS_RETURN_IF_ERROR(CheckAtMost(path + ".image_size", o.image_size, SpaceSizeLimits::kImageSize));
   if (!(o.dropout >= 0 && o.dropout < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".dropout must be in [0, 1)"));
   }

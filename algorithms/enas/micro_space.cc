@@ -16,6 +16,7 @@
 #include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"
 #include "nas/core/mutable_scope.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::enas {
 namespace {
@@ -163,6 +164,11 @@ absl::StatusOr<MicroSpaceOptions> MicroSpaceOptionsFromJson(const Json& j) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ".cells_per_stage must be >= 1, got ", o.cells_per_stage));
   }
+  NAS_RETURN_IF_ERROR(
+      CheckAtMost(path + ".cells_per_stage", o.cells_per_stage, SpaceSizeLimits::kLayers));
+  NAS_RETURN_IF_ERROR(CheckAtMost(path + ".nodes", o.nodes, SpaceSizeLimits::kNodes));
+  NAS_RETURN_IF_ERROR(CheckAtMost(path + ".channels", o.channels, SpaceSizeLimits::kChannels));
+  NAS_RETURN_IF_ERROR(CheckAtMost(path + ".image_size", o.image_size, SpaceSizeLimits::kImageSize));
   if (!(o.dropout >= 0 && o.dropout < 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".dropout must be in [0, 1)"));
   }

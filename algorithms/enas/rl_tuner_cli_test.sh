@@ -52,7 +52,7 @@ before=$(grep -c '"event":"finished"' "${tmp}/killed/history.jsonl")
 rc=0
 "${tuner}" --threads=1 "${space[@]}" --trial_command="${synthetic} --candidates=6" --parallel=2 --max_trials=12 --seed=3 \
   --output_dir="${tmp}/killed" 2> "${tmp}/again.err" || rc=$?
-(( rc != 0 )) && grep -q "resume it (--resume)" "${tmp}/again.err" || fail "an existing search was not protected"
+(( rc != 0 )) && grep -q "already holds .*: pass --resume to continue it" "${tmp}/again.err" || fail "an existing search was not protected"
 "${tuner}" --threads=1 "${space[@]}" --trial_command="${synthetic} --candidates=6" --parallel=2 --max_trials=12 --seed=3 \
   --output_dir="${tmp}/killed" --resume > /dev/null 2> "${tmp}/resumed.log" \
   || { cat "${tmp}/resumed.log"; fail "resume failed"; }

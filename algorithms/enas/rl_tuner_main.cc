@@ -14,6 +14,7 @@
 #include "algorithms/enas/rl_tuner_job.h"
 #include "nas/base/file.h"
 #include "nas/base/init.h"
+#include "nas/base/run_folder.h"
 #include "nas/base/status.h"
 #include "nas/multi_trial/process_evaluator.h"
 
@@ -80,9 +81,15 @@ absl::Status Run() {
   // stays resumable (running trials rerun on --resume).
   signal(SIGINT, StopTrialsAndDie);
   signal(SIGTERM, StopTrialsAndDie);
-  NAS_ASSIGN_OR_RETURN(nas::SearchSummary summary, nas::enas::RunRlTuner(std::move(o)));
-  printf("%s\n", nas::SearchSummaryToJson(summary).dump(2).c_str());
-  return absl::OkStatus();
+  // One search per folder: locked while it runs; a new search only in an
+  // empty folder (the history decides what a --resume may change).
+  std::unique_ptr<nas::RunFolder> folder;
+  if (!o.driver.output_dir.empty()) {
+    NAS_ASSIGN_OR_RETURN(folder, nas::RunFolder::Claim({o.driver.output_dir, o.driver.resume}));
+  }
+  absl::StatusOr<nas::SearchSummary> summary = nas::enas::RunRlTuner(std::move(o));
+  if (summary.ok()) printf("%s\n", nas::SearchSummaryToJson(*summary).dump(2).c_str());
+  return folder != nullptr ? folder->Close(summary.status()) : summary.status();
 }
 
 }  // namespace

@@ -131,7 +131,7 @@ expect_error search "not path=value" --config="${tmp}/config.json" --set=search.
 expect_error search "unknown member .*search.enas.aggregat" --config="${tmp}/config.json" \
   --set=search.enas.aggregat=3 --output_dir="${tmp}/x"
 expect_error search "export_samples must be >= 0" --set=search.export_samples=-1 --output_dir="${tmp}/x"
-expect_error search "already holds checkpoints" --config="${tmp}/config.json" --seed=2 --output_dir="${tmp}/a"
+expect_error search "already holds a run" --config="${tmp}/config.json" --seed=2 --output_dir="${tmp}/a"
 expect_error retrain "--architecture is required" --config="${tmp}/config.json"
 expect_error retrain "missing.json" --config="${tmp}/config.json" --architecture="${tmp}/missing.json"
 expect_error retrain "retrain.trainer.epochs must be >= 1 (from --epochs)" --config="${tmp}/config.json" --epochs=0 \

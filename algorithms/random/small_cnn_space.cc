@@ -18,6 +18,7 @@
 #include "nas/base/status.h"
 #include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::random {
 namespace {
@@ -132,6 +133,10 @@ absl::StatusOr<SmallCnnOptions> SmallCnnOptionsFromJson(const Json& j) {
     return absl::InvalidArgumentError(
         absl::StrCat("small_cnn options.layers must be <= 64, got ", o.layers));
   }
+  NAS_RETURN_IF_ERROR(
+      CheckAtMost("small_cnn options.channels", o.channels, SpaceSizeLimits::kChannels));
+  NAS_RETURN_IF_ERROR(
+      CheckAtMost("small_cnn options.image_size", o.image_size, SpaceSizeLimits::kImageSize));
   if (o.ops.empty())
     return absl::InvalidArgumentError("small_cnn options.ops must name at least one operation");
   std::set<std::string> seen;

@@ -46,7 +46,7 @@ grep -q '<svg' "${tmp}/run/search.svg" || fail "search.svg is not SVG"
 # 2. Without --resume an existing reproduction is left alone.
 rc=0
 "${bin}/reproduce" --config="${tmp}/tiny.json" --output_dir="${tmp}/run" 2> "${tmp}/err" || rc=$?
-(( rc != 0 )) && grep -q "already holds a reproduction; pass --resume" "${tmp}/err" || fail "overwrote a run"
+(( rc != 0 )) && grep -q "already holds a run .*: pass --resume" "${tmp}/err" || fail "overwrote a run"
 
 # 3. Evolution killed twice mid-generation, resumed each time: no candidate
 #    evaluated twice, and the same history as the uninterrupted search above.

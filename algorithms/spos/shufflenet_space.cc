@@ -1,5 +1,6 @@
 #include "algorithms/spos/shufflenet_space.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
@@ -16,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
+#include "nas/core/space_registry.h"
 
 namespace nas::spos {
 namespace {
@@ -104,6 +106,18 @@ absl::Status ValidateShuffleNetSpaceOptions(const ShuffleNetSpaceOptions& o) {
                              {"stem_channels", o.stem_channels},
                              {"last_channels", o.last_channels}}) {
     if (value < 1) return error(OptionPath(name), "must be >= 1, got ", value);
+  }
+  using L = SpaceSizeLimits;
+  NAS_RETURN_IF_ERROR(CheckAtMost(OptionPath("image_size"), o.image_size, L::kImageSize));
+  NAS_RETURN_IF_ERROR(CheckAtMost(OptionPath("stem_channels"), o.stem_channels, L::kChannels));
+  NAS_RETURN_IF_ERROR(CheckAtMost(OptionPath("last_channels"), o.last_channels, L::kChannels));
+  int64_t blocks = 0;
+  for (int repeats : o.stage_repeats) blocks += std::max(repeats, 0);
+  NAS_RETURN_IF_ERROR(
+      CheckAtMost(OptionPath("stage_repeats") + " (blocks in all)", blocks, L::kLayers));
+  for (size_t s = 0; s < o.stage_channels.size(); ++s) {
+    NAS_RETURN_IF_ERROR(CheckAtMost(JsonIndexPath(OptionPath("stage_channels"), s),
+                                    o.stage_channels[s], L::kChannels));
   }
   if (o.stem_stride != 1 && o.stem_stride != 2) {
     return error(OptionPath("stem_stride"), "must be 1 or 2, got ", o.stem_stride);

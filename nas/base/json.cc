@@ -35,19 +35,92 @@ std::string JsonIndexPath(const std::string& path, size_t index) {
   return absl::StrCat(path.empty() ? "$" : path, "[", index, "]");
 }
 
-absl::StatusOr<Json> ParseJson(absl::string_view text, absl::string_view source) {
-  Json j = Json::parse(text.begin(), text.end(), /*cb=*/nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    // Parse again with exceptions to get nlohmann's position message.
-    try {
-      Json unused = Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& e) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ": malformed JSON at byte ", e.byte, ": ", e.what()));
+namespace {
+
+// Containers nested deeper than this are refused: nothing we read needs more
+// than a handful, and every recursive walk (copies, dumps, readers) of a
+// deeper document risks the stack.
+constexpr int kMaxJsonDepth = 256;
+
+// Thrown by the parse callback to stop at a document we refuse.
+struct RefusedJson {
+  std::string message;
+};
+
+// Tracks where the parser is, to refuse duplicate members and deep nesting
+// with the JSON path of the offending object.
+class JsonShapeCheck {
+ public:
+  bool operator()(int /*depth*/, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+      case Json::parse_event_t::array_start:
+        BeginElement();
+        if (frames_.size() >= static_cast<size_t>(kMaxJsonDepth)) {
+          throw RefusedJson{
+              absl::StrCat("nested deeper than ", kMaxJsonDepth, " levels at ", Path())};
+        }
+        frames_.push_back(Frame{event == Json::parse_event_t::object_start});
+        break;
+      case Json::parse_event_t::object_end:
+      case Json::parse_event_t::array_end:
+        if (!frames_.empty()) frames_.pop_back();
+        break;
+      case Json::parse_event_t::key: {
+        Frame& top = frames_.back();
+        top.key = parsed.get<std::string>();
+        if (!top.keys.insert(top.key).second) {
+          throw RefusedJson{absl::StrCat("duplicate member ", JsonChildPath(Path(), top.key))};
+        }
+        break;
+      }
+      case Json::parse_event_t::value:
+        BeginElement();
+        break;
     }
-    return absl::InvalidArgumentError(absl::StrCat(source, ": malformed JSON"));
+    return true;
   }
-  return j;
+
+ private:
+  struct Frame {
+    bool object;
+    std::string key;
+    int64_t index = -1;
+    std::set<std::string> keys;
+  };
+
+  // A value starts inside the innermost container.
+  void BeginElement() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
+  }
+
+  // The JSON path of the innermost container.
+  std::string Path() const {
+    std::string path = "$";
+    for (size_t i = 0; i + 1 < frames_.size(); ++i) {
+      path = frames_[i].object ? JsonChildPath(path, frames_[i].key)
+                               : JsonIndexPath(path, static_cast<size_t>(frames_[i].index));
+    }
+    return path;
+  }
+
+  std::vector<Frame> frames_;
+};
+
+}  // namespace
+
+absl::StatusOr<Json> ParseJson(absl::string_view text, absl::string_view source) {
+  try {
+    return Json::parse(text.begin(), text.end(), JsonShapeCheck());
+  } catch (const RefusedJson& refused) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", refused.message));
+  } catch (const Json::parse_error& e) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": malformed JSON at byte ", e.byte, ": ", e.what()));
+  } catch (const Json::exception& e) {
+    // A number out of double's range ("1e400") and the like.
+    return absl::InvalidArgumentError(absl::StrCat(source, ": malformed JSON: ", e.what()));
+  }
 }
 
 absl::StatusOr<Json> ReadJsonFile(const std::string& path) {

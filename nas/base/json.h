@@ -14,6 +14,7 @@
 #ifndef NAS_BASE_JSON_H_
 #define NAS_BASE_JSON_H_
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -133,6 +134,10 @@ struct JsonGetter {
       *out = static_cast<T>(v);
     } else if constexpr (std::is_floating_point_v<T>) {
       if (!j.is_number()) return json_internal::TypeError(j, path, "number");
+      // JSON has no NaN or infinity, but documents built in code (options
+      // round-tripped through ToJson) can hold them.
+      if (!std::isfinite(j.get<double>()))
+        return json_internal::TypeError(j, path, "finite number");
       *out = j.get<T>();
     } else if constexpr (std::is_same_v<T, std::string>) {
       if (!j.is_string()) return json_internal::TypeError(j, path, "string");

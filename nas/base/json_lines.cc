@@ -24,8 +24,8 @@ absl::StatusOr<std::vector<Json>> ReadJsonLines(const std::string& path, bool re
     size_t end = text->find('\n', pos);
     bool complete = end != std::string::npos;
     std::string line = text->substr(pos, complete ? end - pos : std::string::npos);
-    Json record = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (record.is_discarded() || !record.is_object()) {
+    absl::StatusOr<Json> parsed = ParseJson(line, absl::StrCat(path, ":", line_number));
+    if (!parsed.ok() || !parsed->is_object()) {
       if (!complete) {
         LOG(WARNING) << path << ": dropping the torn last line " << line_number
                      << " (the writer was killed while writing it)";
@@ -38,10 +38,11 @@ absl::StatusOr<std::vector<Json>> ReadJsonLines(const std::string& path, bool re
         pos = end + 1;
         continue;
       }
+      if (!parsed.ok()) return parsed.status();
       return absl::InvalidArgumentError(
           absl::StrCat(path, ":", line_number, ": not a JSON object: '", line.substr(0, 80), "'"));
     }
-    records.push_back(std::move(record));
+    records.push_back(*std::move(parsed));
     if (!complete) {
       // A whole record without its newline: keep it, and end the line so
       // the next append starts a new one.
@@ -59,6 +60,30 @@ absl::StatusOr<std::vector<Json>> ReadJsonLines(const std::string& path, bool re
     pos = end + 1;
   }
   return records;
+}
+
+absl::Status FilterJsonLines(const std::string& path,
+                             const std::function<bool(const Json&)>& keep) {
+  if (!FileExists(path)) return absl::OkStatus();
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  std::string kept;
+  bool dropped = false;
+  size_t pos = 0;
+  while (pos < text->size()) {
+    size_t end = text->find('\n', pos);
+    if (end == std::string::npos) end = text->size();
+    const std::string line = text->substr(pos, end - pos);
+    pos = end + 1;
+    absl::StatusOr<Json> record = ParseJson(line, path);
+    if (record.ok() && keep(*record)) {
+      kept += line + "\n";
+    } else {
+      dropped = true;
+    }
+  }
+  if (!dropped) return absl::OkStatus();
+  return WriteFileAtomically(path, kept);
 }
 
 absl::StatusOr<std::unique_ptr<JsonLinesWriter>> JsonLinesWriter::Open(const std::string& path) {

@@ -5,6 +5,7 @@
 #ifndef NAS_BASE_JSON_LINES_H_
 #define NAS_BASE_JSON_LINES_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,11 @@ namespace nas {
 // `repair` is set, cut from the file so appends continue cleanly. Any other
 // malformed line is an error naming its line number.
 absl::StatusOr<std::vector<Json>> ReadJsonLines(const std::string& path, bool repair);
+
+// Keeps the records of `path` for which `keep` is true and rewrites the
+// file atomically (unchanged when every record is kept; nothing to do when
+// it does not exist). Lines that do not parse are dropped.
+absl::Status FilterJsonLines(const std::string& path, const std::function<bool(const Json&)>& keep);
 
 class JsonLinesWriter {
  public:

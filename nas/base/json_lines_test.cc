@@ -70,7 +70,7 @@ TEST(JsonLinesTest, MalformedMiddleLineNamesItsLine) {
   ASSERT_OK(WriteFileAtomically(path, "{\"a\":1}\nnot json\n{\"b\":2}\n"));
   auto records = ReadJsonLines(path, true);
   ASSERT_THAT(records, StatusIs(absl::StatusCode::kInvalidArgument,
-                                HasSubstr("bad.jsonl:2: not a JSON object")));
+                                HasSubstr("bad.jsonl:2: malformed JSON at byte")));
   // A JSON value that is not an object is malformed too.
   ASSERT_OK(WriteFileAtomically(path, "[1, 2]\n"));
   EXPECT_THAT(ReadJsonLines(path, true),

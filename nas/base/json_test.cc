@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include "nas/base/file.h"
+#include "nas/testing/status_matchers.h"
 
 namespace nas {
 namespace {
 
+using ::nas::testing::StatusIs;
 using ::testing::HasSubstr;
 
 struct Options {
@@ -97,6 +99,55 @@ TEST(JsonTest, ParseErrorNamesSourceAndOffset) {
   auto j = ParseJson("{\"a\": [1, 2,}", "arch.json");
   EXPECT_EQ(j.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Message(j.status()), HasSubstr("arch.json: malformed JSON at byte"));
+}
+
+TEST(JsonTest, NonFiniteNumbersAreRefused) {
+  double x = 1;
+  EXPECT_THAT(
+      JsonGet(Json(std::nan("")), "$.lr", &x),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("$.lr: expected finite number")));
+  EXPECT_THAT(JsonGet(Json(INFINITY), "$.lr", &x), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(x, 1);
+}
+
+TEST(JsonTest, NumberOutOfRangeNamesSource) {
+  auto j = ParseJson("{\"seed\": 1e400}", "config.json");
+  EXPECT_THAT(j.status(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("config.json: malformed JSON: ")));
+  EXPECT_THAT(Message(j.status()), HasSubstr("1e400"));
+}
+
+TEST(JsonTest, DuplicateMembersAreRefusedWithTheirPath) {
+  EXPECT_THAT(
+      ParseJson(R"({"seed": 1, "seed": 2})", "c.json").status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("c.json: duplicate member $.seed")));
+  EXPECT_THAT(
+      ParseJson(R"({"a": [0, {"b": {}}, {"x": 1, "search": {"lr": 1, "lr": 2}}]})", "c.json")
+          .status(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("duplicate member $.a[2].search.lr")));
+  // The same name in different objects is fine.
+  EXPECT_TRUE(
+      ParseJson(R"({"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]})", "c.json").ok());
+}
+
+TEST(JsonTest, DeepNestingIsRefusedNotACrash) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_THAT(ParseJson(deep, "deep.json").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("deep.json: nested deeper than 256 levels at $")));
+  std::string objects;
+  for (int i = 0; i < 100000; ++i) objects += "{\"a\": ";
+  objects += "1" + std::string(100000, '}');
+  EXPECT_THAT(ParseJson(objects, "deep.json").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("nested deeper than 256")));
+  std::string ok = std::string(200, '[') + std::string(200, ']');
+  EXPECT_TRUE(ParseJson(ok, "ok.json").ok());
+}
+
+TEST(JsonTest, DirectoryIsNotAFile) {
+  EXPECT_THAT(
+      ReadJsonFile(std::getenv("TEST_TMPDIR")).status(),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is a directory, not a file")));
 }
 
 TEST(JsonTest, FileRoundTrip) {

@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "nas/base/file.h"
 #include "nas/base/status.h"
+#include "nas/base/verified_file.h"
 #include "nas/core/internal/mutable_access.h"
 #include "nas/core/mutable_tree.h"
 
@@ -137,15 +138,17 @@ absl::Status SaveWeights(const torch::nn::Module& model, const std::string& path
     WriteWeights(archive, model);
     std::ostringstream out;
     archive.save_to(out);
-    return WriteFileAtomically(path, out.str());
+    return WriteVerifiedFile(path, out.str());
   });
 }
 
 absl::Status LoadWeights(torch::nn::Module& model, const std::string& path, WeightLoad mode) {
   if (!FileExists(path)) return absl::NotFoundError(absl::StrCat("no weights file ", path));
+  NAS_ASSIGN_OR_RETURN(std::string bytes, ReadVerifiedFile(path));
   torch::serialize::InputArchive archive;
   absl::Status opened = CatchExceptions([&] {
-    archive.load_from(path);
+    std::istringstream in(bytes);
+    archive.load_from(in);
     return absl::OkStatus();
   });
   if (!opened.ok()) {

@@ -101,6 +101,15 @@ absl::StatusOr<SearchSpace> SearchSpace::from_json(const Json& j) {
       return absl::InvalidArgumentError(absl::StrCat(path, "._type: unknown choice type '", type,
                                                      "'; expected layer_choice or input_choice"));
     }
+    // Parameters name candidates by value: two alike could not be told apart.
+    std::set<std::string> seen;
+    for (const std::string& candidate : spec.candidates) {
+      if (!candidate.empty() && !seen.insert(candidate).second) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, "._value", spec.kind == MutableKind::kInputChoice ? ".candidates" : "",
+            ": candidate '", candidate, "' appears twice"));
+      }
+    }
     choices.push_back(std::move(spec));
   }
   return SearchSpace(std::move(choices));

@@ -57,6 +57,10 @@ TEST(SearchSpaceTest, MalformedSpacesAreRejectedWithThePath) {
       error(R"({"a": {"_type": "input_choice", "_value": {"candidates": ["x"], "n_chosen": 2}}})"),
       HasSubstr("$.a._value.n_chosen: 2 is outside [0, 1]"));
   EXPECT_THAT(error(R"([])"), HasSubstr("expected an object of choices"));
+  EXPECT_THAT(error(R"({"a": {"_type": "layer_choice", "_value": ["x", "y", "x"]}})"),
+              HasSubstr("$.a._value: candidate 'x' appears twice"));
+  EXPECT_THAT(error(R"({"a": {"_type": "input_choice", "_value": {"candidates": ["i", "i"]}}})"),
+              HasSubstr("$.a._value.candidates: candidate 'i' appears twice"));
 }
 
 TEST(ParametersTest, BothWays) {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -43,6 +44,20 @@ struct BuiltSpace {
 using SpaceFactory = std::function<absl::StatusOr<BuiltSpace>(const Json& options)>;
 
 Registry<SpaceFactory>& SpaceRegistry();
+
+// Upper bounds of the size options every registered space checks, so that
+// a typo (20000 layers) is an error naming the option instead of a model of
+// gigabytes, an out-of-memory kill or a hang.
+struct SpaceSizeLimits {
+  static constexpr int64_t kLayers = 256;  // layers, cells, blocks
+  static constexpr int64_t kNodes = 32;    // nodes of a cell
+  static constexpr int64_t kChannels = 4096;
+  static constexpr int64_t kImageSize = 2048;
+};
+
+// OK when `value` <= `most`; else InvalidArgument
+// "<option> must be <= <most>, got <value>".
+absl::Status CheckAtMost(const std::string& option, int64_t value, int64_t most);
 
 }  // namespace nas
 

@@ -215,6 +215,16 @@ std::vector<FlagPath> CommonFlagPaths(const JobFlagsSpec& spec) {
   return paths;
 }
 
+std::vector<std::string> HarmlessChanges(const JobFlagsSpec& spec) {
+  std::vector<std::string> paths = {"data.data_dir", "data.workers"};
+  if (!spec.trainer_path.empty()) {
+    for (const char* name : {"progress", "device", "max_steps"}) {
+      paths.push_back(spec.trainer_path + "." + name);
+    }
+  }
+  return paths;
+}
+
 void PrepareJobFlags(const JobFlagsSpec& spec) {
   if (!spec.output_dir.empty()) {
     gflags::SetCommandLineOptionWithMode("output_dir", spec.output_dir.c_str(),

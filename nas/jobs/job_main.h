@@ -16,6 +16,11 @@
 // and then validated once by the package's FromJson, so a bad value from a
 // flag gets the same message as from a file (the flag is named in it).
 //
+// The output folder is then claimed for the run (nas/base/run_folder.h): a
+// lock for the life of the process, a new run only in an empty folder,
+// --resume only of a run there with the same configuration; a finished run
+// resumed does nothing.
+//
 // Common flags (defined here, once; a binary without the part a flag sets
 // hides it from --help and rejects it):
 //
@@ -60,6 +65,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -67,6 +73,7 @@
 #include "absl/status/statusor.h"
 #include "nas/base/init.h"
 #include "nas/base/json.h"
+#include "nas/base/run_folder.h"
 #include "nas/base/status.h"
 
 namespace nas {
@@ -124,6 +131,12 @@ absl::StatusOr<JobArgs> ResolveJobArgs(const JobFlagsSpec& spec);
 // The common flags that set configuration members, for ReadConfigDocument.
 std::vector<FlagPath> CommonFlagPaths(const JobFlagsSpec& spec);
 
+// The configuration members that may differ when a run is resumed (where
+// the data lives, loader workers, progress display, the device, the step
+// budget: a run stopped by max_steps continues exactly): they do not change
+// what the steps compute.
+std::vector<std::string> HarmlessChanges(const JobFlagsSpec& spec);
+
 // True when --print_config was given.
 bool PrintConfigRequested();
 
@@ -142,6 +155,10 @@ struct JobMain {
   std::function<absl::StatusOr<Config>(const Json& document, const std::string& source)> from_json;
   std::function<Json(const Config&)> to_json;
   std::vector<FlagPath> flags;
+  // Members (dotted paths) a --resume may change besides HarmlessChanges():
+  // a search's trial budget, say. A finished run resumed with one of them
+  // changed runs again (the job continues it).
+  std::vector<std::string> resume_may_change;
   std::function<absl::Status(const Config&, const JobArgs&)> run;
 
   int main(int argc, char** argv) {
@@ -160,7 +177,20 @@ struct JobMain {
         printf("%s\n", to_json(*config).dump(2).c_str());
         return absl::OkStatus();
       }
-      return run(*config, args);
+      std::unique_ptr<RunFolder> folder;
+      if (!args.output_dir.empty()) {
+        std::vector<std::string> may_change = HarmlessChanges(spec);
+        may_change.insert(may_change.end(), resume_may_change.begin(), resume_may_change.end());
+        NAS_ASSIGN_OR_RETURN(
+            folder, RunFolder::Claim({args.output_dir, args.resume, to_json(*config), may_change}));
+        if (folder->finished()) {
+          fprintf(stderr, "%s: the run finished already; nothing to resume\n",
+                  args.output_dir.c_str());
+          return absl::OkStatus();
+        }
+      }
+      absl::Status status = run(*config, args);
+      return folder != nullptr ? folder->Close(status) : status;
     }));
   }
 };

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "nas/base/child_process.h"
 #include "nas/base/file.h"
 #include "nas/base/status.h"
 
@@ -176,11 +178,11 @@ absl::StatusOr<std::unique_ptr<ProcessEvaluator>> ProcessEvaluator::Create(
     ProcessEvaluatorOptions options) {
   if (options.command.empty()) return absl::InvalidArgumentError("the trial command is empty");
   if (options.trials_dir.empty()) return absl::InvalidArgumentError("no trials directory");
-  if (options.timeout_seconds < 0) {
-    return absl::InvalidArgumentError("the trial timeout must be >= 0 (0 = none)");
+  if (!(options.timeout_seconds >= 0) || !std::isfinite(options.timeout_seconds)) {
+    return absl::InvalidArgumentError("the trial timeout must be a finite number >= 0 (0 = none)");
   }
-  if (options.kill_grace_seconds < 0)
-    return absl::InvalidArgumentError("the kill grace must be >= 0");
+  if (!(options.kill_grace_seconds >= 0) || !std::isfinite(options.kill_grace_seconds))
+    return absl::InvalidArgumentError("the kill grace must be a finite number >= 0");
   NAS_RETURN_IF_ERROR(CheckTrialCommand(options));
   NAS_RETURN_IF_ERROR(MakeDirs(options.trials_dir));
   return std::unique_ptr<ProcessEvaluator>(new ProcessEvaluator(std::move(options)));
@@ -198,12 +200,10 @@ TrialOutcome ProcessEvaluator::evaluate(const TrialRequest& trial) {
   if (absl::Status s = WriteFileAtomically(parameters_path, trial.parameters.dump(2) + "\n");
       !s.ok()) {
     outcome.message = std::string(s.message());
+    outcome.driver_error = true;  // our disk, not the trial
     return outcome;
   }
 
-  // Everything the child needs is prepared before fork(): between fork and
-  // exec only async-signal-safe calls are allowed (other threads may hold
-  // the allocator's locks).
   std::string command = TrialCommandLine(options_, trial);
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -214,11 +214,6 @@ TrialOutcome ProcessEvaluator::evaluate(const TrialRequest& trial) {
   env_strings.push_back("NAS_TRIAL_DIR=" + dir);
   env_strings.push_back("NAS_TRIAL_PARAMETERS=" + parameters_path);
   env_strings.push_back("NAS_TRIAL_RESULT=" + result_path);
-  std::vector<char*> envp;
-  for (std::string& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
-
   int out_fd = open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int err_fd = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -227,31 +222,28 @@ TrialOutcome ProcessEvaluator::evaluate(const TrialRequest& trial) {
       if (fd >= 0) close(fd);
     }
     outcome.message = absl::StrCat("cannot create the logs in ", dir, ": ", strerror(errno));
+    outcome.driver_error = true;
     return outcome;
   }
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid == 0) {
-    setpgid(0, 0);
-    // The trial dies with the driver (SIGKILL included) instead of
-    // running on as an orphan.
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(125);
-    if (!options_.working_dir.empty() && chdir(options_.working_dir.c_str()) != 0) _exit(126);
-    dup2(null_fd, 0);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    execve("/bin/sh", const_cast<char* const*>(argv), envp.data());
-    _exit(127);
-  }
+  // The trial and whatever it starts (a launcher's children included) die
+  // with this process, even by kill -9 (nas/base/child_process.h).
+  ChildSpec spec;
+  spec.argv = {"/bin/sh", "-c", command};
+  spec.env = std::move(env_strings);
+  spec.working_dir = options_.working_dir;
+  spec.stdin_fd = null_fd;
+  spec.stdout_fd = out_fd;
+  spec.stderr_fd = err_fd;
+  absl::StatusOr<pid_t> spawned = SpawnGuarded(spec);
   close(out_fd);
   close(err_fd);
   close(null_fd);
-  if (pid < 0) {
-    outcome.message = absl::StrCat("fork failed: ", strerror(errno));
+  if (!spawned.ok()) {
+    outcome.message = std::string(spawned.status().message());
+    outcome.driver_error = true;
     return outcome;
   }
-  setpgid(pid, pid);  // also here: no race with the kill below
+  const pid_t pid = *spawned;
   int slot = RegisterRunning(pid);
 
   double start = Now();

@@ -177,7 +177,7 @@ TEST(ProcessEvaluatorTest, MissingCommandIsRejectedUpFront) {
   options.timeout_seconds = -1;
   EXPECT_THAT(
       ProcessEvaluator::Create(options),
-      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the trial timeout must be >= 0")));
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("the trial timeout must be a finite number >= 0")));
 }
 
 // The driver with trial processes: four at once, failures recorded.

@@ -45,6 +45,10 @@ struct TrialOutcome {
   TrialStatus status = TrialStatus::kFailed;
   TrialReport report;   // meaningful when succeeded
   std::string message;  // why it failed
+  // The evaluator itself failed (cannot write the trial's files: a full
+  // disk, cannot start a process), not the trial: the search stops with
+  // `message` and the trial is not recorded, so a resume runs it again.
+  bool driver_error = false;
 };
 
 // The seed of trial `id` in a search seeded with `search_seed`.

@@ -1,6 +1,7 @@
 #include "nas/multi_trial/tuner_driver.h"
 
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -59,6 +60,8 @@ class Search {
     for (const auto& entry : pending_) ids.push_back(entry.first);
     return ids;
   }
+  // "trial N: why" of the last failed trial of this run ("" when none).
+  const std::string& last_failure() const { return last_failure_; }
   SearchSummary summary() const {
     SearchSummary s = summary_;
     s.elapsed_seconds = elapsed();
@@ -318,6 +321,11 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
     if (!error.ok()) continue;  // draining after an error: nothing more is recorded
 
     const TrialOutcome& o = f.outcome;
+    if (o.driver_error) {
+      error = absl::InternalError(absl::StrCat("trial ", f.id, " could not be run: ", o.message,
+                                               " (the trial stays pending: --resume reruns it)"));
+      continue;
+    }
     Json line = {
         {"event", "finished"},
         {"trial", f.id},
@@ -354,8 +362,8 @@ absl::Status ValidateTunerDriverOptions(const TunerDriverOptions& o) {
   if (o.output_dir.empty())
     return absl::InvalidArgumentError("the search needs an output directory");
   if (o.max_trials < 1) return absl::InvalidArgumentError("max_trials must be >= 1");
-  if (o.max_duration_seconds < 0)
-    return absl::InvalidArgumentError("max_duration must be >= 0 (0 = none)");
+  if (!(o.max_duration_seconds >= 0) || !std::isfinite(o.max_duration_seconds))
+    return absl::InvalidArgumentError("max_duration must be a finite number >= 0 (0 = none)");
   if (o.parallel < 1 || o.parallel > 1024)
     return absl::InvalidArgumentError("parallel must be in [1, 1024]");
   if (o.max_consecutive_failures < 0) {
@@ -391,6 +399,11 @@ absl::StatusOr<SearchSummary> RunSearch(const TunerDriverOptions& options, const
     return absl::FailedPreconditionError(absl::StrCat(
         path, " already holds a search; resume it (--resume) or choose another output directory"));
   }
+  if (records.empty() && options.resume) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--resume: ", path, FileExists(path) ? " is empty" : " does not exist",
+                     ": there is no search to resume (start one without --resume)"));
+  }
   Search search(options, space, tuner, observer);
   NAS_ASSIGN_OR_RETURN(std::unique_ptr<JsonLinesWriter> history, JsonLinesWriter::Open(path));
   if (records.empty()) {
@@ -412,6 +425,12 @@ absl::StatusOr<SearchSummary> RunSearch(const TunerDriverOptions& options, const
   NAS_RETURN_IF_ERROR(
       WriteJsonFile(JoinPath(options.output_dir, "summary.json"), SearchSummaryToJson(summary)));
   NAS_RETURN_IF_ERROR(status);
+  if (summary.succeeded == 0 && summary.proposed > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no trial succeeded (", summary.failed, " failed",
+                     search.last_failure().empty() ? "" : "; the last one, ", search.last_failure(),
+                     "); the trials' logs are in ", JoinPath(options.output_dir, "trials")));
+  }
   return summary;
 }
 

@@ -1,6 +1,7 @@
 #include "nas/multi_trial/tuner_driver.h"
 
 #include <atomic>
+#include <cmath>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -310,21 +311,81 @@ TEST(TunerDriverTest, RefusesToMixSearches) {
 TEST(TunerDriverTest, CorruptHistoryIsReportedWithItsLine) {
   InProcessEvaluator evaluator = ScoreEvaluator();
   TunerDriverOptions options = Options("corrupt", 5);
-  options.resume = true;
   std::string path = JoinPath(Dir("corrupt"), "history.jsonl");
   ASSERT_OK(RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator));
+  options.resume = true;
   std::string text = *ReadFile(path);
   ASSERT_OK(WriteFileAtomically(
       path, text.substr(0, text.find('\n') + 1) + "garbage\n" + text.substr(text.find('\n') + 1)));
   auto s = RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator);
   ASSERT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
-                          HasSubstr("history.jsonl:2: not a JSON object")));
+                          HasSubstr("history.jsonl:2: malformed JSON")));
 
   ASSERT_OK(WriteFileAtomically(
       path, text + "{\"event\":\"finished\",\"trial\":99,\"status\":\"succeeded\"}\n"));
   s = RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator);
   ASSERT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
                           HasSubstr(":12: trial 99 finished but was not running")));
+}
+
+TEST(TunerDriverTest, NoTrialSucceededIsAnError) {
+  InProcessEvaluator broken([](const TrialRequest&) -> absl::StatusOr<TrialReport> {
+    return absl::NotFoundError("trial.py: no such file");
+  });
+  auto summary =
+      RunSearch(Options("none_succeeded", 3), Space(), Config(1), Evolution(1).get(), &broken);
+  EXPECT_THAT(summary, StatusIs(absl::StatusCode::kFailedPrecondition,
+                                HasSubstr("no trial succeeded (3 failed; the last one, trial 2: "
+                                          "trial.py: no such file)")));
+  EXPECT_TRUE(FileExists(JoinPath(Dir("none_succeeded"), "summary.json")));
+}
+
+TEST(TunerDriverTest, ResumeWithoutAHistoryIsAnError) {
+  InProcessEvaluator evaluator = ScoreEvaluator();
+  TunerDriverOptions options = Options("no_history", 3);
+  options.resume = true;
+  EXPECT_THAT(
+      RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("there is no search to resume")));
+  EXPECT_FALSE(FileExists(JoinPath(Dir("no_history"), "summary.json")));
+}
+
+// The evaluator's own failure (a full disk writing a trial's parameters)
+// stops the search; the trial is not blamed, and a resume runs it.
+class FullDiskEvaluator : public Evaluator {
+ public:
+  TrialOutcome evaluate(const TrialRequest& trial) override {
+    TrialOutcome outcome;
+    if (full && trial.id == 2) {
+      outcome.message = "cannot write trials/000002/parameters.json: No space left on device";
+      outcome.driver_error = true;
+      return outcome;
+    }
+    outcome.status = TrialStatus::kSucceeded;
+    outcome.report.final_value = Score(trial.parameters);
+    return outcome;
+  }
+  bool full = true;
+};
+
+TEST(TunerDriverTest, TheDriversOwnErrorsAreNotTheTrials) {
+  FullDiskEvaluator evaluator;
+  TunerDriverOptions options = Options("full_disk", 4);
+  auto summary = RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator);
+  EXPECT_THAT(summary, StatusIs(absl::StatusCode::kInternal,
+                                HasSubstr("trial 2 could not be run: cannot write "
+                                          "trials/000002/parameters.json: No space left")));
+  auto history = ReadSearchHistory(Dir("full_disk"));
+  ASSERT_OK(history);
+  for (const Json& record : *history) {
+    EXPECT_FALSE(record["event"] == "finished" && record["trial"] == 2) << record.dump();
+  }
+  evaluator.full = false;
+  options.resume = true;
+  summary = RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator);
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->succeeded, 4);
+  EXPECT_EQ(summary->failed, 0);
 }
 
 TEST(TunerDriverTest, RejectsBadOptions) {
@@ -337,6 +398,11 @@ TEST(TunerDriverTest, RejectsBadOptions) {
   EXPECT_THAT(
       ValidateTunerDriverOptions(options),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("parallel must be in [1, 1024]")));
+  options = Options("bad", 5);
+  options.max_duration_seconds = std::nan("");
+  EXPECT_THAT(ValidateTunerDriverOptions(options),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("max_duration must be a finite number >= 0")));
   options = Options("", 5);
   options.output_dir = "";
   EXPECT_THAT(ValidateTunerDriverOptions(options),

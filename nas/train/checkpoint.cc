@@ -17,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "nas/base/file.h"
 #include "nas/base/status.h"
+#include "nas/base/verified_file.h"
 #include "nas/core/fixed_architecture.h"
 #include "nas/core/mutator.h"
 #include "nas/train/loss_scaler.h"
@@ -86,22 +87,28 @@ absl::Status SaveCheckpoint(const std::string& dir, const CheckpointState& s, in
   std::ostringstream bytes;
   archive.save_to(bytes);
   std::string path = JoinPath(dir, absl::StrFormat("ckpt-%010d.pt", s.step));
-  NAS_RETURN_IF_ERROR(WriteFileAtomically(path, bytes.str()));
+  NAS_RETURN_IF_ERROR(WriteVerifiedFile(path, bytes.str()));
   std::vector<std::string> files = ListCheckpoints(dir);
-  for (size_t i = 0; i + keep < files.size(); ++i) std::remove(files[i].c_str());
+  for (size_t i = 0; i + keep < files.size(); ++i) RemoveVerifiedFile(files[i]);
   return absl::OkStatus();
 }
 
 absl::Status LoadCheckpoint(const std::string& path, CheckpointState* s) {
+  const char* advice = "; remove it (and its .sha256) to resume from the one before it";
+  absl::StatusOr<std::string> bytes = ReadVerifiedFile(path);
+  if (!bytes.ok()) {
+    if (!absl::IsDataLoss(bytes.status())) return bytes.status();
+    return absl::DataLossError(absl::StrCat("checkpoint ", bytes.status().message(), advice));
+  }
   torch::serialize::InputArchive archive;
   absl::Status opened = CatchExceptions([&] {
-    archive.load_from(path);
+    std::istringstream in(*bytes);
+    archive.load_from(in);
     return absl::OkStatus();
   });
   if (!opened.ok()) {
-    return absl::DataLossError(absl::StrCat("checkpoint ", path,
-                                            " is corrupt or truncated; remove it to resume from "
-                                            "the one before it"));
+    return absl::DataLossError(
+        absl::StrCat("checkpoint ", path, " is corrupt or truncated", advice));
   }
   return Annotate(
       CatchExceptions([&]() -> absl::Status {

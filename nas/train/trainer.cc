@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -17,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "nas/base/file.h"
+#include "nas/base/json_lines.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
 #include "nas/core/mutator.h"
@@ -233,24 +235,25 @@ absl::Status Trainer::restore(const std::string& path) {
 absl::Status Trainer::restore_latest() {
   std::vector<std::string> files = checkpoint_files();
   if (files.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("--resume: no checkpoint in ", CheckpointDir(options_)));
+    // Killed before its first checkpoint: start from the beginning, without
+    // the dead run's log lines.
+    LOG(WARNING) << "--resume: no checkpoint in " << CheckpointDir(options_)
+                 << " yet: starting from the beginning";
+  } else {
+    NAS_RETURN_IF_ERROR(restore(files.back()));
+    LOG(INFO) << "resumed from " << files.back() << " (epoch " << epoch_ << ", batch "
+              << start_batch_ << ", step " << global_step_ << ")";
   }
-  NAS_RETURN_IF_ERROR(restore(files.back()));
-  LOG(INFO) << "resumed from " << files.back() << " (epoch " << epoch_ << ", batch " << start_batch_
-            << ", step " << global_step_ << ")";
   if (!is_main()) return absl::OkStatus();
-  // Metrics logged after the checkpoint will be logged again.
-  std::string metrics_path = JoinPath(options_.output_dir, "metrics.jsonl");
-  if (FileExists(metrics_path)) {
-    NAS_ASSIGN_OR_RETURN(std::string text, ReadFile(metrics_path));
-    std::istringstream lines(text);
-    std::string line, kept;
-    while (std::getline(lines, line)) {
-      Json j = Json::parse(line, nullptr, false);
-      if (!j.is_discarded() && j.value("step", int64_t{0}) <= global_step_) kept += line + "\n";
-    }
-    NAS_RETURN_IF_ERROR(WriteFileAtomically(metrics_path, kept));
+  // What was logged after the checkpoint will be logged again.
+  NAS_RETURN_IF_ERROR(
+      FilterJsonLines(JoinPath(options_.output_dir, "metrics.jsonl"), [&](const Json& j) {
+        return j.value("step", int64_t{0}) <= global_step_ && !files.empty();
+      }));
+  for (const std::string& name : epoch_logs_) {
+    NAS_RETURN_IF_ERROR(FilterJsonLines(JoinPath(options_.output_dir, name), [&](const Json& j) {
+      return j.value("epoch", int64_t{0}) < epoch_ && !files.empty();
+    }));
   }
   return absl::OkStatus();
 }
@@ -358,6 +361,12 @@ absl::Status Trainer::run() {
       for (auto& c : callbacks_) c->on_batch_begin(*this, *batch);
       Metrics metrics = train_step(*batch);
       ++global_step_;
+      if (auto loss = metrics.find("loss"); loss != metrics.end() && !std::isfinite(loss->second)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "step ", global_step_, " (epoch ", epoch_ + 1, "): the training loss is ", loss->second,
+            ": the run diverged; lower the learning rate (or check the data). Checkpoints before "
+            "this step are kept"));
+      }
       for (const auto& [name, value] : metrics) running_sum_[name] += value;
       ++running_count_;
       for (auto& c : callbacks_) c->on_batch_end(*this, *batch, metrics);

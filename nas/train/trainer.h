@@ -144,6 +144,10 @@ class Trainer {
   // before every step; may be null).
   void add_optimizer(const std::string& name, torch::optim::Optimizer* optimizer,
                      std::shared_ptr<LrSchedule> schedule);
+  // A JSON-lines file in the output folder with one record per epoch
+  // ({"epoch": e, ...}, e counted from 0), trimmed on resume to the epochs
+  // before the checkpoint like metrics.jsonl, so no epoch appears twice.
+  void add_epoch_log(const std::string& file_name) { epoch_logs_.push_back(file_name); }
   // The mutator whose state checkpoints keep (may stay unset).
   void set_mutator(Mutator* mutator) { mutator_ = mutator; }
 
@@ -194,6 +198,7 @@ class Trainer {
   CheckpointState checkpoint_state();
 
   TrainerOptions options_;
+  std::vector<std::string> epoch_logs_;
   Precision precision_ = Precision::kFloat32;
   at::Device device_ = at::Device(at::kCPU);
   std::unique_ptr<LossScaler> scaler_;

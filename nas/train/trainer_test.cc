@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 
+#include <cmath>
 #include <cstdlib>
 
 #include <ATen/autocast_mode.h>
@@ -25,6 +26,7 @@ namespace nas {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Deterministic data: batch (epoch, index) is a function of both.
 class ToySource : public BatchSource {
@@ -336,14 +338,44 @@ TEST(TrainerTest, BadCheckpointsAreClearErrors) {
     ToyTrainer trainer(resume, Net(), &source);
     absl::Status s = trainer.fit();
     EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
-    EXPECT_THAT(std::string(s.message()), HasSubstr("ckpt-0000000015.pt is corrupt or truncated"));
+    EXPECT_THAT(std::string(s.message()), HasSubstr("ckpt-0000000015.pt is damaged"));
   }
   EXPECT_EQ(*ReadFile(previous), previous_bytes);
-  // Resume with nothing to resume.
+  // Killed before its first checkpoint: a resume starts from the beginning,
+  // without the dead run's log lines.
   TrainerOptions empty = Options(Dir("empty"));
+  ASSERT_TRUE(WriteFileAtomically(JoinPath(empty.output_dir, "metrics.jsonl"),
+                                  "{\"split\":\"train\",\"step\":1,\"loss\":9}\n")
+                  .ok());
   empty.resume = true;
   ToyTrainer trainer(empty, Net(), &source);
-  EXPECT_THAT(std::string(trainer.fit().message()), HasSubstr("--resume: no checkpoint in"));
+  ASSERT_TRUE(trainer.fit().ok());
+  std::string metrics = *ReadFile(JoinPath(empty.output_dir, "metrics.jsonl"));
+  EXPECT_THAT(metrics, Not(HasSubstr("\"loss\":9")));
+  EXPECT_THAT(metrics, HasSubstr("\"step\":1"));
+}
+
+// A step whose loss is not finite (a learning rate too high, bad data).
+class DivergingTrainer : public ToyTrainer {
+ public:
+  using ToyTrainer::ToyTrainer;
+
+ protected:
+  Metrics train_step(const Batch& batch) override {
+    Metrics metrics = ToyTrainer::train_step(batch);
+    if (global_step() == 5) metrics["loss"] = std::nan("");
+    return metrics;
+  }
+};
+
+TEST(TrainerTest, ADivergedRunStopsWithAClearError) {
+  ToySource source(4);
+  DivergingTrainer trainer(Options(Dir("diverged")), Net(), &source);
+  absl::Status s = trainer.fit();
+  EXPECT_THAT(std::string(s.message()), HasSubstr("step 6 (epoch 2): the training loss is nan"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("the training loss is"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("the run diverged; lower the learning rate"));
 }
 
 TEST(TrainerTest, BadOptions) {

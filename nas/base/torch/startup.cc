@@ -1,6 +1,10 @@
 // The LibTorch layer's start-up: every torch binary and test links this
 // (the build macros of //tools:cc.bzl add it), so InitMain and the test main
 // apply the runtime defaults of runtime.h, with --threads.
+#include <unistd.h>
+
+#include <cstdio>
+
 #include <gflags/gflags.h>
 
 #include "nas/base/init.h"
@@ -11,7 +15,20 @@ DEFINE_int32(threads, 0, "Intra-op CPU threads; 0 = all cores this process may u
 namespace nas {
 namespace {
 
+// More threads than this only add contention (a typo such as 100000 started
+// thousands of threads and never stepped).
+constexpr int kThreadsPerCore = 4;
+
 void ApplyRuntimeDefaultsFromFlags() {
+  const int most = kThreadsPerCore * UsableCores();
+  if (FLAGS_threads < 0 || FLAGS_threads > most) {
+    fprintf(
+        stderr,
+        "error: --threads=%d: must be in [0, %d] (0 = all %d usable cores; at most %d per core)\n",
+        FLAGS_threads, most, UsableCores(), kThreadsPerCore);
+    fflush(stderr);
+    _exit(2);
+  }
   RuntimeOptions options;
   options.intra_op_threads = FLAGS_threads;
   ApplyRuntimeDefaults(options);

@@ -43,7 +43,7 @@ expect_error "malformed JSON" "${small[@]}" --tuner_options='{"max_attempts":' -
 expect_error "unknown member scaffold_example tuner options.attempts" "${small[@]}" --tuner_options='{"attempts": 2}' --output_dir="${out}/e4"
 expect_error "max_trials must be >= 1 (from --max_trials)" "${small[@]}" --max_trials=0 --output_dir="${out}/e5"
 expect_error "unknown dataset 'mnist'" "${small[@]}" --dataset=mnist --output_dir="${out}/e6"
-expect_error "already holds checkpoints" "${small[@]}" --output_dir="${out}/a"
+expect_error "already holds a run" "${small[@]}" --output_dir="${out}/a"
 expect_error "missing.json" --config="${out}/missing.json"
 echo '{"trainer": {"epoch": 2}}' > "${out}/bad.json"
 expect_error 'unknown member .*bad.json: \$.trainer.epoch' --config="${out}/bad.json"

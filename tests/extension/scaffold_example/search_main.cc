@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   job.trainer_path = "trainer";
   job.flags = {{"max_trials", "scaffold_example.search.max_trials"},
                {"tuner_options", "scaffold_example.search.tuner_options", /*json=*/true}};
+  // A finished search resumed with a larger --max_trials continues.
+  job.resume_may_change = {"scaffold_example.search.max_trials"};
   job.from_json = [](const nas::Json& j, const std::string& source) {
     return nas::SupernetConfigFromJson(nas::scaffold_example::SearchConfigSchema(), j, source);
   };
