@@ -34,7 +34,8 @@ std::vector<double> EpochRewards(const std::string& output_dir) {
   std::string line;
   while (std::getline(lines, line)) {
     Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_object() && j.value("split", "") == "valid" && j.contains("reward")) {
+    if (JsonStringOr(j, "split", "") == "valid" && j.contains("reward") &&
+        j["reward"].is_number()) {
       rewards.push_back(j["reward"].get<double>());
     }
   }

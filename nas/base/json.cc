@@ -27,6 +27,22 @@ std::string JsonTypeName(const Json& j) {
   }
 }
 
+int64_t JsonIntegerOr(const Json& j, const std::string& name, int64_t fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(name);
+  if (it == j.end() || !it->is_number_integer()) return fallback;
+  if (it->is_number_unsigned() && it->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) {
+    return fallback;
+  }
+  return it->get<int64_t>();
+}
+
+std::string JsonStringOr(const Json& j, const std::string& name, const std::string& fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 std::string JsonChildPath(const std::string& path, absl::string_view member) {
   return absl::StrCat(path.empty() ? "$" : path, ".", member);
 }
@@ -60,7 +76,8 @@ class JsonShapeCheck {
           throw RefusedJson{
               absl::StrCat("nested deeper than ", kMaxJsonDepth, " levels at ", Path())};
         }
-        frames_.push_back(Frame{event == Json::parse_event_t::object_start});
+        frames_.emplace_back();
+        frames_.back().object = event == Json::parse_event_t::object_start;
         break;
       case Json::parse_event_t::object_end:
       case Json::parse_event_t::array_end:
@@ -83,7 +100,7 @@ class JsonShapeCheck {
 
  private:
   struct Frame {
-    bool object;
+    bool object = false;
     std::string key;
     int64_t index = -1;
     std::set<std::string> keys;

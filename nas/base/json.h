@@ -44,6 +44,12 @@ absl::StatusOr<Json> ReadJsonFile(const std::string& path);
 // Writes `j` (2-space indent, trailing newline) atomically.
 absl::Status WriteJsonFile(const std::string& path, const Json& j);
 
+// Lenient reads of records in logs we wrote ourselves (a damaged line must
+// not throw): the member `name` of `j` when `j` is an object and the member
+// has the type, else `fallback`.
+int64_t JsonIntegerOr(const Json& j, const std::string& name, int64_t fallback);
+std::string JsonStringOr(const Json& j, const std::string& name, const std::string& fallback);
+
 // "number", "string", ... for messages.
 std::string JsonTypeName(const Json& j);
 

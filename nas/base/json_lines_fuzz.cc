@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   (void)nas::ReadJsonLines(path, /*repair=*/true);
   (void)nas::FilterJsonLines(
-      path, [](const nas::Json& j) { return j.is_object() && j.value("step", int64_t{0}) <= 3; });
+      path, [](const nas::Json& j) { return nas::JsonIntegerOr(j, "step", 0) <= 3; });
   (void)nas::ReadJsonLines(path, /*repair=*/false);
   unlink(path.c_str());
   return 0;

@@ -101,6 +101,18 @@ TEST(JsonTest, ParseErrorNamesSourceAndOffset) {
   EXPECT_THAT(Message(j.status()), HasSubstr("arch.json: malformed JSON at byte"));
 }
 
+TEST(JsonTest, LenientReadsNeverThrow) {
+  const Json record = {{"step", 3}, {"split", "train"}, {"epoch", "2"}, {"big", UINT64_MAX}};
+  EXPECT_EQ(JsonIntegerOr(record, "step", 0), 3);
+  EXPECT_EQ(JsonIntegerOr(record, "epoch", -1), -1);  // a string
+  EXPECT_EQ(JsonIntegerOr(record, "big", -1), -1);
+  EXPECT_EQ(JsonIntegerOr(record, "missing", 7), 7);
+  EXPECT_EQ(JsonIntegerOr(Json::array({1}), "step", 7), 7);
+  EXPECT_EQ(JsonStringOr(record, "split", ""), "train");
+  EXPECT_EQ(JsonStringOr(record, "step", "none"), "none");
+  EXPECT_EQ(JsonStringOr(Json(3), "split", "none"), "none");
+}
+
 TEST(JsonTest, NonFiniteNumbersAreRefused) {
   double x = 1;
   EXPECT_THAT(

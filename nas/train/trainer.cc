@@ -248,11 +248,11 @@ absl::Status Trainer::restore_latest() {
   // What was logged after the checkpoint will be logged again.
   NAS_RETURN_IF_ERROR(
       FilterJsonLines(JoinPath(options_.output_dir, "metrics.jsonl"), [&](const Json& j) {
-        return j.value("step", int64_t{0}) <= global_step_ && !files.empty();
+        return JsonIntegerOr(j, "step", 0) <= global_step_ && !files.empty();
       }));
   for (const std::string& name : epoch_logs_) {
     NAS_RETURN_IF_ERROR(FilterJsonLines(JoinPath(options_.output_dir, name), [&](const Json& j) {
-      return j.value("epoch", int64_t{0}) < epoch_ && !files.empty();
+      return JsonIntegerOr(j, "epoch", 0) < epoch_ && !files.empty();
     }));
   }
   return absl::OkStatus();
