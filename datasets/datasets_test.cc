@@ -86,6 +86,18 @@ TEST(FashionMnistTest, BadFilesNameTheFile) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("promises 3920 bytes of data, the file has 3136 (truncated)")));
 
+  // Dimensions whose product overflows 64 bits (found by fuzzing: the
+  // wrapped product matched the data and at::empty threw).
+  dir = MakeMnist("overflow", 5);
+  WriteGz(JoinPath(dir, "train-images-idx3-ubyte.gz"),
+          Idx(0x803, {524288, 16777216, 811597824}, 16, 0));
+  EXPECT_THAT(Mnist(dir), StatusIs(absl::StatusCode::kInvalidArgument,
+                                   HasSubstr("dimensions 524288 x 16777216 x 811597824 overflow")));
+  // An empty dimension: no data, no copy from nowhere.
+  dir = MakeMnist("empty", 5);
+  WriteGz(JoinPath(dir, "train-images-idx3-ubyte.gz"), Idx(0x803, {0, 28, 28}, 0, 0));
+  EXPECT_THAT(Mnist(dir), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("has 0 images")));
+
   dir = MakeMnist("cut_gzip", 5);
   std::string gz = *ReadFile(JoinPath(dir, "train-images-idx3-ubyte.gz"));
   ASSERT_OK(WriteFileAtomically(JoinPath(dir, "train-images-idx3-ubyte.gz"),

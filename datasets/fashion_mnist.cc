@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "nas/base/file.h"
 #include "nas/base/status.h"
 
@@ -57,20 +58,27 @@ absl::StatusOr<at::Tensor> ReadIdxFile(const std::string& path, uint32_t expecte
   if (data.size() < 4 + 4 * rank) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": truncated idx header"));
   }
+  const size_t header = 4 + 4 * rank;
+  const size_t available = data.size() - header;
   std::vector<int64_t> dims;
   size_t expected = 1;
+  bool overflow = false;
   for (size_t i = 0; i < rank; ++i) {
     dims.push_back(BigEndian32(bytes + 4 + 4 * i));
-    expected *= static_cast<size_t>(dims.back());
+    overflow |= __builtin_mul_overflow(expected, static_cast<size_t>(dims.back()), &expected);
   }
-  const size_t header = 4 + 4 * rank;
-  if (data.size() - header != expected) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": the header promises ", expected, " bytes of data, the file has ",
-                     data.size() - header, data.size() - header < expected ? " (truncated)" : ""));
+  if (overflow) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": the header's dimensions ",
+                                                   absl::StrJoin(dims, " x "),
+                                                   " overflow (damaged file)"));
+  }
+  if (available != expected) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": the header promises ", expected,
+                                                   " bytes of data, the file has ", available,
+                                                   available < expected ? " (truncated)" : ""));
   }
   at::Tensor t = at::empty(dims, at::kByte);
-  std::memcpy(t.data_ptr<uint8_t>(), bytes + header, expected);
+  if (expected > 0) std::memcpy(t.data_ptr<uint8_t>(), bytes + header, expected);
   return t;
 }
 

@@ -73,7 +73,7 @@ absl::Status Run() {
   // empty folder (the history decides what a --resume may change).
   std::unique_ptr<nas::RunFolder> folder;
   if (!o.driver.output_dir.empty()) {
-    NAS_ASSIGN_OR_RETURN(folder, nas::RunFolder::Claim({o.driver.output_dir, o.driver.resume}));
+    NAS_ASSIGN_OR_RETURN(folder, nas::RunFolder::Claim(o.driver.output_dir, o.driver.resume));
   }
   absl::Status status = nas::tools::RunTune(std::move(o)).status();
   return folder != nullptr ? folder->Close(status) : status;

@@ -85,7 +85,7 @@ absl::Status Run() {
   // empty folder (the history decides what a --resume may change).
   std::unique_ptr<nas::RunFolder> folder;
   if (!o.driver.output_dir.empty()) {
-    NAS_ASSIGN_OR_RETURN(folder, nas::RunFolder::Claim({o.driver.output_dir, o.driver.resume}));
+    NAS_ASSIGN_OR_RETURN(folder, nas::RunFolder::Claim(o.driver.output_dir, o.driver.resume));
   }
   absl::StatusOr<nas::SearchSummary> summary = nas::enas::RunRlTuner(std::move(o));
   if (summary.ok()) printf("%s\n", nas::SearchSummaryToJson(*summary).dump(2).c_str());

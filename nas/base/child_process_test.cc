@@ -34,6 +34,12 @@ std::string Slurp(const std::string& path) {
   return s.str();
 }
 
+ChildSpec Command(std::vector<std::string> argv) {
+  ChildSpec spec;
+  spec.argv = std::move(argv);
+  return spec;
+}
+
 int RunToEnd(const ChildSpec& spec) {
   absl::StatusOr<pid_t> pid = SpawnGuarded(spec);
   EXPECT_OK(pid);
@@ -51,10 +57,10 @@ bool Gone(pid_t pid) {
 }
 
 TEST(ChildProcessTest, EndsTheWayTheCommandEnds) {
-  int status = RunToEnd({{"/bin/sh", "-c", "exit 3"}});
+  int status = RunToEnd(Command({"/bin/sh", "-c", "exit 3"}));
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 3);
-  status = RunToEnd({{"sh", "-c", "kill -USR1 $$"}});  // found on PATH
+  status = RunToEnd(Command({"sh", "-c", "kill -USR1 $$"}));  // found on PATH
   ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_EQ(WTERMSIG(status), SIGUSR1);
 }
@@ -78,17 +84,17 @@ TEST(ChildProcessTest, EnvironmentWorkingDirectoryAndOutputs) {
 }
 
 TEST(ChildProcessTest, BadCommandsAreErrors) {
-  EXPECT_THAT(SpawnGuarded({}), StatusIs(absl::StatusCode::kInvalidArgument));
-  EXPECT_THAT(SpawnGuarded({{"no-such-program-anywhere"}}),
+  EXPECT_THAT(SpawnGuarded(ChildSpec()), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(SpawnGuarded(Command({"no-such-program-anywhere"})),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("not a program on PATH")));
-  EXPECT_THAT(SpawnGuarded({{"/nonexistent/program"}}),
+  EXPECT_THAT(SpawnGuarded(Command({"/nonexistent/program"})),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("not an executable file")));
 }
 
 TEST(ChildProcessTest, KillingTheGroupStopsEverythingTheCommandStarted) {
   const std::string pid_file = Tmp("group.pid");
   absl::StatusOr<pid_t> pid =
-      SpawnGuarded({{"/bin/sh", "-c", "sleep 100 & echo $! > " + pid_file + "; wait"}});
+      SpawnGuarded(Command({"/bin/sh", "-c", "sleep 100 & echo $! > " + pid_file + "; wait"}));
   ASSERT_OK(pid);
   std::string grandchild;
   for (int i = 0; i < 500 && grandchild.empty(); ++i) {

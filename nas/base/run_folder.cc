@@ -123,18 +123,20 @@ std::vector<std::string> JsonDifferences(const Json& a, const Json& b,
   return out;
 }
 
-absl::StatusOr<std::unique_ptr<RunFolder>> RunFolder::Claim(const RunFolderOptions& options) {
-  if (options.dir.empty()) return absl::InvalidArgumentError("--output_dir must not be empty");
+absl::StatusOr<std::unique_ptr<RunFolder>> RunFolder::Claim(
+    const std::string& dir, bool resume, const Json& config,
+    const std::vector<std::string>& may_change) {
+  if (dir.empty()) return absl::InvalidArgumentError("--output_dir must not be empty");
   if (IsOtherRank()) {
-    return std::unique_ptr<RunFolder>(new RunFolder(options.dir, -1));
+    return std::unique_ptr<RunFolder>(new RunFolder(dir, -1));
   }
-  const bool existed = FileExists(options.dir);
-  if (options.resume && !existed) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "--resume: ", options.dir, " does not exist: there is no run to resume there"));
+  const bool existed = FileExists(dir);
+  if (resume && !existed) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--resume: ", dir, " does not exist: there is no run to resume there"));
   }
-  NAS_RETURN_IF_ERROR(MakeDirs(options.dir));
-  const std::string lock_path = JoinPath(options.dir, kLockFile);
+  NAS_RETURN_IF_ERROR(MakeDirs(dir));
+  const std::string lock_path = JoinPath(dir, kLockFile);
   int fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     return absl::PermissionDeniedError(
@@ -146,12 +148,12 @@ absl::StatusOr<std::unique_ptr<RunFolder>> RunFolder::Claim(const RunFolderOptio
     close(fd);
     if (err == EWOULDBLOCK) {
       return absl::FailedPreconditionError(
-          absl::StrCat(options.dir, " is in use by ", holder,
+          absl::StrCat(dir, " is in use by ", holder,
                        ": wait for that run to end, or choose another --output_dir"));
     }
     return absl::InternalError(absl::StrCat("cannot lock ", lock_path, ": ", std::strerror(err)));
   }
-  std::unique_ptr<RunFolder> folder(new RunFolder(options.dir, fd));
+  std::unique_ptr<RunFolder> folder(new RunFolder(dir, fd));
   folder->created_dir_ = !existed;
   const Json holder = {{"pid", static_cast<int64_t>(getpid())},
                        {"host", Hostname()},
@@ -164,26 +166,26 @@ absl::StatusOr<std::unique_ptr<RunFolder>> RunFolder::Claim(const RunFolderOptio
         absl::StrCat("cannot write ", lock_path, ": ", std::strerror(errno)));
   }
 
-  const std::string run_path = JoinPath(options.dir, kRunFile);
-  if (!options.resume) {
-    absl::StatusOr<std::vector<std::string>> entries = Entries(options.dir);
+  const std::string run_path = JoinPath(dir, kRunFile);
+  if (!resume) {
+    absl::StatusOr<std::vector<std::string>> entries = Entries(dir);
     if (!entries.ok()) return entries.status();
     if (!entries->empty()) {
       std::vector<std::string> shown(entries->begin(),
                                      entries->begin() + std::min<size_t>(entries->size(), 5));
-      return absl::FailedPreconditionError(absl::StrCat(
-          options.dir, " already holds ", FileExists(run_path) ? "a run" : "files", " (",
-          absl::StrJoin(shown, ", "), entries->size() > shown.size() ? ", ..." : "",
-          "): pass --resume to continue it, or choose another --output_dir"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(dir, " already holds ", FileExists(run_path) ? "a run" : "files", " (",
+                       absl::StrJoin(shown, ", "), entries->size() > shown.size() ? ", ..." : "",
+                       "): pass --resume to continue it, or choose another --output_dir"));
     }
-    folder->run_ = {{"config", options.config}, {"finished", false}};
+    folder->run_ = {{"config", config}, {"finished", false}};
     folder->new_run_ = true;
     NAS_RETURN_IF_ERROR(WriteJsonFile(run_path, folder->run_));
     return folder;
   }
   if (!FileExists(run_path)) {
     return absl::FailedPreconditionError(
-        absl::StrCat("--resume: ", options.dir, " holds no run to resume (no ", kRunFile, ")"));
+        absl::StrCat("--resume: ", dir, " holds no run to resume (no ", kRunFile, ")"));
   }
   absl::StatusOr<Json> run = ReadJsonFile(run_path);
   if (!run.ok()) return run.status();
@@ -191,8 +193,7 @@ absl::StatusOr<std::unique_ptr<RunFolder>> RunFolder::Claim(const RunFolderOptio
     return absl::DataLossError(
         absl::StrCat(run_path, ": not a run record (expected \"config\" and \"finished\")"));
   }
-  std::vector<std::string> changed =
-      JsonDifferences((*run)["config"], options.config, options.may_change);
+  std::vector<std::string> changed = JsonDifferences((*run)["config"], config, may_change);
   if (!changed.empty()) {
     const size_t shown = std::min<size_t>(changed.size(), 8);
     return absl::InvalidArgumentError(absl::StrCat(
@@ -201,10 +202,10 @@ absl::StatusOr<std::unique_ptr<RunFolder>> RunFolder::Claim(const RunFolderOptio
         changed.size() > shown ? absl::StrCat("; and ", changed.size() - shown, " more") : "",
         ". Resume with the run's settings, or start a new run in another --output_dir"));
   }
-  const bool same = JsonDifferences((*run)["config"], options.config, {}).empty();
+  const bool same = JsonDifferences((*run)["config"], config, {}).empty();
   folder->finished_ = (*run)["finished"].get<bool>() && same;
   folder->run_ = *std::move(run);
-  folder->run_["config"] = options.config;
+  folder->run_["config"] = config;
   return folder;
 }
 

@@ -20,7 +20,7 @@
 // checks and locks nothing.
 //
 //   NAS_ASSIGN_OR_RETURN(std::unique_ptr<RunFolder> folder,
-//                        RunFolder::Claim({dir, resume, config_json}));
+//                        RunFolder::Claim(dir, resume, config_json));
 //   if (folder->finished()) return absl::OkStatus();  // nothing to resume
 //   return folder->Close(Run(...));
 #ifndef NAS_BASE_RUN_FOLDER_H_
@@ -36,17 +36,6 @@
 
 namespace nas {
 
-struct RunFolderOptions {
-  std::string dir;  // created when missing
-  bool resume = false;
-  // The run's resolved configuration: recorded in run.json, compared on
-  // --resume.
-  Json config = Json::object();
-  // Dotted member paths ("data.data_dir") that may differ on --resume: they
-  // do not change what the run computes.
-  std::vector<std::string> may_change;
-};
-
 class RunFolder {
  public:
   static constexpr const char* kLockFile = ".lock";
@@ -56,7 +45,14 @@ class RunFolder {
   // files but no --resume was given, or --resume was given without a run to
   // resume; InvalidArgument: --resume with a different configuration (every
   // differing member named, up to 8).
-  static absl::StatusOr<std::unique_ptr<RunFolder>> Claim(const RunFolderOptions& options);
+  //
+  // `dir` is created when missing. `config`: the run's resolved
+  // configuration, recorded in run.json and compared on --resume;
+  // `may_change`: dotted member paths ("data.data_dir") that may differ on
+  // --resume because they do not change what the run computes.
+  static absl::StatusOr<std::unique_ptr<RunFolder>> Claim(
+      const std::string& dir, bool resume, const Json& config = Json::object(),
+      const std::vector<std::string>& may_change = {});
   ~RunFolder();  // releases the lock
 
   RunFolder(const RunFolder&) = delete;

@@ -182,7 +182,7 @@ struct JobMain {
         std::vector<std::string> may_change = HarmlessChanges(spec);
         may_change.insert(may_change.end(), resume_may_change.begin(), resume_may_change.end());
         NAS_ASSIGN_OR_RETURN(
-            folder, RunFolder::Claim({args.output_dir, args.resume, to_json(*config), may_change}));
+            folder, RunFolder::Claim(args.output_dir, args.resume, to_json(*config), may_change));
         if (folder->finished()) {
           fprintf(stderr, "%s: the run finished already; nothing to resume\n",
                   args.output_dir.c_str());
