@@ -35,7 +35,7 @@ std::string Dirname(const std::string& path) {
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(absl::StrCat(path, " is a directory, not a file"));
+    return absl::InvalidArgumentError(absl::StrCat(path, " is a directory, not a file"));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return ErrnoError("cannot open", path);

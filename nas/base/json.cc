@@ -73,8 +73,9 @@ class JsonShapeCheck {
       case Json::parse_event_t::array_start:
         BeginElement();
         if (frames_.size() >= static_cast<size_t>(kMaxJsonDepth)) {
-          throw RefusedJson{
-              absl::StrCat("nested deeper than ", kMaxJsonDepth, " levels at ", Path())};
+          std::string at = Path();
+          if (at.size() > 80) at = at.substr(0, 80) + "...";
+          throw RefusedJson{absl::StrCat("nested deeper than ", kMaxJsonDepth, " levels at ", at)};
         }
         frames_.emplace_back();
         frames_.back().object = event == Json::parse_event_t::object_start;

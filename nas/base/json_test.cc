@@ -146,7 +146,7 @@ TEST(JsonTest, DeepNestingIsRefusedNotACrash) {
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   EXPECT_THAT(ParseJson(deep, "deep.json").status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("deep.json: nested deeper than 256 levels at $")));
+                       HasSubstr("deep.json: nested deeper than 256 levels at $[0][0]")));
   std::string objects;
   for (int i = 0; i < 100000; ++i) objects += "{\"a\": ";
   objects += "1" + std::string(100000, '}');
@@ -159,7 +159,7 @@ TEST(JsonTest, DeepNestingIsRefusedNotACrash) {
 TEST(JsonTest, DirectoryIsNotAFile) {
   EXPECT_THAT(
       ReadJsonFile(std::getenv("TEST_TMPDIR")).status(),
-      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is a directory, not a file")));
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("is a directory, not a file")));
 }
 
 TEST(JsonTest, FileRoundTrip) {

@@ -64,8 +64,9 @@ std::string Holder(int fd) {
   if (n <= 0) return "another process";
   absl::StatusOr<Json> j = ParseJson(absl::string_view(buffer, static_cast<size_t>(n)), "lock");
   if (!j.ok() || !j->is_object()) return "another process";
-  return absl::StrCat("pid ", j->value("pid", 0), " on ", j->value("host", "?"), " (since ",
-                      j->value("started", "?"), ": ", j->value("command", "?"), ")");
+  return absl::StrCat("pid ", JsonIntegerOr(*j, "pid", 0), " on ", JsonStringOr(*j, "host", "?"),
+                      " (since ", JsonStringOr(*j, "started", "?"), ": ",
+                      JsonStringOr(*j, "command", "?"), ")");
 }
 
 // The entries of `dir` other than the lock file.
