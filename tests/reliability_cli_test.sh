@@ -13,18 +13,8 @@ TR="${root}/nas/testing/synthetic_trial"
 L="${root}/tools/launch"
 tmp="${TEST_TMPDIR}/reliability"
 mkdir -p "${tmp}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 
-# Exactly one `error:` line containing $1, and a non-zero exit.
-expect_error() {
-  local want="$1"; shift
-  local rc=0
-  "$@" > "${tmp}/err.out" 2> "${tmp}/err.log" || rc=$?
-  (( rc != 0 )) || fail "expected a failure: $*"
-  (( $(grep -c '^error:' "${tmp}/err.log") == 1 )) || { cat "${tmp}/err.log"; fail "not one error line: $*"; }
-  grep -q -- "${want}" "${tmp}/err.log" || { cat "${tmp}/err.log"; fail "no '${want}' in the error of: $*"; }
-  ! grep -q "terminate called\|Exception raised from\|Segmentation" "${tmp}/err.log" || fail "a crash: $*"
-}
 
 cat > "${tmp}/darts.json" <<'JSON'
 {
@@ -66,10 +56,21 @@ size=$(stat -c %s "${newest}")
 printf '\xa5%.0s' $(seq 64) | dd of="${newest}" bs=1 seek=$(( size / 2 )) conv=notrunc status=none
 sed -i 's/"finished": true/"finished": false/' "${tmp}/b/run.json"
 expect_error "$(basename "${newest}") is damaged: its SHA-256" "${S}" "${darts[@]}" --output_dir="${tmp}/b" --resume
-# ... and damaged weights are never loaded either.
-printf '\xa5%.0s' $(seq 64) | dd of="${tmp}/b/supernet.pt" bs=1 seek=2000 conv=notrunc status=none
-[[ -s "${tmp}/b/supernet.pt.sha256" ]] || fail "supernet.pt has no digest"
-( cd "${tmp}/b" && ! sha256sum --quiet -c supernet.pt.sha256 > /dev/null 2>&1 ) || fail "sha256sum does not see the damage"
+# ... and damaged weights are never loaded either: a SPOS supernet searched.
+cat > "${tmp}/spos.json" <<'JSON'
+{"preset": "fashion_mnist",
+ "space": {"stage_repeats": [1, 2], "stage_channels": [24, 48], "last_channels": 64},
+ "data": {"dataset": "synthetic", "synthetic_size": 256, "batch_size": 32, "workers": 0},
+ "supernet": {"trainer": {"epochs": 1, "max_steps": 2, "progress": false}},
+ "evolution": {"tuner": {"population_size": 2, "generations": 1, "top_k": 1, "mutations": 1, "crossovers": 0},
+               "evaluation": {"recalibration_batches": 1, "eval_batches": 1}}}
+JSON
+"${root}/algorithms/spos/supernet" --threads=1 --config="${tmp}/spos.json" --output_dir="${tmp}/spos" 2> /dev/null ||
+  fail "the SPOS supernet failed"
+printf '\xa5%.0s' $(seq 64) | dd of="${tmp}/spos/supernet.pt" bs=1 seek=2000 conv=notrunc status=none
+expect_error "supernet: .*supernet.pt is damaged: its SHA-256" "${root}/algorithms/spos/evolution" --threads=1 \
+  --config="${tmp}/spos.json" --supernet="${tmp}/spos/supernet.pt" --output_dir="${tmp}/spos_evolution"
+[[ ! -e "${tmp}/spos_evolution" ]] || fail "a refused evolution left an output folder"
 
 # 5. A kill after an epoch's genotype line and before its checkpoint: the
 # resumed run writes that epoch once.

@@ -6,7 +6,7 @@ set -euo pipefail
 bin="$(pwd)/tools/draw"
 tmp="${TEST_TMPDIR}/draw"
 mkdir -p "${tmp}/caller"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 
 "${bin}" --list | grep -qx small_cnn || fail "--list lacks small_cnn"
 
@@ -39,22 +39,14 @@ grep -q 'bgcolor="#c7e9c0"><b>conv5x5</b>' "${tmp}/arch.dot" || fail "chosen op 
 grep -q 'color="#a0a0a0">conv3x3' "${tmp}/arch.dot" || fail "unchosen op not grey"
 [[ ! -e "${tmp}/arch.svg" ]] || fail "--svg=false wrote an SVG"
 
-expect_error() {  # message, flags
-  local want="$1"; shift
-  local rc=0
-  "${bin}" "$@" > /dev/null 2> "${tmp}/err" || rc=$?
-  (( rc != 0 )) || fail "exit 0 for: $*"
-  (( $(grep -c '^error: ' "${tmp}/err") == 1 )) || { cat "${tmp}/err"; fail "not one error line: $*"; }
-  grep -q -- "${want}" "${tmp}/err" || { cat "${tmp}/err"; fail "expected '${want}'"; }
-}
 echo '{"op0": "conv5x5", "op1": "identity", "skip1": ["op0"], "op7": "conv3x3"}' > "${tmp}/extra.json"
 echo '{"op0": ' > "${tmp}/broken.json"
-expect_error "unknown space 'nope'" --space=nope --output="${tmp}/x.dot"
-expect_error "space_options" --space=small_cnn --space_options='{oops' --output="${tmp}/x.dot"
-expect_error "layerz" --space=small_cnn --space_options='{"layerz": 2}' --output="${tmp}/x.dot"
-expect_error "op7" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/extra.json" \
+expect_error "unknown space 'nope'" "${bin}" --space=nope --output="${tmp}/x.dot"
+expect_error "space_options" "${bin}" --space=small_cnn --space_options='{oops' --output="${tmp}/x.dot"
+expect_error "layerz" "${bin}" --space=small_cnn --space_options='{"layerz": 2}' --output="${tmp}/x.dot"
+expect_error "op7" "${bin}" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/extra.json" \
   --output="${tmp}/x.dot"
-expect_error "broken.json" --space=small_cnn --architecture="${tmp}/broken.json" --output="${tmp}/x.dot"
-expect_error "missing.json" --space=small_cnn --architecture="${tmp}/missing.json" --output="${tmp}/x.dot"
+expect_error "broken.json" "${bin}" --space=small_cnn --architecture="${tmp}/broken.json" --output="${tmp}/x.dot"
+expect_error "missing.json" "${bin}" --space=small_cnn --architecture="${tmp}/missing.json" --output="${tmp}/x.dot"
 [[ ! -e "${tmp}/x.dot" ]] || fail "an error still wrote the .dot"
 echo PASS

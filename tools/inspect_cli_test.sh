@@ -5,7 +5,7 @@ set -euo pipefail
 bin="$(pwd)/tools/inspect"
 tmp="${TEST_TMPDIR}/inspect"
 mkdir -p "${tmp}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 number() { grep -o "\"$1\": [0-9]*" "$2" | grep -o '[0-9]*$'; }
 
 "${bin}" --list | grep -qx spos_shufflenet || fail "--list lacks spos_shufflenet"
@@ -43,19 +43,11 @@ flops=$(number flops "${tmp}/spos.out")
 params=$(number parameters "${tmp}/spos.out")
 (( params == 3558464 )) || fail "the authors' SPOS architecture: ${params} parameters, expected 3558464"
 
-expect_error() {  # message, flags
-  local want="$1"; shift
-  local rc=0
-  "${bin}" "$@" > /dev/null 2> "${tmp}/err" || rc=$?
-  (( rc != 0 )) || fail "exit 0 for: $*"
-  (( $(grep -c '^error: ' "${tmp}/err") == 1 )) || { cat "${tmp}/err"; fail "not one error line: $*"; }
-  grep -q -- "${want}" "${tmp}/err" || { cat "${tmp}/err"; fail "expected '${want}'"; }
-}
 echo '{"op0": ' > "${tmp}/broken.json"
 echo '{"op0": "conv3x3", "op1": "conv3x3", "skip1": ["op0"], "op9": "conv3x3"}' > "${tmp}/extra.json"
-expect_error "unknown space 'nope'" --space=nope --architecture="${tmp}/k3.json"
-expect_error "broken.json" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/broken.json"
-expect_error "op9" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/extra.json"
-expect_error "missing.json" --space=small_cnn --architecture="${tmp}/missing.json"
-expect_error "space_options" --space=small_cnn --space_options='{oops'
+expect_error "unknown space 'nope'" "${bin}" --space=nope --architecture="${tmp}/k3.json"
+expect_error "broken.json" "${bin}" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/broken.json"
+expect_error "op9" "${bin}" --space=small_cnn --space_options='{"layers": 2}' --architecture="${tmp}/extra.json"
+expect_error "missing.json" "${bin}" --space=small_cnn --architecture="${tmp}/missing.json"
+expect_error "space_options" "${bin}" --space=small_cnn --space_options='{oops'
 echo PASS

@@ -6,7 +6,7 @@ set -euo pipefail
 bin="$(pwd)/tools/plot"
 tmp="${TEST_TMPDIR}/plot"
 mkdir -p "${tmp}/runs/a" "${tmp}/runs/b"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 
 for run in a b; do
   for step in 2 4 6 8; do
@@ -32,21 +32,13 @@ grep -q '>b</text>' "${tmp}/plots/loss.svg" || fail "no legend entry for run b"
 grep -q '>mine (valid)</text>' "${tmp}/one/loss.svg" || fail "no valid series"
 grep -q '>epoch</text>' "${tmp}/one/loss.svg" || fail "no epoch axis"
 
-expect_error() {  # message, flags
-  local want="$1"; shift
-  local rc=0
-  "${bin}" "$@" > /dev/null 2> "${tmp}/err" || rc=$?
-  (( rc != 0 )) || fail "exit 0 for: $*"
-  (( $(grep -c '^error: ' "${tmp}/err") == 1 )) || { cat "${tmp}/err"; fail "not one error line: $*"; }
-  grep -q -- "${want}" "${tmp}/err" || { cat "${tmp}/err"; fail "expected '${want}'"; }
-}
 cp "${tmp}/runs/a/metrics.jsonl" "${tmp}/broken.jsonl"
 sed -i '3s/.*/{"split": "train", "epoch": 0, "step": oops}/' "${tmp}/broken.jsonl"
-expect_error "broken.jsonl:3: not a JSON object" --metrics="${tmp}/broken.jsonl" --output_dir="${tmp}/x"
-expect_error "plot/missing: No such file" --metrics="${tmp}/missing" --output_dir="${tmp}/x"
-expect_error "unknown key 'top5'" --metrics="${tmp}/runs/a" --keys=top5 --output_dir="${tmp}/x"
-expect_error "--x must be step or epoch" --metrics="${tmp}/runs/a" --x=time --output_dir="${tmp}/x"
-expect_error "--metrics is required" --output_dir="${tmp}/x"
-expect_error "2 labels for 1 metrics files" --metrics="${tmp}/runs/a" --labels=p,q --output_dir="${tmp}/x"
+expect_error "broken.jsonl:3: not a JSON object" "${bin}" --metrics="${tmp}/broken.jsonl" --output_dir="${tmp}/x"
+expect_error "plot/missing: No such file" "${bin}" --metrics="${tmp}/missing" --output_dir="${tmp}/x"
+expect_error "unknown key 'top5'" "${bin}" --metrics="${tmp}/runs/a" --keys=top5 --output_dir="${tmp}/x"
+expect_error "--x must be step or epoch" "${bin}" --metrics="${tmp}/runs/a" --x=time --output_dir="${tmp}/x"
+expect_error "--metrics is required" "${bin}" --output_dir="${tmp}/x"
+expect_error "2 labels for 1 metrics files" "${bin}" --metrics="${tmp}/runs/a" --labels=p,q --output_dir="${tmp}/x"
 [[ ! -e "${tmp}/x" ]] || fail "an error still wrote plots"
 echo PASS

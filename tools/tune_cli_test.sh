@@ -7,7 +7,7 @@ tune="$(pwd)/tools/tune"
 trial="$(pwd)/nas/testing/synthetic_trial"
 tmp="${TEST_TMPDIR}/tune"
 mkdir -p "${tmp}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 
 # 5 layer choices of 4 candidates and an input choice picking 1 of 3.
 cat > "${tmp}/space.json" <<'JSON'
@@ -85,27 +85,18 @@ grep '"trial":3,' "${tmp}/flaky/history.jsonl" | grep -q '"status":"timeout"' ||
 grep -q '"succeeded": 5' "${tmp}/flaky/summary.json" || fail "5 trials should succeed"
 
 # 4. Bad input: one line, non-zero exit.
-expect_error() {  # expected message, then flags
-  local want="$1"; shift
-  local rc=0
-  "${tune}" "$@" > /dev/null 2> "${tmp}/err" || rc=$?
-  (( rc != 0 )) || fail "exit 0 for: $*"
-  local lines; lines=$(grep -c '^error: ' "${tmp}/err" || true)
-  (( lines == 1 )) || { cat "${tmp}/err"; fail "expected one error line for: $*"; }
-  grep -q -- "${want}" "${tmp}/err" || { cat "${tmp}/err"; fail "expected '${want}'"; }
-}
 echo '{"a": {"_type": "layer_choice", "_value": ' > "${tmp}/broken.json"
 echo '{"a": {"_type": "layerchoice", "_value": ["x"]}}' > "${tmp}/wrong.json"
 ok=(--trial_command="${trial}" --output_dir="${tmp}/bad")
-expect_error "broken.json" --search_space="${tmp}/broken.json" "${ok[@]}"
-expect_error "layerchoice" --search_space="${tmp}/wrong.json" "${ok[@]}"
-expect_error "no_such.json" --search_space="${tmp}/no_such.json" "${ok[@]}"
-expect_error "unknown tuner 'genetic'" --search_space="${tmp}/space.json" --tuner=genetic "${ok[@]}"
-expect_error "population_size" --search_space="${tmp}/space.json" --tuner_options='{"population_size": -1}' "${ok[@]}"
-expect_error "--tuner_options" --search_space="${tmp}/space.json" --tuner_options='{oops' "${ok[@]}"
-expect_error "'/no/such/trial', which is not an executable file" --search_space="${tmp}/space.json" \
+expect_error "broken.json" "${tune}" --search_space="${tmp}/broken.json" "${ok[@]}"
+expect_error "layerchoice" "${tune}" --search_space="${tmp}/wrong.json" "${ok[@]}"
+expect_error "no_such.json" "${tune}" --search_space="${tmp}/no_such.json" "${ok[@]}"
+expect_error "unknown tuner 'genetic'" "${tune}" --search_space="${tmp}/space.json" --tuner=genetic "${ok[@]}"
+expect_error "population_size" "${tune}" --search_space="${tmp}/space.json" --tuner_options='{"population_size": -1}' "${ok[@]}"
+expect_error "--tuner_options" "${tune}" --search_space="${tmp}/space.json" --tuner_options='{oops' "${ok[@]}"
+expect_error "'/no/such/trial', which is not an executable file" "${tune}" --search_space="${tmp}/space.json" \
   --trial_command=/no/such/trial --output_dir="${tmp}/bad"
-expect_error "--trial_command is required" --search_space="${tmp}/space.json" --output_dir="${tmp}/bad"
-expect_error "parallel must be in" --search_space="${tmp}/space.json" "${ok[@]}" --parallel=0
+expect_error "--trial_command is required" "${tune}" --search_space="${tmp}/space.json" --output_dir="${tmp}/bad"
+expect_error "parallel must be in" "${tune}" --search_space="${tmp}/space.json" "${ok[@]}" --parallel=0
 "${tune}" --list_tuners | grep -qx rl || fail "--list_tuners lacks rl"
 echo PASS

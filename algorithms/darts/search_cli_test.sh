@@ -8,7 +8,7 @@ set -euo pipefail
 bin="$(pwd)/algorithms/darts"
 tmp="${TEST_TMPDIR}/darts"
 mkdir -p "${tmp}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 
 cat > "${tmp}/tiny.json" <<'JSON'
 {
@@ -25,15 +25,6 @@ cat > "${tmp}/tiny.json" <<'JSON'
 }
 JSON
 
-# Exactly one `error:` line containing $1 and a non-zero exit.
-expect_error() {
-  local want="$1"; shift
-  local rc=0
-  "$@" > "${tmp}/err.out" 2> "${tmp}/err.log" || rc=$?
-  (( rc != 0 )) || fail "expected a failure: $*"
-  (( $(grep -c '^error:' "${tmp}/err.log") == 1 )) || { cat "${tmp}/err.log"; fail "not one error line: $*"; }
-  grep -q -- "${want}" "${tmp}/err.log" || { cat "${tmp}/err.log"; fail "no '${want}' in the error of: $*"; }
-}
 
 # 0. The resolved configuration: the preset's data layout, the file, --set and
 # the flags over it, and a printed configuration that reads back unchanged.

@@ -9,7 +9,7 @@ tuner="$(pwd)/algorithms/enas/rl_tuner"
 synthetic="$(pwd)/nas/testing/synthetic_trial"
 tmp="${TEST_TMPDIR}/rl"
 mkdir -p "${tmp}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 
 # 4 layers: 4 op choices of 6 candidates + 3 skip choices. The synthetic
 # score: one point per op equal to its hashed target, one per skip set that
@@ -75,23 +75,14 @@ grep -q '"succeeded": 2' "${tmp}/real/summary.json" || { cat "${tmp}/real/trials
 grep -q '"normal_node_1_y_op"' "${tmp}/real/best_architecture.json" || fail "micro architecture lacks a key"
 
 # 4. Bad input: one line, non-zero exit.
-expect_error() {  # expected message, then flags
-  local want="$1"; shift
-  local rc=0
-  "${tuner}" --threads=1 "$@" > /dev/null 2> "${tmp}/err" || rc=$?
-  (( rc != 0 )) || fail "exit 0 for: $*"
-  local lines; lines=$(grep -c '^error: ' "${tmp}/err" || true)
-  (( lines == 1 )) || { cat "${tmp}/err"; fail "expected one error line for: $*"; }
-  grep -q -- "${want}" "${tmp}/err" || { cat "${tmp}/err"; fail "expected '${want}'"; }
-}
 ok=(--trial_command="${synthetic}" --output_dir="${tmp}/bad")
-expect_error "unknown space 'enas_nano'" --space=enas_nano "${ok[@]}"
-expect_error "enas_macro options.layer" --space_options='{"layer": 2}' "${ok[@]}"
-expect_error "--space_options" --space_options='{oops' "${ok[@]}"
-expect_error "unknown tuner 'genetic'" --tuner=genetic "${ok[@]}"
-expect_error "learning_rate" --tuner_options='{"learning_rate": -1}' "${ok[@]}"
-expect_error "which is not an executable file" --trial_command=/no/such/trial --output_dir="${tmp}/bad"
-expect_error "parallel must be in" --parallel=0 "${ok[@]}"
+expect_error "unknown space 'enas_nano'" "${tuner}" --threads=1 --space=enas_nano "${ok[@]}"
+expect_error "enas_macro options.layer" "${tuner}" --threads=1 --space_options='{"layer": 2}' "${ok[@]}"
+expect_error "--space_options" "${tuner}" --threads=1 --space_options='{oops' "${ok[@]}"
+expect_error "unknown tuner 'genetic'" "${tuner}" --threads=1 --tuner=genetic "${ok[@]}"
+expect_error "learning_rate" "${tuner}" --threads=1 --tuner_options='{"learning_rate": -1}' "${ok[@]}"
+expect_error "which is not an executable file" "${tuner}" --threads=1 --trial_command=/no/such/trial --output_dir="${tmp}/bad"
+expect_error "parallel must be in" "${tuner}" --threads=1 --parallel=0 "${ok[@]}"
 
 # The trial binary's own bad input.
 trial="$(pwd)/algorithms/enas/trial"

@@ -10,7 +10,7 @@ retrain() { "$(pwd)/algorithms/enas/retrain" --threads=1 "$@"; }
 launch="$(pwd)/tools/launch"
 tmp="${TEST_TMPDIR}/search"
 mkdir -p "${tmp}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 
 cat > "${tmp}/config.json" <<'JSON'
 {"preset": "fashion_mnist",
@@ -106,36 +106,27 @@ for f in config.json architecture.json metrics.jsonl model.pt; do
 done
 
 # Bad input: one line on stderr, non-zero exit.
-expect_error() {  # binary, expected message, flags
-  local bin="$1" want="$2"; shift 2
-  local rc=0
-  ${bin} "$@" > /dev/null 2> "${tmp}/err" || rc=$?
-  (( rc != 0 )) || fail "exit 0 for: $*"
-  local lines; lines=$(grep -c '^error: ' "${tmp}/err" || true)
-  (( lines == 1 )) || { cat "${tmp}/err"; fail "expected one error line for: $*"; }
-  grep -q -- "${want}" "${tmp}/err" || { cat "${tmp}/err"; fail "expected '${want}'"; }
-}
 echo '{"preset": "fashion_mnist", "search": {' > "${tmp}/broken.json"
 echo '{"search": {"enas": {"aggregat": 3}}}' > "${tmp}/typo.json"
 echo '{"search": {"enas": {"baseline_decay": 1.5}}}' > "${tmp}/range.json"
 echo '{"data": {"dataset": "synthetic"}, "space_options": {"preset": "paper"}}' > "${tmp}/shape.json"
 echo '{"layer_0_op": "conv7x7"}' > "${tmp}/bad_arch.json"
-expect_error search "broken.json" --config="${tmp}/broken.json" --output_dir="${tmp}/x"
-expect_error search "aggregat" --config="${tmp}/typo.json" --output_dir="${tmp}/x"
-expect_error search "baseline_decay must be in" --config="${tmp}/range.json" --output_dir="${tmp}/x"
-expect_error search "expects \[3, 32, 32\]" --config="${tmp}/shape.json" --output_dir="${tmp}/x"
-expect_error search "unknown ENAS preset 'tiny'" --preset=tiny --output_dir="${tmp}/x"
-expect_error search "no_such.json" --config="${tmp}/no_such.json" --output_dir="${tmp}/x"
-expect_error search "search.trainer.epochs must be >= 1 (from --epochs)" --epochs=-1 --output_dir="${tmp}/x"
-expect_error search "not path=value" --config="${tmp}/config.json" --set=search.enas.aggregate --output_dir="${tmp}/x"
-expect_error search "unknown member .*search.enas.aggregat" --config="${tmp}/config.json" \
+expect_error "broken.json" search --config="${tmp}/broken.json" --output_dir="${tmp}/x"
+expect_error "aggregat" search --config="${tmp}/typo.json" --output_dir="${tmp}/x"
+expect_error "baseline_decay must be in" search --config="${tmp}/range.json" --output_dir="${tmp}/x"
+expect_error "expects \[3, 32, 32\]" search --config="${tmp}/shape.json" --output_dir="${tmp}/x"
+expect_error "unknown ENAS preset 'tiny'" search --preset=tiny --output_dir="${tmp}/x"
+expect_error "no_such.json" search --config="${tmp}/no_such.json" --output_dir="${tmp}/x"
+expect_error "search.trainer.epochs must be >= 1 (from --epochs)" search --epochs=-1 --output_dir="${tmp}/x"
+expect_error "not path=value" search --config="${tmp}/config.json" --set=search.enas.aggregate --output_dir="${tmp}/x"
+expect_error "unknown member .*search.enas.aggregat" search --config="${tmp}/config.json" \
   --set=search.enas.aggregat=3 --output_dir="${tmp}/x"
-expect_error search "export_samples must be >= 0" --set=search.export_samples=-1 --output_dir="${tmp}/x"
-expect_error search "already holds a run" --config="${tmp}/config.json" --seed=2 --output_dir="${tmp}/a"
-expect_error retrain "--architecture is required" --config="${tmp}/config.json"
-expect_error retrain "missing.json" --config="${tmp}/config.json" --architecture="${tmp}/missing.json"
-expect_error retrain "retrain.trainer.epochs must be >= 1 (from --epochs)" --config="${tmp}/config.json" --epochs=0 \
+expect_error "export_samples must be >= 0" search --set=search.export_samples=-1 --output_dir="${tmp}/x"
+expect_error "already holds a run" search --config="${tmp}/config.json" --seed=2 --output_dir="${tmp}/a"
+expect_error "--architecture is required" retrain --config="${tmp}/config.json"
+expect_error "missing.json" retrain --config="${tmp}/config.json" --architecture="${tmp}/missing.json"
+expect_error "retrain.trainer.epochs must be >= 1 (from --epochs)" retrain --config="${tmp}/config.json" --epochs=0 \
   --architecture="${tmp}/a/best_architecture.json" --output_dir="${tmp}/x"
-expect_error retrain "no decision for keys layer_1_op" --config="${tmp}/config.json" --architecture="${tmp}/bad_arch.json" \
+expect_error "no decision for keys layer_1_op" retrain --config="${tmp}/config.json" --architecture="${tmp}/bad_arch.json" \
   --output_dir="${tmp}/x"
 echo PASS

@@ -5,7 +5,7 @@ set -euo pipefail
 bin="$(dirname "$0")/search"
 [[ -x "${bin}" ]] || bin="${TEST_SRCDIR}/oneshot_nas/algorithms/gumbel/search"
 out="${TEST_TMPDIR}/search"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 small=(--dataset=synthetic --set=data.synthetic_size=256,data.batch_size=32,data.workers=1 --epochs=2
        --space_options='{"channels": 4, "layers": 2, "ops": ["conv3x3", "conv5x5", "maxpool3x3", "identity"]}')
 
@@ -35,26 +35,16 @@ echo '{"data": {"dataset": "synthetic", "synthetic_size": 128}, "space_options":
 grep -q '"tau_end": 0.25' "${out}/c/config.json" || fail "flag override lost"
 grep -q '"tau_start": 2' "${out}/c/config.json" || fail "config value lost"
 
-expect_error() {
-  local pattern="$1"; shift
-  local rc=0
-  "${bin}" "$@" > /dev/null 2> "${out}.err" || rc=$?
-  (( rc != 0 )) || fail "$* exited 0"
-  local lines
-  lines=$(grep -vc '^I[0-9]' "${out}.err" || true)
-  [[ "${lines}" -eq 1 ]] || { cat "${out}.err"; fail "$*: not one line"; }
-  grep -q -- "${pattern}" "${out}.err" || { cat "${out}.err"; fail "$*: no '${pattern}'"; }
-}
-expect_error "unknown Gumbel mode 'gentle'; use hard or soft" "${small[@]}" --mode=gentle --output_dir="${out}/e1"
-expect_error "tau_start and tau_end must be > 0" "${small[@]}" --tau_end=0 --output_dir="${out}/e2"
-expect_error "unknown space 'nope'; registered: small_cnn" "${small[@]}" --space=nope --output_dir="${out}/e3"
-expect_error "unknown member small_cnn options.layer" "${small[@]}" --space_options='{"layer": 2}' --output_dir="${out}/e4"
-expect_error "malformed JSON" "${small[@]}" --space_options='{"layers":' --output_dir="${out}/e5"
-expect_error "unknown dataset 'mnist'" --dataset=mnist --output_dir="${out}/e6"
-expect_error "expects \[3, 28, 28\]" "${small[@]}" --space_options='{"in_channels": 3}' --output_dir="${out}/e7"
-expect_error "already holds a run" "${small[@]}" --output_dir="${out}/a"
-expect_error "there is no run to resume" "${small[@]}" --resume --output_dir="${out}/e8"
-expect_error "missing.json" --config="${out}/missing.json"
+expect_error "unknown Gumbel mode 'gentle'; use hard or soft" "${bin}" "${small[@]}" --mode=gentle --output_dir="${out}/e1"
+expect_error "tau_start and tau_end must be > 0" "${bin}" "${small[@]}" --tau_end=0 --output_dir="${out}/e2"
+expect_error "unknown space 'nope'; registered: small_cnn" "${bin}" "${small[@]}" --space=nope --output_dir="${out}/e3"
+expect_error "unknown member small_cnn options.layer" "${bin}" "${small[@]}" --space_options='{"layer": 2}' --output_dir="${out}/e4"
+expect_error "malformed JSON" "${bin}" "${small[@]}" --space_options='{"layers":' --output_dir="${out}/e5"
+expect_error "unknown dataset 'mnist'" "${bin}" --dataset=mnist --output_dir="${out}/e6"
+expect_error "expects \[3, 28, 28\]" "${bin}" "${small[@]}" --space_options='{"in_channels": 3}' --output_dir="${out}/e7"
+expect_error "already holds a run" "${bin}" "${small[@]}" --output_dir="${out}/a"
+expect_error "there is no run to resume" "${bin}" "${small[@]}" --resume --output_dir="${out}/e8"
+expect_error "missing.json" "${bin}" --config="${out}/missing.json"
 echo '{"optimizer": {"tau": 1}}' > "${out}/bad.json"
-expect_error 'unknown member .*bad.json: \$.optimizer.tau' --config="${out}/bad.json"
+expect_error 'unknown member .*bad.json: \$.optimizer.tau' "${bin}" --config="${out}/bad.json"
 echo PASS

@@ -4,7 +4,7 @@ set -euo pipefail
 bin="$(dirname "$0")/sample"
 [[ -x "${bin}" ]] || bin="${TEST_SRCDIR}/oneshot_nas/algorithms/random/sample"
 out="${TEST_TMPDIR}/cli"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 
 "${bin}" --help > "${out}.help"
 grep -q -- "-num_samples" "${out}.help" || fail "--help does not list --num_samples"
@@ -25,20 +25,12 @@ echo '{"num_samples": 2, "seed": 4}' > "${out}/config.json"
 [[ -s "${out}/c/arch_001.json" && ! -e "${out}/c/arch_002.json" ]] || fail "config not applied"
 
 # Bad input: one line on stderr, non-zero exit, no stack trace.
-expect_error() {
-  local pattern="$1"; shift
-  local rc=0
-  "${bin}" "$@" > /dev/null 2> "${out}.err" || rc=$?
-  (( rc != 0 )) || fail "$* exited 0"
-  [[ $(wc -l < "${out}.err") -eq 1 ]] || { cat "${out}.err"; fail "$*: not one line"; }
-  grep -q -- "${pattern}" "${out}.err" || { cat "${out}.err"; fail "$*: no '${pattern}'"; }
-}
-expect_error "unknown space 'nope'; registered: small_cnn" --space=nope --output_dir="${out}/d"
-expect_error "malformed JSON" --space_options='{"layers":' --output_dir="${out}/d"
-expect_error "unknown member small_cnn options.layer" --space_options='{"layer": 2}' --output_dir="${out}/d"
-expect_error "num_samples must be in \[1, 100000\], got 0 (from --num_samples)" --num_samples=0 --output_dir="${out}/d"
-expect_error "--resume: not a flag of this binary" --resume --output_dir="${out}/d"
-expect_error "missing.json" --config="${out}/missing.json"
+expect_error "unknown space 'nope'; registered: small_cnn" "${bin}" --space=nope --output_dir="${out}/d"
+expect_error "malformed JSON" "${bin}" --space_options='{"layers":' --output_dir="${out}/d"
+expect_error "unknown member small_cnn options.layer" "${bin}" --space_options='{"layer": 2}' --output_dir="${out}/d"
+expect_error "num_samples must be in \[1, 100000\], got 0 (from --num_samples)" "${bin}" --num_samples=0 --output_dir="${out}/d"
+expect_error "--resume: not a flag of this binary" "${bin}" --resume --output_dir="${out}/d"
+expect_error "missing.json" "${bin}" --config="${out}/missing.json"
 echo '{"num_sample": 2}' > "${out}/bad.json"
-expect_error 'unknown member .*bad.json: \$.num_sample' --config="${out}/bad.json"
+expect_error 'unknown member .*bad.json: \$.num_sample' "${bin}" --config="${out}/bad.json"
 echo "PASS"

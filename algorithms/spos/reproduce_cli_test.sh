@@ -7,7 +7,7 @@ bin="$(pwd)/algorithms/spos"
 launch="$(pwd)/tools/launch"
 tmp="${TEST_TMPDIR}/spos"
 mkdir -p "${tmp}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 
 cat > "${tmp}/tiny.json" <<'JSON'
 {
@@ -95,28 +95,20 @@ echo "${python_free_arch}" > "${tmp}/nni_arch.json"
 grep -q '"test_accuracy"' "${tmp}/re.json" || fail "retrain printed no accuracy"
 
 # 6. Bad input: one line, non-zero exit.
-expect_error() {  # message, binary, flags
-  local want="$1" b="$2"; shift 2
-  local rc=0
-  "${bin}/${b}" "$@" > /dev/null 2> "${tmp}/err" || rc=$?
-  (( rc != 0 )) || fail "${b} exited 0 for: $*"
-  (( $(grep -c '^error: ' "${tmp}/err") == 1 )) || { cat "${tmp}/err"; fail "not one error line: $*"; }
-  grep -q -- "${want}" "${tmp}/err" || { cat "${tmp}/err"; fail "expected '${want}'"; }
-}
 echo '{"preset": "fashion_mnist", "evolutoin": {}}' > "${tmp}/typo.json"
 echo '{"preset": ' > "${tmp}/broken.json"
 echo '{"LayerChoice1": [true, true, false, false], "LayerChoice2": 0, "LayerChoice3": 1}' > "${tmp}/two_hot.json"
-expect_error "evolutoin" reproduce --config="${tmp}/typo.json" --output_dir="${tmp}/x"
-expect_error "broken.json" reproduce --config="${tmp}/broken.json" --output_dir="${tmp}/x"
-expect_error "unknown SPOS preset 'imagenet'" reproduce --preset=imagenet --output_dir="${tmp}/x"
-expect_error "no_such.json" supernet --config="${tmp}/no_such.json" --output_dir="${tmp}/x"
-expect_error "supernet" evolution --config="${tmp}/tiny.json" --supernet="${tmp}/no_such.pt" --output_dir="${tmp}/x"
-expect_error "--architecture is required" retrain --config="${tmp}/tiny.json"
-expect_error "LayerChoice1" retrain --config="${tmp}/tiny.json" --architecture="${tmp}/two_hot.json" --output_dir="${tmp}/x"
-expect_error "imagenet" supernet --preset=paper --output_dir="${tmp}/x"
-expect_error "flops_limit must be a finite number >= 0 (from --flops_limit)" evolution --config="${tmp}/tiny.json" \
+expect_error "evolutoin" "${bin}/reproduce" --config="${tmp}/typo.json" --output_dir="${tmp}/x"
+expect_error "broken.json" "${bin}/reproduce" --config="${tmp}/broken.json" --output_dir="${tmp}/x"
+expect_error "unknown SPOS preset 'imagenet'" "${bin}/reproduce" --preset=imagenet --output_dir="${tmp}/x"
+expect_error "no_such.json" "${bin}/supernet" --config="${tmp}/no_such.json" --output_dir="${tmp}/x"
+expect_error "supernet" "${bin}/evolution" --config="${tmp}/tiny.json" --supernet="${tmp}/no_such.pt" --output_dir="${tmp}/x"
+expect_error "--architecture is required" "${bin}/retrain" --config="${tmp}/tiny.json"
+expect_error "LayerChoice1" "${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/two_hot.json" --output_dir="${tmp}/x"
+expect_error "imagenet" "${bin}/supernet" --preset=paper --output_dir="${tmp}/x"
+expect_error "flops_limit must be a finite number >= 0 (from --flops_limit)" "${bin}/evolution" --config="${tmp}/tiny.json" \
   --supernet="${tmp}/run/supernet/supernet.pt" --flops_limit=-5 --output_dir="${tmp}/x"
-expect_error "unknown member .*\$.retrain.lr_max" retrain --config="${tmp}/tiny.json" --set=retrain.lr_max=1 \
+expect_error "unknown member .*\$.retrain.lr_max" "${bin}/retrain" --config="${tmp}/tiny.json" --set=retrain.lr_max=1 \
   --architecture="${tmp}/nni_arch.json" --output_dir="${tmp}/x"
 # The resolved configuration: the preset, the file and the flags together.
 "${bin}/supernet" --config="${tmp}/tiny.json" --epochs=4 --print_config > "${tmp}/printed.json"

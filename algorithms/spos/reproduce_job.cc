@@ -93,22 +93,10 @@ std::string ChoiceString(const Architecture& arch, const ShuffleNetSpaceOptions&
 
 absl::StatusOr<Json> RunReproduceJob(const SposConfig& config, const std::string& out,
                                      bool resume) {
+  // JobMain's RunFolder claimed `out`: a new run in an empty folder, or this
+  // run resumed with the same configuration.
   NAS_RETURN_IF_ERROR(MakeDirs(out));
-  const std::string config_path = JoinPath(out, "config.json");
-  if (FileExists(config_path)) {
-    NAS_ASSIGN_OR_RETURN(Json stored, ReadJsonFile(config_path));
-    if (!resume) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          out,
-          " already holds a reproduction; pass --resume to continue it or choose another "
-          "--output_dir"));
-    }
-    if (stored != SposConfigToJson(config)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          config_path, " differs from this run's configuration; resume with the same --config"));
-    }
-  }
-  NAS_RETURN_IF_ERROR(WriteJsonFile(config_path, SposConfigToJson(config)));
+  NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(out, "config.json"), SposConfigToJson(config)));
   PhaseTimes times(JoinPath(out, "phases.json"));
 
   // 1. Supernet.

@@ -86,33 +86,34 @@ absl::StatusOr<std::vector<std::string>> Entries(const std::string& dir) {
   return names;
 }
 
+// `skip` names members without the leading "$." ("data.workers").
+bool Skipped(const std::string& path, const std::vector<std::string>& skip) {
+  const std::string member = path.size() > 2 ? path.substr(2) : "";
+  return std::find(skip.begin(), skip.end(), member) != skip.end();
+}
+
 void Differences(const Json& a, const Json& b, const std::string& path,
                  const std::vector<std::string>& skip, std::vector<std::string>* out) {
-  if (std::find(skip.begin(), skip.end(), path.size() > 2 ? path.substr(2) : "") != skip.end()) {
+  if (Skipped(path, skip)) return;
+  if (!a.is_object() || !b.is_object()) {
+    if (a != b) out->push_back(absl::StrCat(path, ": ", a.dump(), " -> ", b.dump()));
     return;
   }
-  if (a.is_object() && b.is_object()) {
-    for (auto it = a.begin(); it != a.end(); ++it) {
-      const std::string child = JsonChildPath(path, it.key());
-      auto other = b.find(it.key());
-      if (other == b.end()) {
-        if (std::find(skip.begin(), skip.end(), child.substr(2)) == skip.end()) {
-          out->push_back(absl::StrCat(child, ": ", it.value().dump(), " -> (absent)"));
-        }
-      } else {
-        Differences(it.value(), *other, child, skip, out);
-      }
+  for (auto it = a.begin(); it != a.end(); ++it) {
+    const std::string child = JsonChildPath(path, it.key());
+    auto other = b.find(it.key());
+    if (other != b.end()) {
+      Differences(it.value(), *other, child, skip, out);
+    } else if (!Skipped(child, skip)) {
+      out->push_back(absl::StrCat(child, ": ", it.value().dump(), " -> (absent)"));
     }
-    for (auto it = b.begin(); it != b.end(); ++it) {
-      const std::string child = JsonChildPath(path, it.key());
-      if (!a.contains(it.key()) &&
-          std::find(skip.begin(), skip.end(), child.substr(2)) == skip.end()) {
-        out->push_back(absl::StrCat(child, ": (absent) -> ", it.value().dump()));
-      }
-    }
-    return;
   }
-  if (a != b) out->push_back(absl::StrCat(path, ": ", a.dump(), " -> ", b.dump()));
+  for (auto it = b.begin(); it != b.end(); ++it) {
+    const std::string child = JsonChildPath(path, it.key());
+    if (!a.contains(it.key()) && !Skipped(child, skip)) {
+      out->push_back(absl::StrCat(child, ": (absent) -> ", it.value().dump()));
+    }
+  }
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ set -euo pipefail
 root="${TEST_SRCDIR}/oneshot_nas"
 tool="${root}/tools/new_algorithm/new_algorithm.sh"
 ws="${TEST_TMPDIR}/ws"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 
 # The workspace copy: every file this test has in its runfiles (the core's
 # BUILD and headers, the tools, the checked-in example), dereferenced.
@@ -56,32 +56,24 @@ grep -q '"//tests/extension/' -r "${ws}/algorithms/my_algo" && fail "the example
 
 # Bad input: one line on stderr, exit 2, the workspace untouched.
 snapshot > "${TEST_TMPDIR}/before_errors"
-expect_error() {
-  local pattern="$1"; shift
-  local rc=0
-  "$@" > /dev/null 2> "${TEST_TMPDIR}/err" || rc=$?
-  (( rc == 2 )) || { cat "${TEST_TMPDIR}/err"; fail "$*: exit ${rc}, expected 2"; }
-  [[ $(wc -l < "${TEST_TMPDIR}/err") -eq 1 ]] || { cat "${TEST_TMPDIR}/err"; fail "$*: not one line"; }
-  grep -q "^error: .*${pattern}" "${TEST_TMPDIR}/err" || { cat "${TEST_TMPDIR}/err"; fail "$*: no '${pattern}'"; }
-}
-expect_error "algorithms/my_algo already exists" "${tool}" --name=my_algo --workspace="${ws}"
-expect_error "algorithms/random already exists" "${tool}" --name=random --workspace="${ws}"
-expect_error "must be a lowercase identifier" "${tool}" --name=MyAlgo --workspace="${ws}"
-expect_error "must be a lowercase identifier" "${tool}" --name=my-algo --workspace="${ws}"
-expect_error "must be a lowercase identifier" "${tool}" --name=2fast --workspace="${ws}"
-expect_error "must be a lowercase identifier" "${tool}" --name=my__algo --workspace="${ws}"
-expect_error "must be a lowercase identifier" "${tool}" --name='a b' --workspace="${ws}"
-expect_error "is a C++ keyword" "${tool}" --name=new --workspace="${ws}"
-expect_error "is the name of a tuner in //nas" "${tool}" --name=evolution --workspace="${ws}"
-expect_error "--name is required" "${tool}" --workspace="${ws}"
-expect_error "unknown argument '--nme=x'" "${tool}" --nme=x --workspace="${ws}"
-expect_error "no workspace" env -u BUILD_WORKSPACE_DIRECTORY "${tool}" --name=other
-expect_error "is not a Bazel workspace" "${tool}" --name=other --workspace="${TEST_TMPDIR}"
-expect_error "must be a relative path" "${tool}" --name=other --parent=../x --workspace="${ws}"
+expect_bad_input "algorithms/my_algo already exists" "${tool}" --name=my_algo --workspace="${ws}"
+expect_bad_input "algorithms/random already exists" "${tool}" --name=random --workspace="${ws}"
+expect_bad_input "must be a lowercase identifier" "${tool}" --name=MyAlgo --workspace="${ws}"
+expect_bad_input "must be a lowercase identifier" "${tool}" --name=my-algo --workspace="${ws}"
+expect_bad_input "must be a lowercase identifier" "${tool}" --name=2fast --workspace="${ws}"
+expect_bad_input "must be a lowercase identifier" "${tool}" --name=my__algo --workspace="${ws}"
+expect_bad_input "must be a lowercase identifier" "${tool}" --name='a b' --workspace="${ws}"
+expect_bad_input "is a C++ keyword" "${tool}" --name=new --workspace="${ws}"
+expect_bad_input "is the name of a tuner in //nas" "${tool}" --name=evolution --workspace="${ws}"
+expect_bad_input "--name is required" "${tool}" --workspace="${ws}"
+expect_bad_input "unknown argument '--nme=x'" "${tool}" --nme=x --workspace="${ws}"
+expect_bad_input "no workspace" env -u BUILD_WORKSPACE_DIRECTORY "${tool}" --name=other
+expect_bad_input "is not a Bazel workspace" "${tool}" --name=other --workspace="${TEST_TMPDIR}"
+expect_bad_input "must be a relative path" "${tool}" --name=other --parent=../x --workspace="${ws}"
 # A workspace whose algorithms/BUILD has no aggregates: an error, no package.
 bare="${TEST_TMPDIR}/bare"
 mkdir -p "${bare}/algorithms" && touch "${bare}/WORKSPACE" && echo "# no aggregates" > "${bare}/algorithms/BUILD"
-expect_error "cannot add algorithms/x to algorithms/BUILD" "${tool}" --name=x --workspace="${bare}"
+expect_bad_input "cannot add algorithms/x to algorithms/BUILD" "${tool}" --name=x --workspace="${bare}"
 [[ ! -e "${bare}/algorithms/x" && "$(ls -A "${bare}/algorithms")" == "BUILD" ]] || fail "a refused run left files"
 snapshot > "${TEST_TMPDIR}/after_errors"
 cmp -s "${TEST_TMPDIR}/before_errors" "${TEST_TMPDIR}/after_errors" || fail "a failed run changed the workspace"

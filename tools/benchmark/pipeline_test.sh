@@ -10,7 +10,7 @@ generate="${root}/algorithms/nasbench/generate"
 compare="${root}/tools/benchmark/compare"
 out="${TEST_TMPDIR}/pipeline"
 mkdir -p "${out}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source tests/cli_lib.sh
 finished() { cat "$1/search/history.jsonl" 2>/dev/null | grep -c '"event":"finished"' || true; }
 
 # 1. Generation, killed once it has finished some trials, then resumed.
@@ -70,24 +70,16 @@ grep -q "## Supernet rankings" "${out}/report/report.md" || fail "no ranking sec
 grep -q "flops (proxy)" "${out}/report/report.md" || fail "no FLOPs proxy"
 
 # 3. Bad tables: one line naming the problem, a non-zero exit.
-expect_error() {
-  local pattern="$1"; shift
-  local rc=0
-  "${compare}" "$@" --output_dir="${out}/bad" > /dev/null 2> "${out}/err" || rc=$?
-  (( rc != 0 )) || fail "$* exited 0"
-  [[ $(wc -l < "${out}/err") -eq 1 ]] || { cat "${out}/err"; fail "$*: not one line"; }
-  grep -q -- "${pattern}" "${out}/err" || { cat "${out}/err"; fail "$*: no '${pattern}'"; }
-}
 head -n 20 "${table}" > "${out}/truncated.jsonl"
-expect_error "truncated.jsonl" --table="${out}/truncated.jsonl"
+expect_error "truncated.jsonl" "${compare}" --table="${out}/truncated.jsonl" --output_dir="${out}/bad"
 # The header's own "space" is its last one (the protocol names it too).
 sed -E '1s/(.*)"space":"nasbench_cell"/\1"space":"small_cnn"/' "${table}" > "${out}/other_space.jsonl"
-expect_error "the table's space 'small_cnn'" --table="${out}/other_space.jsonl"
+expect_error "the table's space 'small_cnn'" "${compare}" --table="${out}/other_space.jsonl" --output_dir="${out}/bad"
 sed -E '1s/(.*)"ops":\["none","skip_connect","conv_1x1"\]/\1"ops":["none","conv_1x1"]/' "${table}" \
   > "${out}/other_ops.jsonl"
-expect_error "not the one space 'nasbench_cell' builds" --table="${out}/other_ops.jsonl"
-expect_error "NOT_FOUND\|cannot open\|No such file\|does not exist" --table="${out}/missing.jsonl"
+expect_error "not the one space 'nasbench_cell' builds" "${compare}" --table="${out}/other_ops.jsonl" --output_dir="${out}/bad"
+expect_error "NOT_FOUND\|cannot open\|No such file\|does not exist" "${compare}" --table="${out}/missing.jsonl" --output_dir="${out}/bad"
 echo '{"format": "something else"}' > "${out}/foreign.jsonl"
-expect_error "foreign.jsonl" --table="${out}/foreign.jsonl"
-expect_error "unknown one-shot method 'nope'" --table="${table}" --set=methods='["nope"]'
+expect_error "foreign.jsonl" "${compare}" --table="${out}/foreign.jsonl" --output_dir="${out}/bad"
+expect_error "unknown one-shot method 'nope'" "${compare}" --table="${table}" --set=methods='["nope"]' --output_dir="${out}/bad"
 echo PASS

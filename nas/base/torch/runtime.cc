@@ -4,6 +4,9 @@
 #include <malloc.h>
 #include <sched.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 #include <ATen/Parallel.h>
@@ -16,6 +19,23 @@ namespace {
 // glibc caps M_MMAP_THRESHOLD at HEAP_MAX_SIZE / 2, 32 MiB on 64-bit.
 constexpr int kMmapThreshold = 32 << 20;
 constexpr int kTrimThreshold = 1 << 30;
+
+// OMP_NUM_THREADS as OpenMP reads it (the first of a nested list), when it is
+// a thread count; 0 when unset or not one.
+int OmpNumThreadsFromEnvironment() {
+  const char* value = std::getenv("OMP_NUM_THREADS");
+  if (value == nullptr || *value == '\0') return 0;
+  const std::string first = std::string(value).substr(0, std::string(value).find(','));
+  char* end = nullptr;
+  const long n = std::strtol(first.c_str(), &end, 10);
+  const long most = 4L * UsableCores();
+  if (end == first.c_str() || *end != '\0' || n < 1 || n > most) {
+    std::fprintf(stderr, "warning: OMP_NUM_THREADS=%s is not a thread count in [1, %ld]; ignored\n",
+                 value, most);
+    return 0;
+  }
+  return static_cast<int>(n);
+}
 
 }  // namespace
 
@@ -47,7 +67,9 @@ RuntimeReport ApplyRuntimeDefaults(const RuntimeOptions& options) {
       report.blas_single_threaded = true;
     }
   }
-  int threads = options.intra_op_threads > 0 ? options.intra_op_threads : UsableCores();
+  int threads = options.intra_op_threads;
+  if (threads <= 0) threads = OmpNumThreadsFromEnvironment();
+  if (threads <= 0) threads = UsableCores();
   at::set_num_threads(threads);
   report.intra_op_threads = at::get_num_threads();
   return report;

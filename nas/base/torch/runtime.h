@@ -20,7 +20,8 @@
 namespace nas {
 
 struct RuntimeOptions {
-  // Intra-op (OpenMP) threads; 0 = the cores this process may run on.
+  // Intra-op (OpenMP) threads; 0 = OMP_NUM_THREADS when it is set (as
+  // LibTorch itself would), else the cores this process may run on.
   int intra_op_threads = 0;
   // Hold OpenBLAS to one thread so it does not compete with OpenMP.
   bool single_thread_blas = true;

@@ -10,7 +10,9 @@
 #include "nas/base/init.h"
 #include "nas/base/torch/runtime.h"
 
-DEFINE_int32(threads, 0, "Intra-op CPU threads; 0 = all cores this process may use.");
+DEFINE_int32(threads, 0,
+             "Intra-op CPU threads; 0 = $OMP_NUM_THREADS when set, else all cores this process "
+             "may use.");
 
 namespace nas {
 namespace {
