@@ -8,12 +8,17 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <map>
+#include <string>
 #include <vector>
 
 #include <gflags/gflags.h>
 #include <torch/nn/modules/container/any.h>
 #include <torch/utils.h>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "algorithms/darts/darts_ops.h"
 #include "algorithms/darts/darts_space.h"
 #include "algorithms/darts/darts_trainer.h"
 #include "algorithms/darts/eval_trainer.h"
@@ -21,6 +26,7 @@
 #include "datasets/synthetic.h"
 #include "nas/base/init.h"
 #include "nas/core/fixed_architecture.h"
+#include "tools/bench/python_reference.h"
 
 DEFINE_int32(batch, 64, "Batch size.");
 DEFINE_int32(steps, 3, "Timed steps per round.");
@@ -28,6 +34,11 @@ DEFINE_int32(rounds, 3, "Alternating rounds (the median is reported).");
 DEFINE_bool(steps_only, false, "Time the operations only (no search steps).");
 DEFINE_bool(ops, true,
             "Also time each operation alone (forward + backward) at the first cell's geometry.");
+DEFINE_bool(channels_last, false,
+            "Convolution weights and the operations' input in channels-last memory format "
+            "(LibTorch then keeps activations in it).");
+DEFINE_int32(op_warmup, 3, "Untimed calls of each operation before the timed ones.");
+DEFINE_int32(op_reps, 30, "Timed calls of each operation (the median is reported).");
 DEFINE_string(network, "search_fashion_mnist",
               "Network preset (search_fashion_mnist or search_cifar10).");
 
@@ -48,28 +59,104 @@ class FixedStepper : public nas::darts::EvalTrainer {
   using EvalTrainer::train_step;
 };
 
+// Every 4-d parameter in channels-last memory format: convolutions then
+// produce channels-last activations, which the following operations keep.
+void ToChannelsLast(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  for (at::Tensor& p : module.parameters()) {
+    if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+  }
+}
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
 }
 
-// Forward + backward of each candidate operation on the first cell's input.
+// Median milliseconds of `f` over FLAGS_op_reps calls, after FLAGS_op_warmup
+// untimed ones (the first calls allocate and fill the caches).
+double TimeMs(const std::function<void()>& f) {
+  for (int i = 0; i < FLAGS_op_warmup; ++i) f();
+  std::vector<double> ms;
+  for (int i = 0; i < FLAGS_op_reps; ++i) {
+    auto start = Clock::now();
+    f();
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  return Median(ms);
+}
+
+// The parameter-free operations written directly on LibTorch's functions:
+// what our modules cost at best.
+std::map<std::string, std::function<at::Tensor(const at::Tensor&)>> RawOps(
+    const nas::darts::DartsNetworkOptions& o) {
+  auto bn = [o](const at::Tensor& y) {
+    if (!o.pool_bn) return y;
+    return at::batch_norm(y, {}, {}, at::zeros({o.channels}), at::ones({o.channels}),
+                          /*training=*/true, 0.1, 1e-5, /*cudnn_enabled=*/false);
+  };
+  return {
+      {"none", [](const at::Tensor& x) { return x.mul(0.); }},
+      {"max_pool_3x3",
+       [bn](const at::Tensor& x) {
+         return bn(at::max_pool2d(x, {3, 3}, {1, 1}, {1, 1}));
+       }},
+      {"avg_pool_3x3",
+       [bn](const at::Tensor& x) {
+         return bn(at::avg_pool2d(x, {3, 3}, {1, 1}, {1, 1}, false, /*count_include_pad=*/false));
+       }},
+      {"skip_connect", [](const at::Tensor& x) { return x; }},
+  };
+}
+
+// Forward + backward of each candidate operation on the first cell's input
+// (gradients dropped between calls, as a step's zero_grad does): our module,
+// the same computation on LibTorch's functions, and PyTorch from Python on
+// the same LibTorch (tools/bench/python/darts_ops.py).
 void OpCosts(const nas::darts::DartsNetworkOptions& o) {
-  at::Tensor x =
-      torch::randn({FLAGS_batch, o.channels, o.image_size, o.image_size}).requires_grad_(true);
-  printf("operations alone, %d x %ld x %ld x %ld (forward + backward):\n", FLAGS_batch, o.channels,
-         o.image_size, o.image_size);
+  at::Tensor x = torch::randn({FLAGS_batch, o.channels, o.image_size, o.image_size});
+  if (FLAGS_channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+  x.requires_grad_(true);
+  auto forward_backward = [&](const std::function<at::Tensor(const at::Tensor&)>& op) {
+    return TimeMs([&] {
+      x.mutable_grad() = at::Tensor();
+      op(x).sum().backward();
+    });
+  };
+  absl::StatusOr<nas::Json> python = nas::bench::RunPythonReference(
+      "tools/bench/python/darts_ops.py",
+      {absl::StrCat("--batch=", FLAGS_batch), absl::StrCat("--channels=", o.channels),
+       absl::StrCat("--size=", o.image_size), absl::StrCat("--threads=", at::get_num_threads()),
+       absl::StrCat("--warmup=", FLAGS_op_warmup), absl::StrCat("--reps=", FLAGS_op_reps),
+       o.affine ? "--affine" : "--noaffine", o.pool_bn ? "--pool_bn" : "--nopool_bn",
+       FLAGS_channels_last ? "--channels_last" : "--nochannels_last"});
+  printf(
+      "operations alone, %d x %ld x %ld x %ld%s, forward + backward, %d threads (median of %d "
+      "after %d warm-up calls):\n",
+      FLAGS_batch, o.channels, o.image_size, o.image_size,
+      FLAGS_channels_last ? " channels-last" : "", at::get_num_threads(), FLAGS_op_reps,
+      FLAGS_op_warmup);
+  printf("  %-14s %9s %12s %9s %10s\n", "operation", "ours ms", "LibTorch ms", "Python ms",
+         "ours/Python");
+  const auto raw = RawOps(o);
   for (const std::string& name : nas::darts::DartsOpNames()) {
     torch::nn::AnyModule op =
         nas::darts::MakeOp(name, nas::darts::OpOptions(o.channels, 1, o.affine, o.pool_bn));
-    std::vector<double> ms;
-    for (int i = 0; i < 4; ++i) {
-      auto start = Clock::now();
-      op.forward(x).sum().backward();
-      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    if (FLAGS_channels_last) ToChannelsLast(*op.ptr());
+    const double ours = forward_backward([&](const at::Tensor& in) { return op.forward(in); });
+    auto it = raw.find(name);
+    const std::string plain =
+        it == raw.end() ? "-" : absl::StrFormat("%.2f", forward_backward(it->second));
+    double py = -1;
+    if (python.ok() && python->contains("ms") && (*python)["ms"].contains(name)) {
+      py = (*python)["ms"][name].get<double>();
     }
-    printf("  %-14s %9.2f ms\n", name.c_str(), Median(ms));
+    printf("  %-14s %9.2f %12s %9s %10s\n", name.c_str(), ours, plain.c_str(),
+           py < 0 ? "-" : absl::StrFormat("%.2f", py).c_str(),
+           py <= 0 ? "-" : absl::StrFormat("%.2f", ours / py).c_str());
   }
+  if (!python.ok())
+    printf("  Python reference: %s\n", std::string(python.status().message()).c_str());
 }
 
 }  // namespace
@@ -98,6 +185,9 @@ int main(int argc, char** argv) {
 
   torch::manual_seed(0);
   DartsNetwork first_net(options), second_net(options), fixed_net(options);
+  if (FLAGS_channels_last) {
+    for (DartsNetwork* net : {&first_net, &second_net, &fixed_net}) ToChannelsLast(**net);
+  }
   nas::TrainerOptions t;
   t.progress = false;
   nas::darts::DartsTrainerOptions first_options, second_options;
@@ -126,8 +216,8 @@ int main(int argc, char** argv) {
     fixed_ms.push_back(c);
   }
   const double f = Median(first_ms), s = Median(second_ms), x = Median(fixed_ms);
-  printf("DARTS step, %s, batch %d (median of %d rounds x %d steps):\n", FLAGS_network.c_str(),
-         FLAGS_batch, FLAGS_rounds, FLAGS_steps);
+  printf("DARTS step, %s, batch %d%s (median of %d rounds x %d steps):\n", FLAGS_network.c_str(),
+         FLAGS_batch, FLAGS_channels_last ? ", channels-last" : "", FLAGS_rounds, FLAGS_steps);
   printf("  fixed network (same geometry)  %9.1f ms   1.00\n", x);
   printf("  first-order search step        %9.1f ms   %5.2f x fixed\n", f, f / x);
   printf("  second-order search step       %9.1f ms   %5.2f x fixed   %5.2f x first order\n", s,

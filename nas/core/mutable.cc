@@ -59,12 +59,39 @@ ChoiceOutput SelectAndReduce(const std::string& key, const at::Tensor& mask, int
   } else {
     at::Tensor weights = host.to(at::kDouble).contiguous();
     const double* w = weights.data_ptr<double>();
+    // A weighted sum (DARTS's mixed operation) is accumulated as it goes:
+    // one fused multiply-add per candidate into one buffer instead of a
+    // product and a sum each (half the kernels, one temporary per choice).
+    const bool accumulate = reduction == Reduction::kSum || reduction == Reduction::kMean;
+    at::Tensor sum;
+    int64_t summed = 0;
     for (int64_t i = 0; i < n; ++i) {
       if (w[i] == 0.0) continue;  // zero weights cost nothing
       at::Tensor out = run(i);
       if (!out.defined()) continue;
       // Weight from the original mask keeps its autograd history (DARTS).
-      selected.push_back(out * mask[i].to(out.scalar_type()));
+      at::Tensor weight = mask[i].to(out.scalar_type());
+      if (!accumulate) {
+        selected.push_back(out * weight);
+      } else if (!sum.defined()) {
+        sum = out * weight;
+        summed = 1;
+      } else if (out.sizes() == sum.sizes() && out.scalar_type() == sum.scalar_type()) {
+        // In place is safe: no backward saves `sum` (only the products'
+        // factors), and it was created here.
+        sum.addcmul_(out, weight);
+        ++summed;
+      } else {  // broadcasting or promoting, as `+` would
+        sum = at::addcmul(sum, out, weight);
+        ++summed;
+      }
+    }
+    if (accumulate) {
+      if (sum.defined()) {
+        result.output =
+            reduction == Reduction::kSum || summed == 1 ? sum : sum / static_cast<double>(summed);
+      }
+      return result;
     }
   }
   if (reduction == Reduction::kNone) {

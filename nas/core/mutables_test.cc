@@ -138,6 +138,44 @@ TEST_F(MutablesTest, FloatMaskKeepsGradientToWeights) {
   EXPECT_GT(alpha.grad().abs().sum().item<double>(), 0);
 }
 
+// The accumulated weighted sum (SelectAndReduce's fused multiply-add) against
+// the sum written out, in value and in both gradients, for sum and mean and
+// for a mask that skips a candidate.
+TEST_F(MutablesTest, WeightedSumEqualsTheExplicitSumWithItsGradients) {
+  for (Reduction r : {Reduction::kSum, Reduction::kMean}) {
+    for (bool skip : {false, true}) {
+      ChoiceNet net(r);
+      ManualMutator m(net);
+      at::Tensor alpha = torch::tensor({0.2, -0.3, 0.5}, torch::requires_grad());
+      at::Tensor alpha_ref = alpha.detach().clone().requires_grad_(true);
+      at::Tensor in = torch::randn({2, 3}, torch::requires_grad());
+      at::Tensor in_ref = in.detach().clone().requires_grad_(true);
+      at::Tensor keep = skip ? torch::tensor({1.0, 0.0, 1.0}) : torch::ones({3});
+      Decide(m, torch::softmax(alpha, 0) * keep);
+      at::Tensor y = net->choice(in);
+      at::Tensor w = torch::softmax(alpha_ref, 0) * keep;
+      at::Tensor expected = w[0] * in_ref * 1 + w[1] * in_ref * 2 + w[2] * in_ref * 3;
+      if (r == Reduction::kMean) expected = expected / (skip ? 2.0 : 3.0);
+      EXPECT_THAT(y, TensorNear(expected, 1e-6, 1e-6)) << ReductionName(r) << " skip " << skip;
+      at::Tensor upstream = torch::randn({2, 3});
+      (y * upstream).sum().backward();
+      (expected * upstream).sum().backward();
+      EXPECT_THAT(alpha.grad(), TensorNear(alpha_ref.grad(), 1e-6, 1e-6)) << ReductionName(r);
+      EXPECT_THAT(in.grad(), TensorNear(in_ref.grad(), 1e-6, 1e-6)) << ReductionName(r);
+    }
+  }
+}
+
+// Candidates whose outputs broadcast or promote are summed as `+` would.
+TEST_F(MutablesTest, WeightedSumBroadcastsAndPromotes) {
+  at::Tensor a = torch::ones({1, 3}), b = torch::ones({2, 3}, torch::kDouble) * 2;
+  ChoiceOutput out = SelectAndReduce(
+      "k", torch::tensor({0.5, 0.25}), 2, [&](int64_t i) { return i == 0 ? a : b; },
+      Reduction::kSum);
+  EXPECT_EQ(out.output.scalar_type(), torch::kDouble);
+  EXPECT_THAT(out.output, TensorNear(torch::ones({2, 3}, torch::kDouble), 1e-12, 1e-12));
+}
+
 TEST_F(MutablesTest, BadMasksNameTheKey) {
   ChoiceNet net;
   ManualMutator m(net);
