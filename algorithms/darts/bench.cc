@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <gflags/gflags.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/nn/modules/container/any.h>
 #include <torch/utils.h>
 
@@ -37,6 +38,10 @@ DEFINE_bool(ops, true,
 DEFINE_bool(channels_last, false,
             "Convolution weights and the operations' input in channels-last memory format "
             "(LibTorch then keeps activations in it).");
+DEFINE_bool(second_order, true, "Also time the second-order search step.");
+DEFINE_string(profile, "",
+              "Write LibTorch's profile (Chrome trace JSON) of one first-order search step "
+              "to this file, after the timed rounds.");
 DEFINE_int32(op_warmup, 3, "Untimed calls of each operation before the timed ones.");
 DEFINE_int32(op_reps, 30, "Timed calls of each operation (the median is reported).");
 DEFINE_string(network, "search_fashion_mnist",
@@ -208,19 +213,25 @@ int main(int argc, char** argv) {
   std::vector<double> first_ms, second_ms, fixed_ms;
   for (int round = 0; round <= FLAGS_rounds; ++round) {  // round 0 warms up
     double a = time([&](const nas::Batch& b) { first.train_step(b); });
-    double b = time([&](const nas::Batch& b) { second.train_step(b); });
+    double b = FLAGS_second_order ? time([&](const nas::Batch& b) { second.train_step(b); }) : 0;
     double c = time([&](const nas::Batch& b) { fixed.train_step(b); });
     if (round == 0) continue;
     first_ms.push_back(a);
     second_ms.push_back(b);
     fixed_ms.push_back(c);
   }
+  if (!FLAGS_profile.empty()) {
+    torch::autograd::profiler::RecordProfile profile(FLAGS_profile);
+    first.train_step(batches[0]);
+  }
   const double f = Median(first_ms), s = Median(second_ms), x = Median(fixed_ms);
   printf("DARTS step, %s, batch %d%s (median of %d rounds x %d steps):\n", FLAGS_network.c_str(),
          FLAGS_batch, FLAGS_channels_last ? ", channels-last" : "", FLAGS_rounds, FLAGS_steps);
   printf("  fixed network (same geometry)  %9.1f ms   1.00\n", x);
   printf("  first-order search step        %9.1f ms   %5.2f x fixed\n", f, f / x);
-  printf("  second-order search step       %9.1f ms   %5.2f x fixed   %5.2f x first order\n", s,
-         s / x, s / f);
+  if (FLAGS_second_order) {
+    printf("  second-order search step       %9.1f ms   %5.2f x fixed   %5.2f x first order\n", s,
+           s / x, s / f);
+  }
   return 0;
 }
