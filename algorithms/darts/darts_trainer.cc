@@ -2,7 +2,6 @@
 
 #include <optional>
 
-#include <c10/util/string_utils.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/sgd.h>
 
@@ -14,6 +13,7 @@
 #include "nas/base/json_lines.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/compat.h"
 #include "nas/core/architecture.h"
 #include "nas/core/search_space.h"
 #include "nas/train/batchnorm_recalibration.h"
@@ -158,13 +158,12 @@ VirtualStep DartsTrainer::virtual_step() {
   step.momentum = options_.w_momentum;
   step.weight_decay = options_.w_weight_decay;
   step.hessian_eps = options_.hessian_eps;
-  const auto& state = sgd_->state();
   for (const at::Tensor& w : weights_) {
-    auto it = state.find(c10::guts::to_string(w.unsafeGetTensorImpl()));
+    const torch::optim::OptimizerParamState* state = FindOptimizerState(*sgd_, w);
     step.momentum_buffers.push_back(
-        it == state.end()
+        state == nullptr
             ? at::Tensor()
-            : static_cast<const torch::optim::SGDParamState&>(*it->second).momentum_buffer());
+            : static_cast<const torch::optim::SGDParamState*>(state)->momentum_buffer());
   }
   return step;
 }

@@ -103,7 +103,11 @@ TEST(GenotypeTest, DiagramHasBothCellsAndEveryEdge) {
   EXPECT_EQ(text.str(), dot);
   // The SVG exists exactly when Graphviz rendered it.
   EXPECT_EQ(std::ifstream(stem + ".svg").good(), svg);
-  EXPECT_FALSE(WriteCellDiagram(g, "/nonexistent/dir/cells").ok());
+  // A folder that cannot exist (its parent is a file): refused whoever runs
+  // the test, root and unsandboxed included.
+  const std::string file = ::testing::TempDir() + "/a_file";
+  std::ofstream(file) << "x";
+  EXPECT_FALSE(WriteCellDiagram(g, file + "/dir/cells").ok());
 }
 
 }  // namespace
