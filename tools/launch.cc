@@ -1,9 +1,6 @@
 #include "tools/launch.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,28 +14,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/child_process.h"
+#include "nas/base/free_port.h"
 
 extern char** environ;
 
 namespace nas::tools {
 namespace {
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 std::string Describe(int status) {
   if (WIFEXITED(status)) return absl::StrCat("exited with code ", WEXITSTATUS(status));
@@ -71,7 +52,7 @@ absl::Status Launch(const LaunchOptions& options, const std::vector<std::string>
     return absl::InvalidArgumentError(
         absl::StrCat("--grace_seconds must be a finite number >= 0, got ", options.grace_seconds));
   }
-  int port = options.master_port > 0 ? options.master_port : FreePort();
+  int port = options.master_port > 0 ? options.master_port : FreeLocalPort();
   if (port == 0) return absl::UnavailableError("cannot find a free port on 127.0.0.1");
   std::vector<std::string> base_env;
   for (char** e = environ; *e != nullptr; ++e) {

@@ -95,10 +95,11 @@ double TimeMs(const std::function<void()>& f) {
 // what our modules cost at best.
 std::map<std::string, std::function<at::Tensor(const at::Tensor&)>> RawOps(
     const nas::darts::DartsNetworkOptions& o) {
-  auto bn = [o](const at::Tensor& y) {
+  // Running statistics made once, as a BatchNorm module holds them.
+  auto bn = [o, mean = at::zeros({o.channels}), var = at::ones({o.channels})](const at::Tensor& y) {
     if (!o.pool_bn) return y;
-    return at::batch_norm(y, {}, {}, at::zeros({o.channels}), at::ones({o.channels}),
-                          /*training=*/true, 0.1, 1e-5, /*cudnn_enabled=*/false);
+    return at::batch_norm(y, {}, {}, mean, var, /*training=*/true, 0.1, 1e-5,
+                          /*cudnn_enabled=*/false);
   };
   return {
       {"none", [](const at::Tensor& x) { return x.mul(0.); }},

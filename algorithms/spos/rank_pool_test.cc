@@ -5,10 +5,6 @@
 // (docs/robustness.md).
 #include "algorithms/spos/rank_pool.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <string>
 #include <thread>
@@ -18,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
+#include "nas/base/free_port.h"
 #include "nas/testing/status_matchers.h"
 
 namespace nas::spos {
@@ -25,22 +22,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof(addr);
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), size) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size) != 0) {
-    ADD_FAILURE() << "no free port";
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 TEST(RankPoolTest, TwoRanksScoreConcurrentCandidatesEach) {
-  const int port = FreePort();
+  const int port = FreeLocalPort();
+  ASSERT_GT(port, 0);
   std::atomic<int> evaluated[2] = {0, 0};
   auto evaluator = [&](int rank) {
     return [&, rank](const Json& p) -> absl::StatusOr<CandidateScore> {

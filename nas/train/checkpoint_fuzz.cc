@@ -65,6 +65,14 @@ void WriteSeedIfAsked() {
 
 }  // namespace
 
+// AddressSanitizer's defaults for this target: LibTorch has no frame
+// pointers, so only the slow unwinder records the frames that
+// nas/testing/lsan_suppressions.txt's LibTorch leak is matched by (a few
+// frames deep suffice). Read by ASan at start-up; unused in other builds.
+extern "C" const char* __asan_default_options() {
+  return "fast_unwind_on_malloc=0:malloc_context_size=8";
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const bool seeded = (WriteSeedIfAsked(), true);
   (void)seeded;

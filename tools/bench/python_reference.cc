@@ -1,15 +1,18 @@
 #include "tools/bench/python_reference.h"
 
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <cstdlib>
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "nas/base/child_process.h"
 #include "nas/base/file.h"
+#include "nas/base/status.h"
 
 namespace nas::bench {
 namespace {
@@ -18,68 +21,72 @@ namespace {
 // python3-torch package installs there.
 constexpr char kPython[] = "/usr/bin/python3";
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs `command` through the shell; its stdout, and its exit status in
-// `*status` (-1 when it could not be started).
-std::string Capture(const std::string& command, int* status) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    *status = -1;
-    return out;
+// A temporary file, removed with this object.
+class TempFile {
+ public:
+  TempFile() {
+    const char* dir = std::getenv("TMPDIR");
+    path_ = absl::StrCat(dir != nullptr && *dir != '\0' ? dir : "/tmp", "/python_reference.XXXXXX");
+    fd_ = mkstemp(path_.data());
   }
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
-  const int raw = pclose(pipe);
-  *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return out;
-}
+  ~TempFile() {
+    if (fd_ >= 0) {
+      close(fd_);
+      unlink(path_.c_str());
+    }
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  int fd() const { return fd_; }
+  std::string text() const {
+    absl::StatusOr<std::string> t = ReadFile(path_);
+    return t.ok() ? *t : "";
+  }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
 
 }  // namespace
 
-bool PythonHasTorch() {
-  int status = 0;
-  Capture(absl::StrCat(kPython, " -c 'import torch' > /dev/null 2>&1"), &status);
-  return status == 0;
-}
-
-absl::StatusOr<Json> RunPythonScript(const std::string& script,
-                                     const std::vector<std::string>& args) {
+absl::StatusOr<Json> RunPythonReference(const std::string& script,
+                                        const std::vector<std::string>& args) {
+  const std::string install = "install Debian's python3-torch to compare";
+  if (!FileExists(kPython))
+    return absl::NotFoundError(absl::StrCat("no ", kPython, " (", install, ")"));
   if (!FileExists(script)) return absl::NotFoundError(absl::StrCat("no script ", script));
-  std::vector<std::string> words = {kPython, script};
-  words.insert(words.end(), args.begin(), args.end());
-  for (std::string& w : words) w = Quote(w);
-  const std::string err = absl::StrCat("/tmp/python_reference.", getpid(), ".stderr");
-  int status = 0;
-  const std::string out =
-      Capture(absl::StrCat(absl::StrJoin(words, " "), " 2> ", Quote(err)), &status);
-  absl::StatusOr<std::string> stderr_text = ReadFile(err);
-  std::remove(err.c_str());
-  if (status != 0) {
-    return absl::InternalError(absl::StrCat(script, " failed (exit ", status,
-                                            "): ", stderr_text.ok() ? *stderr_text : ""));
+  TempFile out, err;
+  if (out.fd() < 0 || err.fd() < 0) {
+    return absl::InternalError(absl::StrCat("cannot create a temporary file: ", strerror(errno)));
   }
-  std::istringstream lines(out);
+  ChildSpec spec;
+  spec.argv = {kPython, script};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.stdout_fd = out.fd();
+  spec.stderr_fd = err.fd();
+  NAS_ASSIGN_OR_RETURN(pid_t pid, SpawnGuarded(spec));
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    const std::string stderr_text = err.text();
+    if (absl::StrContains(stderr_text, "No module named 'torch'")) {
+      return absl::NotFoundError(
+          absl::StrCat("not run: ", kPython, " cannot import torch (", install, ")"));
+    }
+    return absl::InternalError(absl::StrCat(script, " failed (",
+                                            WIFEXITED(status)
+                                                ? absl::StrCat("exit ", WEXITSTATUS(status))
+                                                : absl::StrCat("signal ", WTERMSIG(status)),
+                                            "): ", stderr_text));
+  }
+  std::istringstream lines(out.text());
   std::string line, last;
   while (std::getline(lines, line)) {
     if (!line.empty()) last = line;
   }
   return ParseJson(last, script + "'s output");
-}
-
-absl::StatusOr<Json> RunPythonReference(const std::string& script,
-                                        const std::vector<std::string>& args) {
-  if (!PythonHasTorch()) {
-    return absl::NotFoundError(absl::StrCat(
-        "not run: ", kPython, " cannot import torch (install Debian's python3-torch to compare)"));
-  }
-  return RunPythonScript(script, args);
 }
 
 }  // namespace nas::bench

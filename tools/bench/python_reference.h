@@ -6,10 +6,12 @@
 //       "tools/bench/python/darts_ops.py", {"--batch=64", "--threads=2"});
 //   if (!py.ok()) printf("Python reference: %s\n", py.status().message());
 //
-// NotFound, saying how to install it, when /usr/bin/python3 cannot import
-// torch; Internal with the script's stderr when it fails. The script is
-// looked up relative to the working directory (a binary's runfiles under
-// `bazel run`; list it in the binary's data).
+// NotFound, saying how to install it, when /usr/bin/python3 or its torch
+// module is missing, or the script is; Internal with the script's stderr
+// when it fails; InvalidArgument when its last line is not JSON. The script
+// is looked up relative to the working directory (a binary's runfiles under
+// `bazel run`; list it in the binary's data). It runs under
+// nas/base/child_process.h's guardian: it dies with the benchmark.
 #ifndef TOOLS_BENCH_PYTHON_REFERENCE_H_
 #define TOOLS_BENCH_PYTHON_REFERENCE_H_
 
@@ -23,13 +25,6 @@ namespace nas::bench {
 
 absl::StatusOr<Json> RunPythonReference(const std::string& script,
                                         const std::vector<std::string>& args);
-
-// The parts: whether Debian's interpreter imports torch, and a script run
-// with it (NotFound for a missing script, Internal with its stderr when it
-// fails, InvalidArgument when its last line is not JSON).
-bool PythonHasTorch();
-absl::StatusOr<Json> RunPythonScript(const std::string& script,
-                                     const std::vector<std::string>& args);
 
 }  // namespace nas::bench
 

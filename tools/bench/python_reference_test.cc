@@ -32,30 +32,31 @@ TEST_F(PythonReferenceTest, ReturnsTheLastJsonLineAndPassesArguments) {
                                "import json, sys\n"
                                "print('warming up')\n"
                                "print(json.dumps({'args': sys.argv[1:], 'ms': {'op': 1.5}}))\n");
-  absl::StatusOr<Json> j = RunPythonScript(s, {"--batch=64", "it's quoted"});
+  absl::StatusOr<Json> j = RunPythonReference(s, {"--batch=64", "it's quoted"});
   ASSERT_OK(j.status());
   EXPECT_EQ((*j)["ms"]["op"].get<double>(), 1.5);
   EXPECT_EQ((*j)["args"][1].get<std::string>(), "it's quoted");
 }
 
 TEST_F(PythonReferenceTest, FailuresNameTheScript) {
-  EXPECT_THAT(std::string(RunPythonScript("/nonexistent/x.py", {}).status().message()),
+  EXPECT_THAT(std::string(RunPythonReference("/nonexistent/x.py", {}).status().message()),
               HasSubstr("no script /nonexistent/x.py"));
   const std::string failing =
       Script("fail.py", "import sys\nsys.stderr.write('boom')\nsys.exit(3)\n");
-  absl::Status s = RunPythonScript(failing, {}).status();
+  absl::Status s = RunPythonReference(failing, {}).status();
   EXPECT_TRUE(absl::IsInternal(s)) << s;
   EXPECT_THAT(std::string(s.message()), HasSubstr("fail.py failed (exit 3): boom"));
   const std::string garbage = Script("garbage.py", "print('not json')\n");
-  EXPECT_THAT(std::string(RunPythonScript(garbage, {}).status().message()),
+  EXPECT_THAT(std::string(RunPythonReference(garbage, {}).status().message()),
               HasSubstr("garbage.py's output"));
 }
 
 TEST_F(PythonReferenceTest, WithoutTorchSaysHowToGetIt) {
-  if (PythonHasTorch()) GTEST_SKIP() << "python3-torch is installed here";
-  absl::Status s = RunPythonReference(Script("ok.py", "print('{}')\n"), {}).status();
-  EXPECT_TRUE(absl::IsNotFound(s)) << s;
-  EXPECT_THAT(std::string(s.message()), HasSubstr("install Debian's python3-torch"));
+  absl::StatusOr<Json> j =
+      RunPythonReference(Script("needs_torch.py", "import torch\nprint('{}')\n"), {});
+  if (j.ok()) GTEST_SKIP() << "python3-torch is installed here";
+  EXPECT_TRUE(absl::IsNotFound(j.status())) << j.status();
+  EXPECT_THAT(std::string(j.status().message()), HasSubstr("install Debian's python3-torch"));
 }
 
 }  // namespace

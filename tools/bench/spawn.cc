@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "nas/base/free_port.h"
+
 namespace nas::bench {
 
 double SpawnSelf(int nproc, const std::vector<std::string>& args) {
@@ -15,7 +17,7 @@ double SpawnSelf(int nproc, const std::vector<std::string>& args) {
   std::vector<char*> argv = {const_cast<char*>("bench")};
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  const std::string port = std::to_string(29400 + getpid() % 600);
+  const std::string port = std::to_string(FreeLocalPort());
   std::vector<pid_t> pids;
   for (int rank = 0; rank < nproc; ++rank) {
     pid_t pid = fork();

@@ -25,10 +25,11 @@ constexpr int kTrimThreshold = 1 << 30;
 int OmpNumThreadsFromEnvironment() {
   const char* value = std::getenv("OMP_NUM_THREADS");
   if (value == nullptr || *value == '\0') return 0;
-  const std::string first = std::string(value).substr(0, std::string(value).find(','));
+  const std::string text = value;
+  const std::string first = text.substr(0, text.find(','));
   char* end = nullptr;
   const long n = std::strtol(first.c_str(), &end, 10);
-  const long most = 4L * UsableCores();
+  const long most = MaxIntraOpThreads();
   if (end == first.c_str() || *end != '\0' || n < 1 || n > most) {
     std::fprintf(stderr, "warning: OMP_NUM_THREADS=%s is not a thread count in [1, %ld]; ignored\n",
                  value, most);

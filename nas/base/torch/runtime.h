@@ -44,6 +44,12 @@ RuntimeReport ApplyRuntimeDefaults(const RuntimeOptions& options = {});
 // The number of CPUs this process may run on (its affinity mask).
 int UsableCores();
 
+// The most intra-op threads --threads and OMP_NUM_THREADS may ask for: more
+// than this only add contention (a typo such as 100000 started thousands of
+// threads and never stepped).
+inline constexpr int kMaxThreadsPerCore = 4;
+inline int MaxIntraOpThreads() { return kMaxThreadsPerCore * UsableCores(); }
+
 }  // namespace nas
 
 #endif  // NAS_BASE_TORCH_RUNTIME_H_

@@ -17,17 +17,14 @@ DEFINE_int32(threads, 0,
 namespace nas {
 namespace {
 
-// More threads than this only add contention (a typo such as 100000 started
-// thousands of threads and never stepped).
-constexpr int kThreadsPerCore = 4;
-
 void ApplyRuntimeDefaultsFromFlags() {
-  const int most = kThreadsPerCore * UsableCores();
+  const int most = MaxIntraOpThreads();
   if (FLAGS_threads < 0 || FLAGS_threads > most) {
     fprintf(
         stderr,
-        "error: --threads=%d: must be in [0, %d] (0 = all %d usable cores; at most %d per core)\n",
-        FLAGS_threads, most, UsableCores(), kThreadsPerCore);
+        "error: --threads=%d: must be in [0, %d] (0 = $OMP_NUM_THREADS or all %d usable cores; at "
+        "most %d per core)\n",
+        FLAGS_threads, most, UsableCores(), kMaxThreadsPerCore);
     fflush(stderr);
     _exit(2);
   }
