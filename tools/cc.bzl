@@ -12,7 +12,9 @@ Every package uses these instead of the native rules:
 * nas_cc_binary: the same, plus the LibTorch layer's start-up
   (//nas/base/torch:startup: the runtime defaults and --threads, applied
   by nas::InitMain). Binaries that need no LibTorch (plot, launch, the
-  synthetic trial) pass `torch = False` and link none of it.
+  synthetic trial) pass `torch = False` and link none of it;
+  `standalone = True` links exactly `deps` (a program standing for a
+  user's: //tools:jit_run links LibTorch and nothing of this project).
 * nas_cc_test: the same, plus the project's test main
   (//nas/base:test_main), which runs the start-up hooks before GoogleTest.
   Pass `size`; `torch = False` for tests of LibTorch-free code. Test
@@ -59,11 +61,11 @@ def _torch_runtime(torch, deps):
 def nas_cc_library(name, copts = [], deps = [], **kwargs):
     native.cc_library(name = name, copts = NAS_COPTS + copts, deps = _with_exceptions(deps), **kwargs)
 
-def nas_cc_binary(name, copts = [], deps = [], torch = True, **kwargs):
+def nas_cc_binary(name, copts = [], deps = [], torch = True, standalone = False, **kwargs):
     native.cc_binary(
         name = name,
         copts = NAS_COPTS + copts,
-        deps = _torch_runtime(torch, _with_exceptions(deps)),
+        deps = deps if standalone else _torch_runtime(torch, _with_exceptions(deps)),
         **kwargs
     )
 

@@ -65,7 +65,8 @@ absl::StatusOr<Genotype> ArchitectureGenotype(const DartsNetworkOptions& options
 
 absl::StatusOr<RetrainJobResult> RunRetrainJob(const DartsConfig& config,
                                                const Architecture& architecture,
-                                               const std::string& output_dir, bool resume) {
+                                               const std::string& output_dir, bool resume,
+                                               bool export_model) {
   const RetrainOptions& r = config.retrain;
   NAS_ASSIGN_OR_RETURN(Genotype genotype, ArchitectureGenotype(r.network, architecture));
   LOG(INFO) << "retraining " << genotype.to_string();
@@ -75,6 +76,7 @@ absl::StatusOr<RetrainJobResult> RunRetrainJob(const DartsConfig& config,
   job.data = config.data;
   job.trainer = r.trainer;
   job.seed = config.seed;
+  job.export_model = export_model;
   NAS_ASSIGN_OR_RETURN(
       RetrainJobResult result,
       nas::RunRetrainJob(

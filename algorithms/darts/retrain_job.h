@@ -30,7 +30,8 @@ namespace nas::darts {
 // key for an architecture that does not fit the network.
 absl::StatusOr<RetrainJobResult> RunRetrainJob(const DartsConfig& config,
                                                const Architecture& architecture,
-                                               const std::string& output_dir, bool resume);
+                                               const std::string& output_dir, bool resume,
+                                               bool export_model = false);
 
 }  // namespace nas::darts
 

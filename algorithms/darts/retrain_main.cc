@@ -11,6 +11,7 @@
 #include "nas/base/file.h"
 #include "nas/base/status.h"
 #include "nas/core/architecture.h"
+#include "nas/jobs/export_flag.h"
 #include "nas/jobs/job_main.h"
 
 DEFINE_string(architecture, "",
@@ -28,7 +29,9 @@ int main(int argc, char** argv) {
     if (FLAGS_architecture.empty()) return absl::InvalidArgumentError("--architecture is required");
     NAS_ASSIGN_OR_RETURN(nas::Architecture architecture,
                          nas::ReadArchitecture(nas::ResolveUserPath(FLAGS_architecture)));
-    return nas::darts::RunRetrainJob(config, architecture, args.output_dir, args.resume).status();
+    return nas::darts::RunRetrainJob(config, architecture, args.output_dir, args.resume,
+                                     nas::ExportRequested())
+        .status();
   };
   return job.main(argc, argv);
 }

@@ -74,12 +74,17 @@ grep -q '"unrolled": true' "${tmp}/second/result.json" || fail "result.json does
 
 # 4. Retraining the found cell.
 "${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/first/architecture.json" \
-  --output_dir="${tmp}/retrain" 2> "${tmp}/retrain.log" || { tail -20 "${tmp}/retrain.log"; fail "retrain failed"; }
+  --output_dir="${tmp}/retrain" --export 2> "${tmp}/retrain.log" || { tail -20 "${tmp}/retrain.log"; fail "retrain failed"; }
 for key in test_accuracy parameters genotype seconds; do
   grep -q "\"${key}\"" "${tmp}/retrain/result.json" || fail "retrain's result.json has no ${key}"
 done
 grep -q 'parameters (' "${tmp}/retrain.log" || fail "no parameter count printed"
 [[ -s "${tmp}/retrain/model.pt" ]] || fail "no model.pt"
+# --export: the trained network beside model.pt, run by Python with only torch.
+for f in model.torchscript.pt model.state_dict.pt reference.pt export.json; do
+  [[ -s "${tmp}/retrain/${f}" ]] || fail "--export wrote no ${f}"
+done
+python3 tools/export_check.py "${tmp}/retrain" > /dev/null || fail "the retrained export does not check"
 
 # 5. The evolution baseline: 4 trials, 2 at a time, then 2 more on resume.
 "${bin}/evolution" --config="${tmp}/tiny.json" --output_dir="${tmp}/evo" 2> "${tmp}/evo.log" \

@@ -22,7 +22,8 @@ namespace nas::enas {
 
 // InvalidArgument naming the key when `arch` does not fit the space.
 absl::StatusOr<RetrainJobResult> RunRetrainJob(const EnasConfig& config, const Architecture& arch,
-                                               const std::string& output_dir, bool resume);
+                                               const std::string& output_dir, bool resume,
+                                               bool export_model = false);
 
 }  // namespace nas::enas
 

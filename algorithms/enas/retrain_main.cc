@@ -12,6 +12,7 @@
 #include "nas/base/file.h"
 #include "nas/base/status.h"
 #include "nas/core/architecture.h"
+#include "nas/jobs/export_flag.h"
 #include "nas/jobs/job_main.h"
 
 DEFINE_string(architecture, "", "Architecture file (from :search, or NNI's format).");
@@ -30,7 +31,8 @@ int main(int argc, char** argv) {
     NAS_ASSIGN_OR_RETURN(nas::Architecture arch,
                          nas::ReadArchitecture(nas::ResolveUserPath(FLAGS_architecture)));
     NAS_ASSIGN_OR_RETURN(nas::RetrainJobResult result,
-                         nas::enas::RunRetrainJob(config, arch, args.output_dir, args.resume));
+                         nas::enas::RunRetrainJob(config, arch, args.output_dir, args.resume,
+                                                  nas::ExportRequested()));
     printf("%s\n", nas::RetrainJobResultToJson(result).dump(2).c_str());
     return absl::OkStatus();
   };

@@ -17,7 +17,7 @@ Json RetrainResultToJson(const RetrainResult& r) {
 
 absl::StatusOr<RetrainResult> RunRetrainJob(const SposConfig& config, const Architecture& arch,
                                             const std::string& output_dir, bool resume,
-                                            const std::string& inherit_from) {
+                                            const std::string& inherit_from, bool export_model) {
   NAS_RETURN_IF_ERROR(CheckSposDataset(config));
   ShuffleNetSpaceOptions space = config.space;
   space.affine = inherit_from.empty();
@@ -32,6 +32,7 @@ absl::StatusOr<RetrainResult> RunRetrainJob(const SposConfig& config, const Arch
   job.trainer = config.retrain.trainer;
   job.seed = config.seed;
   job.inherit = inherit_from;
+  job.export_model = export_model;
   NAS_ASSIGN_OR_RETURN(
       RetrainJobResult r,
       nas::RunRetrainJob(job, SposConfigToJson(config), arch, output_dir, resume,

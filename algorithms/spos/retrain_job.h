@@ -35,7 +35,8 @@ Json RetrainResultToJson(const RetrainResult& result);
 
 absl::StatusOr<RetrainResult> RunRetrainJob(const SposConfig& config, const Architecture& arch,
                                             const std::string& output_dir, bool resume,
-                                            const std::string& inherit_from = "");
+                                            const std::string& inherit_from = "",
+                                            bool export_model = false);
 
 }  // namespace nas::spos
 

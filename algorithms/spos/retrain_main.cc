@@ -10,6 +10,7 @@
 #include "algorithms/spos/config.h"
 #include "algorithms/spos/retrain_job.h"
 #include "nas/base/file.h"
+#include "nas/jobs/export_flag.h"
 #include "nas/jobs/job_main.h"
 
 DEFINE_string(architecture, "", "Architecture file (ours or NNI's SPOS format).");
@@ -29,7 +30,8 @@ int main(int argc, char** argv) {
     NAS_ASSIGN_OR_RETURN(
         nas::spos::RetrainResult result,
         nas::spos::RunRetrainJob(config, arch, args.output_dir, args.resume,
-                                 FLAGS_inherit.empty() ? "" : nas::ResolveUserPath(FLAGS_inherit)));
+                                 FLAGS_inherit.empty() ? "" : nas::ResolveUserPath(FLAGS_inherit),
+                                 nas::ExportRequested()));
     printf("%s\n", nas::spos::RetrainResultToJson(result).dump(2).c_str());
     return absl::OkStatus();
   };

@@ -252,11 +252,12 @@ ShuffleBlockOptions ShuffleBlockOptions::ForCandidate(const BlockGeometry& block
 std::pair<at::Tensor, at::Tensor> ChannelShuffle(const at::Tensor& x) {
   TORCH_CHECK(x.dim() == 4 && x.size(1) % 2 == 0,
               "ChannelShuffle needs NCHW input with an even channel count, got ", x.sizes());
-  const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+  const int64_t c = x.size(1), h = x.size(2), w = x.size(3);
   // As the authors: (b * c/2, 2, h*w) -> (2, b * c/2, h*w): [0] holds the
-  // even channels, [1] the odd ones.
-  at::Tensor halves = x.reshape({b * c / 2, 2, h * w}).permute({1, 0, 2});
-  halves = halves.reshape({2, b, c / 2, h, w});
+  // even channels, [1] the odd ones. The batch stays -1, so an exported
+  // trace (nas/export) keeps it free.
+  at::Tensor halves = x.reshape({-1, 2, h * w}).permute({1, 0, 2});
+  halves = halves.reshape({2, -1, c / 2, h, w});
   return {halves[0], halves[1]};
 }
 

@@ -9,6 +9,7 @@
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
 #include "nas/core/fixed_architecture.h"
+#include "nas/export/export_model.h"
 #include "nas/jobs/supernet_job.h"
 
 namespace nas {
@@ -123,6 +124,22 @@ absl::StatusOr<RetrainJobResult> RunRetrainJob(const RetrainJobOptions& o, const
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (dist->is_main() && !output_dir.empty()) {
     NAS_RETURN_IF_ERROR(SaveWeights(*inputs.model.model, JoinPath(output_dir, "model.pt")));
+    if (o.export_model) {
+      ExportOptions export_options;
+      export_options.seed = o.seed;
+      export_options.extra = {{"space", o.space},
+                              {"space_options", o.space_options},
+                              {"architecture", architecture.to_json()},
+                              {"weights", JoinPath(output_dir, "model.pt")}};
+      NAS_ASSIGN_OR_RETURN(
+          ExportReport exported,
+          Annotate(ExportModel(*inputs.model.model, inputs.model.forward, inputs.model.input_shape,
+                               output_dir, export_options),
+                   "--export"));
+      LOG(INFO) << "retrain: exported " << kTorchScriptFile << " and " << kStateDictFile
+                << " (TorchScript reloaded = the model within " << exported.max_abs_difference
+                << ")";
+    }
     NAS_RETURN_IF_ERROR(
         WriteJsonFile(JoinPath(output_dir, "result.json"), RetrainJobResultToJson(result)));
   }

@@ -13,7 +13,10 @@
 //        set), resuming when asked, then scores the weights after the last
 //        step;
 //     5. writes model.pt and result.json: {"test_accuracy", "test_loss",
-//        "parameters", "seconds"} plus the package's own members.
+//        "parameters", "seconds"} plus the package's own members; with
+//        options.export_model also the framework-free export beside
+//        model.pt (model.torchscript.pt, model.state_dict.pt, reference.pt,
+//        export.json: nas/export/export_model.h).
 #ifndef NAS_JOBS_RETRAIN_JOB_H_
 #define NAS_JOBS_RETRAIN_JOB_H_
 
@@ -53,6 +56,8 @@ struct RetrainJobOptions {
   uint64_t seed = 0;
   // A supernet.pt to start from instead of random weights ("" = scratch).
   std::string inherit;
+  // Export the trained model (TorchScript, state dict) beside model.pt.
+  bool export_model = false;
 };
 
 // What the job prepared: the fixed model and the data.

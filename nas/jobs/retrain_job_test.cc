@@ -11,6 +11,8 @@
 
 #include "nas/base/file.h"
 #include "nas/core/fixed_architecture.h"
+#include "nas/export/export_model.h"
+#include "nas/export/torchscript.h"
 #include "nas/testing/job_fixtures.h"
 #include "nas/testing/status_matchers.h"
 
@@ -62,6 +64,33 @@ TEST(RetrainJobTest, TrainsScoresTheTestSetAndWritesItsFiles) {
   auto child = (*SpaceRegistry().Lookup(testing::kTestingSpace))(Json::object());
   ASSERT_OK(ApplyFixedArchitecture(*child->model, Arch("conv3x3")));
   EXPECT_OK(LoadWeights(*child->model, JoinPath(dir, "model.pt")));
+  EXPECT_FALSE(FileExists(JoinPath(dir, kTorchScriptFile))) << "no export unless asked";
+}
+
+TEST(RetrainJobTest, ExportsTheTrainedModelBesideModelPtWhenAsked) {
+  const std::string dir = Dir("exported");
+  RetrainJobOptions options = Options();
+  options.export_model = true;
+  ASSERT_OK(RunRetrainJob(options, Json::object(), Arch("maxpool3x3"), dir, false,
+                          MakeClassifierRetraining(ClassifierTrainerOptions(), 5))
+                .status());
+  for (const char* f : {kTorchScriptFile, kStateDictFile, kReferenceFile, kExportReportFile}) {
+    EXPECT_TRUE(FileExists(JoinPath(dir, f))) << f;
+  }
+  // The TorchScript holds the trained weights: those of model.pt.
+  auto child = (*SpaceRegistry().Lookup(testing::kTestingSpace))(Json::object());
+  ASSERT_OK(ApplyFixedArchitecture(*child->model, Arch("maxpool3x3")));
+  ASSERT_OK(LoadWeights(*child->model, JoinPath(dir, "model.pt")));
+  absl::StatusOr<torch::jit::Module> scripted = LoadTorchScript(JoinPath(dir, kTorchScriptFile));
+  ASSERT_OK(scripted.status());
+  child->model->eval();
+  at::Tensor x = torch::randn({3, 1, 28, 28});
+  at::NoGradGuard no_grad;
+  absl::StatusOr<at::Tensor> out = RunTorchScript(*scripted, x);
+  ASSERT_OK(out.status());
+  EXPECT_LE((*out - child->forward(x)).abs().max().item<double>(), 1e-5);
+  Json report = *ReadJsonFile(JoinPath(dir, kExportReportFile));
+  EXPECT_EQ(report["architecture"], Arch("maxpool3x3").to_json());
 }
 
 TEST(RetrainJobTest, ResumedAfterAStopItEndsWithTheSameScore) {
