@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "nas/analysis/latency_budget.h"
 #include "nas/analysis/ranking.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
@@ -82,11 +83,7 @@ absl::StatusOr<Json> RunLatency(const LatencyToolOptions& o) {
   }
   Json report = {{"space", o.space}, {"key", table.key}, {"rest_ms", table.rest_ms}};
   if (!o.table.empty()) report["table"] = o.table;
-  double fastest = table.rest_ms, slowest = table.rest_ms;
-  for (const auto& [choice, ms] : table.candidates) {
-    fastest += *std::min_element(ms.begin(), ms.end());
-    slowest += *std::max_element(ms.begin(), ms.end());
-  }
+  const auto [fastest, slowest] = PredictedBounds(table);
   report["predicted_range_ms"] = {fastest, slowest};
 
   NAS_ASSIGN_OR_RETURN(BuiltSpace probe, factory(o.space_options));

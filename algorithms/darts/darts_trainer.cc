@@ -1,7 +1,11 @@
 #include "algorithms/darts/darts_trainer.h"
 
+#include <algorithm>
+#include <cmath>
+#include <map>
 #include <optional>
 
+#include <torch/csrc/autograd/autograd.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/optim/sgd.h>
 
@@ -39,7 +43,11 @@ absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path,
       .Optional("hessian_eps", &out->hessian_eps)
       .Optional("collapse_threshold", &out->collapse_threshold)
       .Optional("discrete_bn_batches", &out->discrete_bn_batches)
-      .Optional("seed", &out->seed);
+      .Optional("seed", &out->seed)
+      .Optional("latency_budget_ms", &out->latency.budget_ms)
+      .Optional("latency_weight", &out->latency.weight)
+      .Optional("latency_batch", &out->latency.batch)
+      .Optional("latency_table", &out->latency.table);
   NAS_RETURN_IF_ERROR(r.Finish());
   if (betas.size() != 2 || !(betas[0] >= 0 && betas[0] < 1) || !(betas[1] >= 0 && betas[1] < 1)) {
     return absl::InvalidArgumentError(
@@ -64,6 +72,7 @@ absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path,
   if (!(out->collapse_threshold > 0 && out->collapse_threshold <= 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".collapse_threshold must be in (0, 1]"));
   }
+  NAS_RETURN_IF_ERROR(ValidateLatencyBudget(out->latency, path));
   return absl::OkStatus();
 }
 
@@ -81,7 +90,11 @@ Json DartsTrainerOptionsToJson(const DartsTrainerOptions& o) {
           {"hessian_eps", o.hessian_eps},
           {"collapse_threshold", o.collapse_threshold},
           {"discrete_bn_batches", o.discrete_bn_batches},
-          {"seed", o.seed}};
+          {"seed", o.seed},
+          {"latency_budget_ms", o.latency.budget_ms},
+          {"latency_weight", o.latency.weight},
+          {"latency_batch", o.latency.batch},
+          {"latency_table", o.latency.table}};
 }
 
 namespace {
@@ -168,12 +181,45 @@ VirtualStep DartsTrainer::virtual_step() {
   return step;
 }
 
+void DartsTrainer::set_latency_table(std::shared_ptr<const LatencyTable> table) {
+  latency_ = std::move(table);
+}
+
+at::Tensor DartsTrainer::expected_latency() {
+  TORCH_CHECK(latency_ != nullptr, "DartsTrainer: no latency table (set_latency_table)");
+  std::map<std::string, at::Tensor> probabilities;
+  for (const auto& [key, alpha] : mutator_->alphas()) probabilities[key] = at::softmax(alpha, -1);
+  // As the export (DartsMutator::sample_final) keeps n_chosen of a node's k
+  // edges and drops the rest, an edge runs with probability n_chosen / k.
+  std::map<std::string, double> share;
+  for (const ChoiceSpec& spec : mutator_->search_space().choices()) {
+    if (spec.kind != MutableKind::kInputChoice || !spec.n_chosen.has_value()) continue;
+    for (const std::string& edge : spec.candidates) {
+      share[edge] = std::min(1.0, static_cast<double>(*spec.n_chosen) / spec.size());
+    }
+  }
+  return ExpectedLatencyOrThrow(latency_.get(), probabilities, share);
+}
+
 std::vector<at::Tensor> DartsTrainer::architecture_gradient(const Batch& train, const Batch& arch) {
   BatchLoss batch_loss = [this](const Batch& b) { return loss(b); };
   mutator_->set_detach_weights(false);
-  if (!options_.unrolled) return FirstOrderArchitectureGradient(*mutator_, batch_loss, arch);
-  return SecondOrderArchitectureGradient(*mutator_, weights_, batch_loss, train, arch,
-                                         virtual_step(), distributed());
+  std::vector<at::Tensor> grads =
+      options_.unrolled ? SecondOrderArchitectureGradient(*mutator_, weights_, batch_loss, train,
+                                                          arch, virtual_step(), distributed())
+                        : FirstOrderArchitectureGradient(*mutator_, batch_loss, arch);
+  if (!options_.latency.active() || options_.latency.weight <= 0) return grads;
+  // The budget's penalty: the same on every rank (alphas are equal), so it
+  // is added after the ranks' gradients were averaged.
+  at::Tensor penalty = LatencyPenalty(expected_latency(), options_.latency);
+  std::vector<at::Tensor> alphas = mutator_->parameters();
+  std::vector<at::Tensor> extra =
+      torch::autograd::grad({penalty}, alphas, {}, /*retain_graph=*/false, /*create_graph=*/false,
+                            /*allow_unused=*/true);
+  for (size_t i = 0; i < grads.size(); ++i) {
+    if (extra[i].defined()) grads[i] = grads[i] + extra[i].to(grads[i].scalar_type());
+  }
+  return grads;
 }
 
 Metrics DartsTrainer::train_step(const Batch& batch) {
@@ -271,6 +317,18 @@ void DartsTrainer::log_architecture(int64_t epoch, Metrics& metrics) {
   const double watched = g.has_value() ? g->normal.parameter_free_share() : share;
   metrics["param_free_share"] = share;
   if (g.has_value()) metrics["param_free_share_normal"] = watched;
+  if (latency_ != nullptr) {
+    metrics["expected_latency_ms"] = expected_latency().item<double>();
+    absl::StatusOr<Decisions> decisions = arch.resolve(mutator_->search_space());
+    TORCH_CHECK(decisions.ok(), decisions.status().message());
+    const double ms = PredictedLatencyOrThrow(latency_.get(), *decisions);
+    metrics["latency_ms"] = ms;
+    if (is_main()) {
+      LOG(INFO) << "epoch " << epoch << " latency: " << ms << " ms predicted for the exported "
+                << "architecture (budget " << options_.latency.budget_ms << " ms, expectation "
+                << metrics["expected_latency_ms"] << " ms)";
+    }
+  }
   if (is_main()) {
     LOG(INFO) << "epoch " << epoch
               << " architecture: " << (g.has_value() ? g->to_string() : arch.to_json().dump());

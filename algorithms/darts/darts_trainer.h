@@ -37,6 +37,19 @@
 // | collapse_threshold | 0.5     | warn at this parameter-free share (normal)  |
 // | discrete_bn_batches| 10      | BN re-estimation for the discrete score     |
 // | seed               | 0       | the alphas' initialisation                  |
+// | latency_budget_ms  | 0       | search under a latency budget (0 = none)    |
+// | latency_weight     | 1       | the penalty's weight                        |
+// | latency_batch      | 1       | batch of the latency table's measurements   |
+// | latency_table      | ""      | its file ("" = the search's output folder)  |
+//
+// Under a latency budget B (ProxylessNAS-style, a deployment latency on this
+// machine; nas/analysis/latency_table.h), the architecture loss gets
+// latency_weight * max(0, E[latency] - B) / B, where E[latency] is the
+// table's expectation under softmax(alpha), an edge of a node that keeps
+// n_chosen of its k edges counted n_chosen / k times. Its gradient is added to the architecture
+// gradient of either order. The job measures the table on the retraining
+// network (set_latency_table()); validate() reports "expected_latency_ms"
+// and the exported architecture's predicted "latency_ms".
 #ifndef ALGORITHMS_DARTS_DARTS_TRAINER_H_
 #define ALGORITHMS_DARTS_DARTS_TRAINER_H_
 
@@ -52,6 +65,8 @@
 #include "algorithms/darts/darts_mutator.h"
 #include "algorithms/darts/darts_space.h"
 #include "algorithms/darts/genotype.h"
+#include "nas/analysis/latency_budget.h"
+#include "nas/analysis/latency_table.h"
 #include "nas/base/json.h"
 #include "nas/core/space_registry.h"
 #include "nas/train/trainer.h"
@@ -73,6 +88,7 @@ struct DartsTrainerOptions {
   double collapse_threshold = 0.5;
   int64_t discrete_bn_batches = 10;
   uint64_t seed = 0;
+  LatencyBudget latency;  // latency_budget_ms, latency_weight, latency_batch, latency_table
 };
 
 absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path,
@@ -101,8 +117,14 @@ class DartsTrainer : public Trainer {
   // architecture: the collapse signal, on any space.
   double parameter_free_share();
   // The architecture gradient step 1 would use on these batches (for tests
-  // and benchmarks; nothing is updated).
+  // and benchmarks; nothing is updated), the latency penalty's included.
   std::vector<at::Tensor> architecture_gradient(const Batch& train, const Batch& arch);
+
+  // The table the latency budget is measured against (needed when
+  // latency_budget_ms > 0; its layer-choice keys are the space's).
+  void set_latency_table(std::shared_ptr<const LatencyTable> table);
+  // E[latency] under the current alphas (a tensor on their graph).
+  at::Tensor expected_latency();
 
  protected:
   Metrics train_step(const Batch& batch) override;
@@ -123,6 +145,7 @@ class DartsTrainer : public Trainer {
   std::unique_ptr<torch::optim::SGD> sgd_;
   std::unique_ptr<torch::optim::Adam> adam_;
   std::vector<at::Tensor> weights_;
+  std::shared_ptr<const LatencyTable> latency_;
   int64_t arch_epoch_ = -1;
   int64_t arch_next_ = -1;
 };

@@ -15,11 +15,15 @@
 #include "datasets/loader.h"
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
+#include "nas/analysis/latency_table.h"
 #include "nas/base/file.h"
+#include "nas/core/mutable_tree.h"
+#include "nas/testing/status_matchers.h"
 
 namespace nas::darts {
 namespace {
 
+using ::nas::testing::StatusIs;
 using ::testing::HasSubstr;
 
 // ---------------------------------------------------------------------------
@@ -287,6 +291,85 @@ TEST(DartsTrainerTest, ResumeAfterInterruptionEqualsUninterrupted) {
   }
 }
 
+// A table of the network's own choices: candidate i of every layer choice
+// costs i + 1 ms.
+std::shared_ptr<LatencyTable> IndexTable(DartsNetwork net) {
+  auto table = std::make_shared<LatencyTable>();
+  SearchSpace space = *SearchSpaceOf(*net);
+  for (const ChoiceSpec& spec : space.choices()) {
+    if (spec.kind != MutableKind::kLayerChoice) continue;
+    table->names[spec.key] = spec.candidates;
+    for (int64_t i = 0; i < spec.size(); ++i) table->candidates[spec.key].push_back(i + 1.0);
+  }
+  table->rest_ms = 3;
+  return table;
+}
+
+Batch RandomBatch() {
+  torch::manual_seed(5);
+  Batch b;
+  b.data = torch::randn({8, 1, 28, 28});
+  b.target = torch::randint(0, 10, {8});
+  return b;
+}
+
+// Over the budget, the architecture gradient gains weight / budget times
+// the gradient of the expected latency; under it, nothing.
+TEST(DartsTrainerTest, ALatencyBudgetAddsItsPenaltysGradientOnlyWhenExceeded) {
+  Data d = MakeData();
+  const Batch b = RandomBatch();
+  auto gradient = [&](double budget, at::Tensor* expected, std::vector<at::Tensor>* expected_grad) {
+    DartsNetwork net = TinyNet();
+    DartsTrainerOptions o;
+    o.latency.budget_ms = budget;
+    o.latency.weight = 2;
+    DartsTrainer trainer(Options("", 1), o, net, d.train.get(), d.arch.get(), nullptr);
+    trainer.set_latency_table(IndexTable(net));
+    if (expected != nullptr) {
+      *expected = trainer.expected_latency();
+      *expected_grad = torch::autograd::grad({*expected}, trainer.mutator().parameters());
+    }
+    return trainer.architecture_gradient(b, b);
+  };
+  at::Tensor e;
+  std::vector<at::Tensor> de;
+  const std::vector<at::Tensor> plain = gradient(0, &e, &de);
+  const std::vector<at::Tensor> loose = gradient(1e9, nullptr, nullptr);
+  const double budget = e.item<double>() / 2;  // binds: the expectation is twice it
+  const std::vector<at::Tensor> tight = gradient(budget, nullptr, nullptr);
+  ASSERT_EQ(plain.size(), tight.size());
+  double largest = 0;
+  for (size_t i = 0; i < plain.size(); ++i) {
+    EXPECT_TRUE(torch::allclose(loose[i], plain[i], 0, 1e-7)) << "alpha " << i;
+    EXPECT_TRUE(torch::allclose(tight[i] - plain[i], 2.0 / budget * de[i], 1e-4, 1e-7))
+        << "alpha " << i;
+    largest = std::max(largest, de[i].abs().max().item<double>());
+  }
+  EXPECT_GT(largest, 0) << "the expectation depends on the alphas";
+}
+
+TEST(DartsTrainerTest, ALatencyBudgetReportsTheExportedArchitecturesLatency) {
+  Data d = MakeData();
+  DartsNetwork net = TinyNet();
+  DartsTrainerOptions o;
+  o.latency.budget_ms = 10;
+  o.discrete_bn_batches = 1;
+  DartsTrainer trainer(Options(Dir("latency"), 1), o, net, d.train.get(), d.arch.get(),
+                       d.valid.get());
+  trainer.set_latency_table(IndexTable(net));
+  ASSERT_OK(trainer.fit());
+  const Metrics& v = trainer.last_validation();
+  ASSERT_EQ(v.count("latency_ms"), 1u);
+  ASSERT_EQ(v.count("expected_latency_ms"), 1u);
+  EXPECT_GE(v.at("latency_ms"), 3);
+  // Without a table a budget is an error, not a silent unconstrained search.
+  DartsNetwork other = TinyNet();
+  DartsTrainer untabled(Options(Dir("untabled"), 1), o, other, d.train.get(), d.arch.get(),
+                        nullptr);
+  EXPECT_THAT(untabled.fit(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("no latency table")));
+}
+
 TEST(DartsTrainerTest, BadOptionsNameTheMember) {
   auto error = [](const Json& j, const std::string& path) {
     DartsTrainerOptions o;
@@ -298,6 +381,10 @@ TEST(DartsTrainerTest, BadOptionsNameTheMember) {
   EXPECT_THAT(error(Json{{"collapse_threshold", 2}}, "$"),
               HasSubstr("collapse_threshold must be in (0, 1]"));
   EXPECT_THAT(error(Json{{"second_order", true}}, "$"), HasSubstr("second_order"));
+  EXPECT_THAT(error(Json{{"latency_budget_ms", -1}}, "$"),
+              HasSubstr("latency_budget_ms and latency_weight must be finite numbers >= 0"));
+  EXPECT_THAT(error(Json{{"latency_batch", 0}}, "$"),
+              HasSubstr("latency_batch must be in [1, 4096]"));
   DartsTrainerOptions round;
   round.unrolled = true;
   round.alpha_betas = {0.4, 0.9};

@@ -6,12 +6,15 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "algorithms/darts/darts_trainer.h"
+#include "nas/analysis/latency_table.h"
 #include "nas/base/file.h"
 #include "nas/base/json.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
 #include "nas/jobs/data.h"
+#include "nas/jobs/job_latency_table.h"
 #include "nas/jobs/supernet_job.h"
 
 namespace nas::darts {
@@ -115,7 +118,17 @@ absl::StatusOr<SearchResult> RunSearchJob(const DartsConfig& config, const std::
                       << config.search.network.channels << " channels, " << in.data.train.size()
                       << " + " << in.data.valid.size() << " images (weights + architecture), "
                       << in.trainer.epochs << " epochs, " << in.world_size() << " process(es)";
-            return std::make_unique<DartsSearch>(in, darts, start);
+            auto search = std::make_unique<DartsSearch>(in, darts, start);
+            if (darts.latency.active()) {
+              // The network the found cell is retrained and shipped as.
+              NAS_ASSIGN_OR_RETURN(
+                  std::shared_ptr<const LatencyTable> table,
+                  JobLatencyTable(kDartsSpaceName,
+                                  DartsNetworkOptionsToJson(config.retrain.network), darts.latency,
+                                  config.seed, output_dir, in.world_size()));
+              search->darts_trainer().set_latency_table(std::move(table));
+            }
+            return search;
           },
           [&](SupernetSearch& search) {
             result.genotype = static_cast<DartsSearch&>(search).finish();

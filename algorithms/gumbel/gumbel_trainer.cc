@@ -1,5 +1,7 @@
 #include "algorithms/gumbel/gumbel_trainer.h"
 
+#include <map>
+
 #include <algorithm>
 #include <cmath>
 
@@ -25,8 +27,13 @@ absl::Status GumbelTrainerOptionsFromJson(const Json& j, const std::string& path
       .Optional("tau_start", &out->tau_start)
       .Optional("tau_end", &out->tau_end)
       .Optional("mode", &out->mode)
-      .Optional("seed", &out->seed);
+      .Optional("seed", &out->seed)
+      .Optional("latency_budget_ms", &out->latency.budget_ms)
+      .Optional("latency_weight", &out->latency.weight)
+      .Optional("latency_batch", &out->latency.batch)
+      .Optional("latency_table", &out->latency.table);
   NAS_RETURN_IF_ERROR(r.Finish());
+  NAS_RETURN_IF_ERROR(ValidateLatencyBudget(out->latency, path));
   if (out->lr <= 0 || out->min_lr < 0 || out->momentum < 0 || out->weight_decay < 0 ||
       out->clip_norm < 0 || out->arch_lr < 0 || out->arch_weight_decay < 0) {
     return absl::InvalidArgumentError(
@@ -52,7 +59,11 @@ Json GumbelTrainerOptionsToJson(const GumbelTrainerOptions& o) {
           {"tau_start", o.tau_start},
           {"tau_end", o.tau_end},
           {"mode", o.mode},
-          {"seed", o.seed}};
+          {"seed", o.seed},
+          {"latency_budget_ms", o.latency.budget_ms},
+          {"latency_weight", o.latency.weight},
+          {"latency_batch", o.latency.batch},
+          {"latency_table", o.latency.table}};
 }
 
 double AnnealedTemperature(const GumbelTrainerOptions& o, int64_t step, int64_t total_steps) {
@@ -106,9 +117,14 @@ Metrics GumbelTrainer::train_step(const Batch& batch) {
     logits = model_.forward(batch.data);
   }
   at::Tensor loss = torch::nn::functional::cross_entropy(logits.to(at::kFloat), batch.target);
+  at::Tensor objective = loss;
+  if (options_.latency.active()) {
+    // The same on every rank (equal logits): averaging keeps it.
+    objective = loss + LatencyPenalty(expected_latency(), options_.latency);
+  }
   sgd_->zero_grad();
   adam_->zero_grad();
-  backward(loss);
+  backward(objective);
   step(*sgd_, options_.clip_norm);
   step(*adam_);
   double accuracy = (logits.argmax(1) == batch.target).to(at::kFloat).mean().item<double>();
@@ -126,7 +142,25 @@ Metrics GumbelTrainer::validate(int64_t epoch) {
         return model_.forward(x);
       },
       *valid_);
-  return {{"loss", score.loss}, {"accuracy", score.accuracy}};
+  Metrics metrics = {{"loss", score.loss}, {"accuracy", score.accuracy}};
+  if (latency_ != nullptr) {
+    metrics["latency_ms"] = PredictedLatencyOrThrow(latency_.get(), mutator_->decisions());
+    metrics["expected_latency_ms"] = expected_latency().item<double>();
+  }
+  return metrics;
+}
+
+void GumbelTrainer::set_latency_table(std::shared_ptr<const LatencyTable> table) {
+  latency_ = std::move(table);
+}
+
+at::Tensor GumbelTrainer::expected_latency() {
+  TORCH_CHECK(latency_ != nullptr, "GumbelTrainer: no latency table (set_latency_table)");
+  std::map<std::string, at::Tensor> probabilities;
+  for (const auto& [key, ms] : latency_->candidates) {
+    probabilities[key] = at::softmax(mutator_->logits(key), -1);
+  }
+  return ExpectedLatencyOrThrow(latency_.get(), probabilities);
 }
 
 }  // namespace nas::gumbel

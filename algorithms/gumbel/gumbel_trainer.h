@@ -19,6 +19,16 @@
 // | tau_end           | 0.5     | temperature at the last step                 |
 // | mode              | "hard"  | hard (straight-through) or soft relaxation   |
 // | seed              | 0       | the mutator's noise                          |
+// | latency_budget_ms | 0       | search under a latency budget (0 = none)     |
+// | latency_weight    | 1       | the penalty's weight                         |
+// | latency_batch     | 1       | batch of the latency table's measurements    |
+// | latency_table     | ""      | its file ("" = the search's output folder)   |
+//
+// Under a latency budget (nas/analysis/latency_budget.h), the training loss
+// gets LatencyPenalty(E[latency]): E under softmax(logits), on the logits
+// only (ProxylessNAS-style). The job measures the table on the searched
+// space (set_latency_table()); validation reports the exported
+// architecture's predicted "latency_ms" and "expected_latency_ms".
 //
 // Checkpoints (trainer base) hold the weights, the logits with the noise
 // generator, and both optimizers, so --resume continues exactly.
@@ -32,6 +42,8 @@
 #include <torch/optim/sgd.h>
 
 #include "algorithms/gumbel/gumbel_mutator.h"
+#include "nas/analysis/latency_budget.h"
+#include "nas/analysis/latency_table.h"
 #include "nas/core/space_registry.h"
 #include "nas/train/trainer.h"
 
@@ -49,6 +61,7 @@ struct GumbelTrainerOptions {
   double tau_end = 0.5;
   std::string mode = "hard";
   uint64_t seed = 0;
+  LatencyBudget latency;  // latency_budget_ms, latency_weight, latency_batch, latency_table
 };
 
 absl::Status GumbelTrainerOptionsFromJson(const Json& j, const std::string& path,
@@ -67,6 +80,12 @@ class GumbelTrainer : public Trainer {
 
   GumbelMutator& mutator() { return *mutator_; }
 
+  // The table the latency budget is measured against (needed when
+  // latency_budget_ms > 0).
+  void set_latency_table(std::shared_ptr<const LatencyTable> table);
+  // E[latency] under softmax(logits) (a tensor on their graph).
+  at::Tensor expected_latency();
+
  protected:
   Metrics train_step(const Batch& batch) override;
   Metrics validate(int64_t epoch) override;
@@ -81,6 +100,7 @@ class GumbelTrainer : public Trainer {
   bool on_device_ = false;
   std::unique_ptr<torch::optim::SGD> sgd_;
   std::unique_ptr<torch::optim::Adam> adam_;
+  std::shared_ptr<const LatencyTable> latency_;
 };
 
 }  // namespace nas::gumbel

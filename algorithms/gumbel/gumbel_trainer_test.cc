@@ -15,8 +15,10 @@
 #include "datasets/loader.h"
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
+#include "nas/analysis/latency_table.h"
 #include "nas/base/file.h"
 #include "nas/core/fixed_architecture.h"
+#include "nas/core/mutable_tree.h"
 #include "nas/testing/status_matchers.h"
 #include "nas/testing/tensor_matchers.h"
 
@@ -45,6 +47,48 @@ const char* kSpace =
     R"({"channels": 8, "layers": 2, "ops": ["conv3x3", "conv5x5", "maxpool3x3", "identity"]})";
 
 std::string TempDir(const std::string& name) { return JoinPath(std::getenv("TEST_TMPDIR"), name); }
+
+// A table for small_cnn's layer choices: conv3x3 2 ms, conv5x5 6 ms,
+// maxpool 1 ms, identity 0.
+std::shared_ptr<LatencyTable> OpTable(torch::nn::Module& model) {
+  auto table = std::make_shared<LatencyTable>();
+  const SearchSpace space = *SearchSpaceOf(model);
+  for (const ChoiceSpec& spec : space.choices()) {
+    if (spec.kind != MutableKind::kLayerChoice) continue;
+    table->names[spec.key] = spec.candidates;
+    table->candidates[spec.key] = {2, 6, 1, 0};
+  }
+  table->rest_ms = 1;
+  return table;
+}
+
+// A budget below what the search drifts to: the penalty pulls the
+// expected latency down, and the run reports the exported latency.
+TEST(GumbelTrainerTest, ALatencyBudgetPullsTheExpectedLatencyDown) {
+  auto run = [](double budget) {
+    torch::manual_seed(0);
+    Data data;
+    auto built = random::MakeSmallCnn(Json::parse(kSpace));
+    TrainerOptions o;
+    o.epochs = 1;
+    o.progress = false;
+    GumbelTrainerOptions go;
+    go.arch_lr = 0.05;
+    go.latency.budget_ms = budget;
+    go.latency.weight = 5;
+    GumbelTrainer trainer(o, go, *built, data.train.get(), data.valid.get());
+    trainer.set_latency_table(OpTable(*built->model));
+    const double before = trainer.expected_latency().item<double>();
+    EXPECT_OK(trainer.fit());
+    EXPECT_EQ(trainer.last_validation().count("latency_ms"), 1u);
+    return std::make_pair(before, trainer.expected_latency().item<double>());
+  };
+  const auto [start, free] = run(0);
+  const auto [start_budget, budgeted] = run(1.5);
+  EXPECT_DOUBLE_EQ(start, start_budget) << "same initial logits";
+  EXPECT_LT(budgeted, start - 0.5) << "the penalty lowers the expectation";
+  EXPECT_LT(budgeted, free - 0.5);
+}
 
 TEST(GumbelTrainerTest, LearnsWeightsAndLogits) {
   torch::manual_seed(0);

@@ -3,6 +3,8 @@
 #include <memory>
 
 #include "nas/base/file.h"
+#include "nas/base/status.h"
+#include "nas/jobs/job_latency_table.h"
 
 namespace nas::gumbel {
 namespace {
@@ -40,11 +42,19 @@ absl::StatusOr<SupernetJobResult> RunSearchJob(const SearchConfig& config,
                                                const std::string& output_dir, bool resume) {
   GumbelTrainerOptions options = config.algorithm;
   options.seed = config.job.seed;
-  return RunSupernetJob(config.job, SupernetConfigToJson(SearchConfigSchema(), config), output_dir,
-                        resume,
-                        [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
-                          return std::make_unique<GumbelSearch>(in, options);
-                        });
+  return RunSupernetJob(
+      config.job, SupernetConfigToJson(SearchConfigSchema(), config), output_dir, resume,
+      [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
+        auto search = std::make_unique<GumbelSearch>(in, options);
+        if (options.latency.active()) {
+          NAS_ASSIGN_OR_RETURN(
+              std::shared_ptr<const LatencyTable> table,
+              JobLatencyTable(config.job.space, config.job.space_options, options.latency,
+                              config.job.seed, output_dir, in.world_size()));
+          search->algorithm_trainer().set_latency_table(std::move(table));
+        }
+        return search;
+      });
 }
 
 }  // namespace nas::gumbel

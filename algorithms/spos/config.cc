@@ -26,7 +26,10 @@ absl::Status EvolutionFromJson(const Json& j, const std::string& path, Evolution
   JsonObjectReader r(j, path);
   const Json* tuner = r.Member("tuner");
   const Json* evaluation = r.Member("evaluation");
-  r.Optional("flops_limit", &o->flops_limit);
+  r.Optional("flops_limit", &o->flops_limit)
+      .Optional("latency_limit_ms", &o->latency.budget_ms)
+      .Optional("latency_batch", &o->latency.batch)
+      .Optional("latency_table", &o->latency.table);
   NAS_RETURN_IF_ERROR(r.Finish());
   if (tuner) {
     Json merged = SposEvolutionOptionsToJson(o->tuner);
@@ -45,6 +48,11 @@ absl::Status EvolutionFromJson(const Json& j, const std::string& path, Evolution
     return absl::InvalidArgumentError(
         absl::StrCat(path, ".flops_limit must be a finite number >= 0"));
   }
+  if (!(o->latency.budget_ms >= 0) || !std::isfinite(o->latency.budget_ms)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".latency_limit_ms must be a finite number >= 0"));
+  }
+  NAS_RETURN_IF_ERROR(ValidateLatencyBudget(o->latency, path));
   return absl::OkStatus();
 }
 
@@ -167,7 +175,10 @@ Json SposConfigToJson(const SposConfig& c) {
           {"evolution",
            {{"tuner", SposEvolutionOptionsToJson(c.evolution.tuner)},
             {"evaluation", SupernetEvaluationOptionsToJson(c.evolution.evaluation)},
-            {"flops_limit", c.evolution.flops_limit}}},
+            {"flops_limit", c.evolution.flops_limit},
+            {"latency_limit_ms", c.evolution.latency.budget_ms},
+            {"latency_batch", c.evolution.latency.batch},
+            {"latency_table", c.evolution.latency.table}}},
           {"retrain", RetrainSectionToJson(c.retrain)},
           {"reproduce", {{"random_architectures", c.reproduce.random_architectures}}},
           {"seed", c.seed}};

@@ -9,7 +9,8 @@
 //    "data": {...nas::DataOptions...},
 //    "supernet": {"trainer": {...TrainerOptions...}, "spos": {...SposTrainerOptions...}},
 //    "evolution": {"tuner": {...SposEvolutionOptions...},
-//                  "evaluation": {...SupernetEvaluationOptions...}, "flops_limit": 4.6e6},
+//                  "evaluation": {...SupernetEvaluationOptions...}, "flops_limit": 4.6e6,
+//                  "latency_limit_ms": 1.0, "latency_batch": 1, "latency_table": ""},
 //    "retrain": {"trainer": {...}, "lr": 0.1, "schedule": "linear_steps", ...},
 //    "reproduce": {"random_architectures": 4},
 //    "seed": 0}
@@ -27,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "algorithms/spos/shufflenet_space.h"
 #include "algorithms/spos/spos_trainer.h"
+#include "nas/analysis/latency_budget.h"
 #include "nas/jobs/data.h"
 #include "nas/jobs/retrain_job.h"
 #include "nas/train/supernet_evaluator.h"
@@ -44,6 +46,14 @@ struct EvolutionSection {
   SposEvolutionOptions tuner;
   SupernetEvaluationOptions evaluation;
   double flops_limit = 0;  // MACs; 0 = no limit
+  // A predicted latency limit in milliseconds on this machine (a latency
+  // table measured at latency_batch, nas/analysis/latency_table.h); 0 = no
+  // limit.
+  // JSON: latency_limit_ms (budget_ms), latency_batch, latency_table (the
+  // table's file, "" = latency_table.json in the output folder: a table
+  // measured once, e.g. by //tools:latency with the same space options and
+  // batch, is reused, and measured again when its machine or key differs).
+  LatencyBudget latency;
 };
 
 struct ReproduceSection {

@@ -1,5 +1,6 @@
 #include "algorithms/spos/evolution_job.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -7,6 +8,7 @@
 
 #include "algorithms/spos/path_cost.h"
 #include "algorithms/spos/rank_pool.h"
+#include "nas/analysis/latency_table.h"
 #include "nas/analysis/svg_plot.h"
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
@@ -14,6 +16,7 @@
 #include "nas/core/fixed_architecture.h"
 #include "nas/core/parameters.h"
 #include "nas/jobs/data.h"
+#include "nas/jobs/job_latency_table.h"
 #include "nas/jobs/supernet_job.h"
 #include "nas/multi_trial/evaluator.h"
 #include "nas/train/distributed.h"
@@ -132,12 +135,7 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config,
 
   auto tuner = std::make_unique<SposEvolutionTuner>(config.evolution.tuner, config.seed);
   const double limit = config.evolution.flops_limit;
-  if (limit > 0) {
-    tuner->set_constraint([table, blocks, limit](const Json& parameters) {
-      absl::StatusOr<std::vector<int>> choices = ChoicesFromParameters(parameters, blocks);
-      return choices.ok() && table->macs(*choices) <= limit;
-    });
-  }
+  const double latency_limit = config.evolution.latency.budget_ms;
   SposMutator mutator(supernet, SposSamplingOptions(), config.seed);
   auto recalibration = TrainLoader(data.train, config.data, config.seed + 1);
   auto held_out = EvalLoader(data.valid, config.data);
@@ -155,6 +153,31 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return follower;
   }
+  // The latency table is measured once and kept in the output folder, so a
+  // resumed search applies the same constraint (measured again only on
+  // another machine, with a log line saying so).
+  std::shared_ptr<const LatencyTable> latency;
+  if (latency_limit > 0) {
+    // The retrained network (affine BN), as deployed.
+    NAS_ASSIGN_OR_RETURN(
+        latency,
+        JobLatencyTable(kShuffleNetSpaceName, SposSpaceOptions(config, /*affine=*/true),
+                        config.evolution.latency, config.seed, output_dir, /*world_size=*/1));
+  }
+  auto latency_of = [latency, &search_space](const Json& parameters) -> absl::StatusOr<double> {
+    NAS_ASSIGN_OR_RETURN(Architecture arch, ArchitectureFromParameters(parameters, search_space));
+    NAS_ASSIGN_OR_RETURN(Decisions decisions, arch.resolve(search_space));
+    return latency->predict(decisions);
+  };
+  if (limit > 0 || latency_limit > 0) {
+    tuner->set_constraint([=](const Json& parameters) {
+      absl::StatusOr<std::vector<int>> choices = ChoicesFromParameters(parameters, blocks);
+      if (!choices.ok() || (limit > 0 && table->macs(*choices) > limit)) return false;
+      if (latency_limit <= 0) return true;
+      absl::StatusOr<double> ms = latency_of(parameters);
+      return ms.ok() && *ms <= latency_limit;
+    });
+  }
   SposEvolutionTuner* tuner_ptr = tuner.get();
   InProcessEvaluator evaluator([&](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
     NAS_ASSIGN_OR_RETURN(std::vector<int> choices, ChoicesFromParameters(trial.parameters, blocks));
@@ -165,6 +188,10 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config,
                       {"params", table->parameters(choices)},
                       {"loss", score.loss},
                       {"generation", tuner_ptr->generation_of(trial.id)}};
+    if (latency != nullptr) {
+      NAS_ASSIGN_OR_RETURN(double ms, latency_of(trial.parameters));
+      report.metrics["latency_ms"] = ms;
+    }
     return report;
   });
 
@@ -180,13 +207,18 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config,
                    {"tuner_options", SposEvolutionOptionsToJson(config.evolution.tuner)},
                    {"evaluation", SupernetEvaluationOptionsToJson(config.evolution.evaluation)},
                    {"flops_limit", limit},
+                   {"latency_limit_ms", latency_limit},
+                   {"latency_batch", config.evolution.latency.batch},
                    {"space", ShuffleNetSpaceOptionsToJson(space)},
                    {"seed", config.seed}};
   LOG(INFO) << "evolution: " << config.evolution.tuner.generations << " generations of "
             << config.evolution.tuner.population_size << " candidates, " << data.valid.size()
             << " held-out images, FLOPs " << table->min_macs() / 1e6 << "M-"
             << table->max_macs() / 1e6 << "M"
-            << (limit > 0 ? absl::StrCat(", limit ", limit / 1e6, "M") : std::string(", no limit"));
+            << (limit > 0 ? absl::StrCat(", limit ", limit / 1e6, "M") : std::string(", no limit"))
+            << (latency_limit > 0 ? absl::StrCat("; latency limit ", latency_limit, " ms at batch ",
+                                                 config.evolution.latency.batch)
+                                  : std::string());
   absl::StatusOr<SearchSummary> searched =
       RunSearch(driver, search_space, identity, tuner.get(), &evaluator);
   pool.stop();
@@ -203,10 +235,16 @@ absl::StatusOr<EvolutionResult> RunEvolutionJob(const SposConfig& config,
                        ChoicesFromParameters(summary.best_parameters, blocks));
   result.best_flops = static_cast<double>(table->macs(best_choices));
   result.best_params = static_cast<double>(table->parameters(best_choices));
+  if (latency != nullptr) {
+    NAS_ASSIGN_OR_RETURN(result.best_latency_ms, latency_of(summary.best_parameters));
+  }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   LOG(INFO) << "evolution: best supernet accuracy " << summary.best_value << " (trial "
-            << summary.best_trial << ", " << result.best_flops / 1e6 << "M FLOPs), written to "
-            << JoinPath(output_dir, "best_architecture.json");
+            << summary.best_trial << ", " << result.best_flops / 1e6 << "M FLOPs"
+            << (latency != nullptr ? absl::StrCat(", ", result.best_latency_ms,
+                                                  " ms predicted, limit ", latency_limit, " ms")
+                                   : std::string())
+            << "), written to " << JoinPath(output_dir, "best_architecture.json");
   return result;
 }
 

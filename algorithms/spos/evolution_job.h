@@ -3,12 +3,17 @@
 // driver with an in-process evaluator: each candidate's path is set on the
 // trained supernet, BN statistics are recalibrated on training batches and
 // top-1 accuracy is measured on the held-out part of the training set.
-// Candidates over the FLOPs limit are never proposed.
+// Candidates over the FLOPs limit, or over the latency limit predicted by
+// a latency table measured on this machine (nas/analysis/latency_table.h),
+// are never proposed.
 //
 // Writes into output_dir (resumable with --resume: a killed search
 // continues and never evaluates a candidate twice):
 //   history.jsonl            every candidate: parameters, accuracy, and in
 //                            "metrics" its flops, params, loss and generation
+//                            (and latency_ms with a latency limit)
+//   latency_table.json       with a latency limit: the table (kept, so a
+//                            resumed search applies the same constraint)
 //   best_architecture.json   the best candidate (a plain architecture file)
 //   summary.json, search.svg (best / mean accuracy per generation),
 //   flops.svg (accuracy vs FLOPs of every candidate)
@@ -29,6 +34,7 @@ struct EvolutionResult {
   Architecture best;
   double best_flops = 0;
   double best_params = 0;
+  double best_latency_ms = 0;  // predicted; 0 without a latency limit
   double seconds = 0;
 };
 

@@ -12,12 +12,16 @@
 DEFINE_string(supernet, "spos/supernet/supernet.pt", "The trained supernet (from :supernet).");
 DEFINE_double(flops_limit, 0,
               "FLOPs (multiply-adds) limit; 0 = none (default: the configuration's).");
+DEFINE_double(latency_limit_ms, 0,
+              "Latency limit in ms, predicted by a latency table measured on this machine at "
+              "evolution.latency_batch; 0 = none (default: the configuration's).");
 
 int main(int argc, char** argv) {
   nas::JobMain<nas::spos::SposConfig> job;
   job.usage = "SPOS phase 2: evolutionary architecture search on a trained supernet.";
   job.output_dir = "spos/evolution";
-  job.flags = {{"flops_limit", "evolution.flops_limit"}};
+  job.flags = {{"flops_limit", "evolution.flops_limit"},
+               {"latency_limit_ms", "evolution.latency_limit_ms"}};
   job.from_json = &nas::spos::SposConfigFromJson;
   job.to_json = &nas::spos::SposConfigToJson;
   job.run = [](const nas::spos::SposConfig& config, const nas::JobArgs& args) {

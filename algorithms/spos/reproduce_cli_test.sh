@@ -86,6 +86,32 @@ scores() { grep '"event":"finished"' "$1" | grep -o '"trial":[0-9]*,"value":[0-9
 diff <(scores "${tmp}/run/evolution/history.jsonl") <(scores "${tmp}/evo2/history.jsonl") \
   || fail "2 processes scored candidates differently"
 
+# 4b. A latency budget that binds: every candidate's predicted latency on
+#     this machine within the limit, while the unconstrained search (same
+#     table) proposes slower ones.
+"${bin}/evolution" --config="${tmp}/tiny.json" --supernet="${tmp}/run/supernet/supernet.pt" \
+  --latency_limit_ms=1e9 --output_dir="${tmp}/lat_free" 2> "${tmp}/lat_free.log" \
+  || { tail "${tmp}/lat_free.log"; fail "evolution with a latency table failed"; }
+table="${tmp}/lat_free/latency_table.json"
+[[ -s "${table}" ]] || fail "no latency_table.json"
+limit=$(python3 -c 'import json, sys
+t = json.load(open(sys.argv[1]))
+lo = t["rest_ms"] + sum(min(c["ms"]) for c in t["choices"].values())
+hi = t["rest_ms"] + sum(max(c["ms"]) for c in t["choices"].values())
+print((lo + hi) / 2)' "${table}")
+"${bin}/evolution" --config="${tmp}/tiny.json" --supernet="${tmp}/run/supernet/supernet.pt" \
+  --latency_limit_ms="${limit}" --set=evolution.latency_table="${table}" --output_dir="${tmp}/lat" \
+  2> "${tmp}/lat.log" || { tail "${tmp}/lat.log"; fail "latency-limited evolution failed"; }
+latencies() { grep '"event":"finished"' "$1" | grep -o '"latency_ms":[0-9.e+-]*' | cut -d: -f2; }
+(( $(latencies "${tmp}/lat/history.jsonl" | wc -l) > 0 )) || fail "no latency_ms in the history"
+latencies "${tmp}/lat/history.jsonl" | python3 -c 'import sys
+limit = float(sys.argv[1]); ms = [float(x) for x in sys.stdin]
+assert max(ms) <= limit, (max(ms), limit)' "${limit}" || fail "a candidate over the latency limit"
+latencies "${tmp}/lat_free/history.jsonl" | python3 -c 'import sys
+limit = float(sys.argv[1]); ms = [float(x) for x in sys.stdin]
+assert max(ms) > limit, (max(ms), limit)' "${limit}" || fail "the latency limit does not bind"
+grep -q "ms predicted, limit" "${tmp}/lat.log" || fail "the best's latency is not reported"
+
 # 5. Retrain alone, from an NNI-style one-hot architecture file.
 python_free_arch='{"LayerChoice1": [false, true, false, false], "LayerChoice2": [true, false, false, false],
  "LayerChoice3": [false, false, false, true]}'
@@ -108,6 +134,12 @@ expect_error "LayerChoice1" "${bin}/retrain" --config="${tmp}/tiny.json" --archi
 expect_error "imagenet" "${bin}/supernet" --preset=paper --output_dir="${tmp}/x"
 expect_error "flops_limit must be a finite number >= 0 (from --flops_limit)" "${bin}/evolution" --config="${tmp}/tiny.json" \
   --supernet="${tmp}/run/supernet/supernet.pt" --flops_limit=-5 --output_dir="${tmp}/x"
+expect_error "latency_limit_ms must be a finite number >= 0 (from --latency_limit_ms)" "${bin}/evolution" \
+  --config="${tmp}/tiny.json" --supernet="${tmp}/run/supernet/supernet.pt" --latency_limit_ms=-1 --output_dir="${tmp}/x"
+echo '{"key": {}}' > "${tmp}/bad_table.json"
+expect_error "latency_table: not a latency table" "${bin}/evolution" --config="${tmp}/tiny.json" \
+  --supernet="${tmp}/run/supernet/supernet.pt" --latency_limit_ms=1 --set=evolution.latency_table="${tmp}/bad_table.json" \
+  --output_dir="${tmp}/x2"
 expect_error "unknown member .*\$.retrain.lr_max" "${bin}/retrain" --config="${tmp}/tiny.json" --set=retrain.lr_max=1 \
   --architecture="${tmp}/nni_arch.json" --output_dir="${tmp}/x"
 # The resolved configuration: the preset, the file and the flags together.

@@ -27,6 +27,11 @@
 namespace nas {
 namespace {
 
+double Time(const LatencyOptions& options, const std::function<void()>& fn) {
+  return options.timer ? options.timer(fn)
+                       : MedianMilliseconds(fn, options.warmup, options.repetitions);
+}
+
 // Times every candidate of each layer choice on the input it receives, then
 // runs the given decisions.
 class LatencyProfiler : public Mutator {
@@ -40,13 +45,13 @@ class LatencyProfiler : public Mutator {
   Decisions sample_final() override { return decisions_; }
 
   ChoiceOutput on_forward_layer_choice(LayerChoiceImpl& choice, const CandidateFn& run) override {
+    // A key shared by several choices: their times add up.
     std::vector<double>& times = table_.candidates[choice.key()];
-    if (times.empty()) {  // a key shared by several choices: the first one's position
-      for (int64_t i = 0; i < choice.n_candidates(); ++i) {
-        times.push_back(MedianMilliseconds([&] { run(i); }, options_.warmup, options_.repetitions));
-      }
-      table_.names[choice.key()] = choice.names();
+    times.resize(choice.n_candidates(), 0.0);
+    for (int64_t i = 0; i < choice.n_candidates(); ++i) {
+      times[i] += Time(options_, [&] { run(i); });
     }
+    table_.names[choice.key()] = choice.names();
     return Mutator::on_forward_layer_choice(choice, run);
   }
 
@@ -122,6 +127,29 @@ absl::StatusOr<double> LatencyTable::predict(const Decisions& decisions) const {
     }
   }
   return total;
+}
+
+absl::StatusOr<at::Tensor> LatencyTable::expected(
+    const std::map<std::string, at::Tensor>& weights,
+    const std::map<std::string, double>& share) const {
+  at::Tensor total;
+  for (const auto& [key, times] : candidates) {
+    auto it = weights.find(key);
+    if (it == weights.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("no weights for the layer choice '", key, "'"));
+    }
+    const at::Tensor& w = it->second;
+    if (w.dim() != 1 || w.size(0) != static_cast<int64_t>(times.size())) {
+      return absl::InvalidArgumentError(absl::StrCat("the weights of '", key, "' have ", w.numel(),
+                                                     " entries, the table ", times.size()));
+    }
+    const at::Tensor ms = at::tensor(times, at::kDouble).to(w.options());
+    at::Tensor term = (w * ms).sum() * (share.count(key) ? share.at(key) : 1.0);
+    total = total.defined() ? total + term : term;
+  }
+  if (!total.defined()) return absl::InvalidArgumentError("the latency table has no layer choice");
+  return total + rest_ms;
 }
 
 Json LatencyTableToJson(const LatencyTable& table) {
@@ -224,8 +252,7 @@ absl::StatusOr<LatencyTable> MeasureLatencyTable(const SpaceMaker& make, const J
         ApplyFixedArchitecture(*child.model, Architecture::from_decisions(path, space)));
     child.model->eval();
     at::NoGradGuard no_grad;
-    const double whole =
-        MedianMilliseconds([&] { child.forward(input); }, options.warmup, options.repetitions);
+    const double whole = Time(options, [&] { child.forward(input); });
     table.rest_ms = 0;
     NAS_ASSIGN_OR_RETURN(double choices, table.predict(path));
     table.rest_ms = std::max(0.0, whole - choices);

@@ -15,9 +15,8 @@
 // head, input choices' sums) is `rest_ms`: the measured latency of a whole
 // fixed child minus the sum of its candidates' entries (at least 0).
 //
-// The prediction counts every layer choice of the architecture. In spaces
-// where an input choice leaves a layer choice's output unused (a DARTS or
-// NAS-Bench cell's dropped edge) it overcounts that choice's candidate.
+// A key shared by several layer choices (DARTS's cells of one type) sums
+// its choices: each entry is the candidate's total over every position.
 //
 // Tables are cached as JSON (WriteLatencyTable / ReadLatencyTable) with a
 // key naming the machine (CPU model, threads), the LibTorch version, the
@@ -32,6 +31,8 @@
 #include <string>
 #include <vector>
 
+#include <ATen/core/Tensor.h>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
@@ -45,6 +46,10 @@ struct LatencyOptions {
   int warmup = 3;
   int repetitions = 21;
   uint64_t seed = 0;  // of the input and of the sampled path
+  // Milliseconds of one call of its argument; unset = MedianMilliseconds
+  // with warmup and repetitions. A CUDA timer synchronizes the device
+  // around the call; tests count calls.
+  std::function<double(const std::function<void()>&)> timer;
 };
 absl::Status ValidateLatencyOptions(const LatencyOptions& options);
 
@@ -62,10 +67,21 @@ struct LatencyTable {
   std::map<std::string, std::vector<std::string>> names;
   double rest_ms = 0;
 
-  // rest_ms + the chosen candidates' entries (a bool mask may select
-  // several: their entries add up). Every layer choice of the table must
-  // have a decision; input choices are ignored.
+  // rest_ms + the chosen candidates' entries (a mask may select several:
+  // their entries add up; one that selects nothing, a DARTS cell's dropped
+  // edge, costs nothing). Every layer choice of the table needs a decision;
+  // input choices cost nothing of their own.
   absl::StatusOr<double> predict(const Decisions& decisions) const;
+
+  // The differentiable expectation a weight-sharing search penalises
+  // (ProxylessNAS): rest_ms + sum over layer choices of
+  // share[key] * (weights[key] . entries). `weights` holds a probability
+  // vector per layer-choice key (softmax(alpha)); `share` (default 1) is the
+  // probability that the exported architecture runs the choice at all (a
+  // DARTS node keeps 2 of its k edges: 2 / k). The result carries the
+  // weights' graph.
+  absl::StatusOr<at::Tensor> expected(const std::map<std::string, at::Tensor>& weights,
+                                      const std::map<std::string, double>& share = {}) const;
 };
 
 Json LatencyTableToJson(const LatencyTable& table);

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "nas/base/file.h"
+#include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"
 #include "nas/testing/status_matchers.h"
 
@@ -82,7 +83,9 @@ Decisions Pick(int i) {
 }
 
 TEST(LatencyTable, TimesEveryCandidateWhereItSits) {
-  absl::StatusOr<LatencyTable> table = MeasureLatencyTable(&MakeNet, {{"space", "net"}}, Fast());
+  LatencyOptions options = Fast();
+  options.repetitions = 21;  // robust to another test's load on the cores
+  absl::StatusOr<LatencyTable> table = MeasureLatencyTable(&MakeNet, {{"space", "net"}}, options);
   ASSERT_OK(table.status());
   ASSERT_EQ(table->candidates.size(), 1u);
   EXPECT_THAT(table->names.at("op"), ElementsAre("identity", "conv1x1", "heavy"));
@@ -102,6 +105,85 @@ TEST(LatencyTable, TimesEveryCandidateWhereItSits) {
   ASSERT_OK(heavy.status());
   EXPECT_DOUBLE_EQ(*light, table->rest_ms + ms[0]);
   EXPECT_DOUBLE_EQ(*heavy, table->rest_ms + ms[2]);
+}
+
+// Two positions of one key (summed) and an input choice that keeps one of
+// two branches.
+struct GatedNetImpl : torch::nn::Module {
+  GatedNetImpl() {
+    auto make = [](const std::string& key) {
+      return LayerChoice(
+          std::vector<NamedAnyModule>{{"identity", torch::nn::Identity()}, {"heavy", Heavy()}},
+          LayerChoiceOptions().key(key));
+    };
+    a1 = register_module("a1", make("a"));
+    a2 = register_module("a2", make("a"));
+    b = register_module("b", make("b"));
+    gate = register_module(
+        "gate", InputChoice(InputChoiceOptions().choose_from({"a", "b"}).n_chosen(1).key("gate")));
+  }
+  at::Tensor forward(at::Tensor x) {
+    at::Tensor y = a2(a1(x));
+    return gate->forward_by_key({{"a", y}, {"b", b(x)}}).mean({1, 2, 3});
+  }
+  LayerChoice a1{nullptr}, a2{nullptr}, b{nullptr};
+  InputChoice gate{nullptr};
+};
+TORCH_MODULE(GatedNet);
+
+absl::StatusOr<BuiltSpace> MakeGatedNet() {
+  GatedNet net;
+  BuiltSpace built;
+  built.model = net.ptr();
+  built.input_shape = {16, 16, 16};
+  built.forward = [net](const at::Tensor& x) mutable { return net->forward(x); };
+  return built;
+}
+
+at::Tensor Mask(std::vector<bool> on) {
+  at::Tensor m = torch::zeros({static_cast<int64_t>(on.size())}, torch::kBool);
+  for (size_t i = 0; i < on.size(); ++i) m[i] = static_cast<bool>(on[i]);
+  return m;
+}
+
+TEST(LatencyTable, SharedKeysAddUpAndAChoiceSelectingNothingCostsNothing) {
+  // A timer that counts: 1 ms per timed call, 5 for the whole network.
+  LatencyOptions counting = Fast();
+  int calls = 0;
+  counting.timer = [&](const std::function<void()>& fn) {
+    fn();
+    return ++calls <= 6 ? 1.0 : 5.0;  // 2 + 2 + 2 candidate calls, then the child
+  };
+  absl::StatusOr<LatencyTable> table = MeasureLatencyTable(&MakeGatedNet, {}, counting);
+  ASSERT_OK(table.status());
+  const std::vector<double>& a = table->candidates.at("a");
+  const std::vector<double>& b = table->candidates.at("b");
+  // "a" runs at two positions (its entries add up), "b" at one.
+  EXPECT_THAT(a, ElementsAre(2.0, 2.0));
+  EXPECT_THAT(b, ElementsAre(1.0, 1.0));
+  // The child of the sampled path: 5 ms, minus the 2 + 1 of its choices.
+  EXPECT_DOUBLE_EQ(table->rest_ms, 2.0);
+  // A choice that selects nothing (a dropped DARTS edge) costs nothing.
+  Decisions both = {
+      {"a", Mask({false, true})}, {"b", Mask({false, true})}, {"gate", Mask({true, false})}};
+  Decisions only_a = {
+      {"a", Mask({false, true})}, {"b", Mask({false, false})}, {"gate", Mask({true, false})}};
+  EXPECT_DOUBLE_EQ(*table->predict(both), table->rest_ms + a[1] + b[1]);
+  EXPECT_DOUBLE_EQ(*table->predict(only_a), table->rest_ms + a[1]);
+
+  // The expectation: probabilities times entries, scaled by a share;
+  // differentiable in the probabilities.
+  at::Tensor pa = torch::tensor({0.25, 0.75}, torch::requires_grad());
+  at::Tensor pb = torch::tensor({1.0, 0.0}, torch::requires_grad());
+  absl::StatusOr<at::Tensor> e = table->expected({{"a", pa}, {"b", pb}}, {{"b", 0.5}});
+  ASSERT_OK(e.status());
+  EXPECT_NEAR(e->item<double>(), table->rest_ms + (0.25 * a[0] + 0.75 * a[1]) + 0.5 * b[0], 1e-5);
+  e->backward();
+  EXPECT_NEAR(pa.grad()[1].item<double>(), a[1], 1e-6);
+  EXPECT_NEAR(pb.grad()[0].item<double>(), 0.5 * b[0], 1e-6);
+  EXPECT_THAT(table->expected({{"a", pa}}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("no weights for the layer choice 'b'")));
 }
 
 TEST(LatencyTable, PredictingNeedsADecisionPerLayerChoice) {
