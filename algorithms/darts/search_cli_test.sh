@@ -53,6 +53,9 @@ for f in architecture.json genotype.txt genotypes.jsonl cells.dot alphas.json re
   [[ -s "${tmp}/first/${f}" ]] || fail "missing ${f}"
 done
 grep -q "^Genotype(normal=\[('" "${tmp}/first/genotype.txt" || fail "genotype.txt: $(cat "${tmp}/first/genotype.txt")"
+# Graphviz is installed with the build's packages (tools/debian_packages.txt).
+command -v dot > /dev/null || fail "no Graphviz dot: tools/debian_packages.txt lists graphviz"
+grep -q '<svg' "${tmp}/first/cells.svg" || fail "no cells.svg although dot is installed"
 (( $(wc -l < "${tmp}/first/genotypes.jsonl") == 2 )) || fail "expected one genotype per epoch"
 for key in supernet_accuracy discrete_accuracy param_free_share; do
   grep -q "\"${key}\"" "${tmp}/first/result.json" || fail "result.json has no ${key}"
