@@ -4,7 +4,6 @@
 #include <chrono>
 #include <fstream>
 #include <random>
-#include <thread>
 #include <utility>
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -12,6 +11,7 @@
 #include <torch/nn/module.h>
 #include <torch/version.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "nas/base/file.h"
