@@ -29,9 +29,14 @@ absl::Status EnasTrainerOptionsFromJson(const Json& j, const std::string& path,
       .Optional("entropy_weight", &out->entropy_weight)
       .Optional("skip_weight", &out->skip_weight)
       .Optional("baseline_decay", &out->baseline_decay)
-      .Optional("controller_clip_norm", &out->controller_clip_norm);
+      .Optional("controller_clip_norm", &out->controller_clip_norm)
+      .Optional("latency_budget_ms", &out->latency.budget_ms)
+      .Optional("latency_weight", &out->latency.weight)
+      .Optional("latency_batch", &out->latency.batch)
+      .Optional("latency_table", &out->latency.table);
   const Json* mutator = r.Member("mutator");
   NAS_RETURN_IF_ERROR(r.Finish());
+  NAS_RETURN_IF_ERROR(ValidateLatencyBudget(out->latency, path));
   if (mutator != nullptr) {
     NAS_RETURN_IF_ERROR(
         EnasMutatorOptionsFromJson(*mutator, JsonChildPath(path, "mutator"), &out->mutator));
@@ -72,7 +77,11 @@ Json EnasTrainerOptionsToJson(const EnasTrainerOptions& o) {
           {"skip_weight", o.skip_weight},
           {"baseline_decay", o.baseline_decay},
           {"controller_clip_norm", o.controller_clip_norm},
-          {"mutator", EnasMutatorOptionsToJson(o.mutator)}};
+          {"mutator", EnasMutatorOptionsToJson(o.mutator)},
+          {"latency_budget_ms", o.latency.budget_ms},
+          {"latency_weight", o.latency.weight},
+          {"latency_batch", o.latency.batch},
+          {"latency_table", o.latency.table}};
 }
 
 double UpdateBaseline(std::optional<double> baseline, double reward, double decay) {
@@ -152,7 +161,7 @@ Metrics EnasTrainer::validate(int64_t epoch) {
   // Children are scored with batch statistics (the authors' is_training
   // = True for the reward); the base put the model in eval mode.
   model_.model->train();
-  double reward_sum = 0, accuracy_sum = 0, entropy_sum = 0;
+  double reward_sum = 0, accuracy_sum = 0, entropy_sum = 0, latency_sum = 0;
   int64_t count = 0;
   for (int64_t s = 0; s < options_.controller_steps; ++s) {
     adam_->zero_grad();
@@ -162,7 +171,13 @@ Metrics EnasTrainer::validate(int64_t epoch) {
       double accuracy = child_accuracy(batch);
       if (distributed() != nullptr) accuracy = distributed()->all_reduce_mean(accuracy);
       const double entropy = mutator_->sample_entropy().item<double>();
-      const double reward = accuracy + options_.entropy_weight * entropy;
+      double reward = accuracy + options_.entropy_weight * entropy;
+      if (options_.latency.active()) {
+        const double ms = PredictedLatencyOrThrow(latency_.get(), mutator_->decisions());
+        reward -=
+            LatencyPenalty(at::scalar_tensor(ms, at::kDouble), options_.latency).item<double>();
+        latency_sum += ms;
+      }
       baseline_ = UpdateBaseline(baseline_, reward, options_.baseline_decay);
       at::Tensor loss = -mutator_->sample_log_prob() * (reward - *baseline_) +
                         options_.skip_weight * mutator_->sample_skip_penalty();
@@ -179,10 +194,16 @@ Metrics EnasTrainer::validate(int64_t epoch) {
   }
   adam_->zero_grad();
   if (count == 0) return {};
-  return {{"reward", reward_sum / count},
-          {"accuracy", accuracy_sum / count},
-          {"entropy", entropy_sum / count},
-          {"baseline", baseline_.value_or(0)}};
+  Metrics metrics = {{"reward", reward_sum / count},
+                     {"accuracy", accuracy_sum / count},
+                     {"entropy", entropy_sum / count},
+                     {"baseline", baseline_.value_or(0)}};
+  if (options_.latency.active()) metrics["latency_ms"] = latency_sum / count;
+  return metrics;
+}
+
+void EnasTrainer::set_latency_table(std::shared_ptr<const LatencyTable> table) {
+  latency_ = std::move(table);
 }
 
 double EnasTrainer::score(BatchSource& source, int64_t batches) {
@@ -211,8 +232,22 @@ EnasExport EnasTrainer::export_architectures(BatchSource& source, int64_t sample
   mutator_->set_decisions(greedy);
   double greedy_accuracy = score(source, batches);
   if (distributed() != nullptr) greedy_accuracy = distributed()->all_reduce_mean(greedy_accuracy);
-  result.greedy = {Architecture::from_decisions(greedy, space), greedy_accuracy};
+  auto latency = [&](const Decisions& d) {
+    return latency_ != nullptr ? PredictedLatencyOrThrow(latency_.get(), d) : 0.0;
+  };
+  result.greedy = {Architecture::from_decisions(greedy, space), greedy_accuracy, latency(greedy)};
   result.best.accuracy = -1;
+  // Under a budget: the best sample within it; while none is, the fastest.
+  const double budget = options_.latency.active() ? options_.latency.budget_ms : 0;
+  auto better = [&](double accuracy, double ms) {
+    if (result.best.accuracy < 0) return true;
+    if (budget > 0) {
+      const bool fits = ms <= budget, best_fits = result.best.latency_ms <= budget;
+      if (fits != best_fits) return fits;
+      if (!fits) return ms < result.best.latency_ms;
+    }
+    return accuracy > result.best.accuracy;
+  };
   for (int64_t i = 0; i < samples; ++i) {
     Decisions d;
     {
@@ -225,8 +260,11 @@ EnasExport EnasTrainer::export_architectures(BatchSource& source, int64_t sample
     double accuracy = score(source, batches);
     if (distributed() != nullptr) accuracy = distributed()->all_reduce_mean(accuracy);
     result.sample_accuracies.push_back(accuracy);
-    if (accuracy > result.best.accuracy)
-      result.best = {Architecture::from_decisions(mutator_->decisions(), space), accuracy};
+    const double ms = latency(mutator_->decisions());
+    if (latency_ != nullptr) result.sample_latencies.push_back(ms);
+    if (better(accuracy, ms)) {
+      result.best = {Architecture::from_decisions(mutator_->decisions(), space), accuracy, ms};
+    }
   }
   if (samples == 0) result.best = result.greedy;
   std::mt19937_64 rng(seed);

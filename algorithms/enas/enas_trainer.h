@@ -55,6 +55,8 @@
 #include <torch/optim/sgd.h>
 
 #include "algorithms/enas/enas_mutator.h"
+#include "nas/analysis/latency_budget.h"
+#include "nas/analysis/latency_table.h"
 #include "nas/core/architecture.h"
 #include "nas/core/space_registry.h"
 #include "nas/train/trainer.h"
@@ -75,6 +77,12 @@ struct EnasTrainerOptions {
   double baseline_decay = 0.999;
   double controller_clip_norm = 0;
   EnasMutatorOptions mutator;
+  // Under a latency budget (latency_budget_ms, latency_weight,
+  // latency_batch, latency_table; nas/analysis/latency_budget.h) the
+  // controller's reward loses latency_weight * max(0, L - B) / B, L the
+  // sampled architecture's predicted latency, and the export prefers the
+  // best sample within the budget.
+  LatencyBudget latency;
 };
 
 absl::Status EnasTrainerOptionsFromJson(const Json& j, const std::string& path,
@@ -88,12 +96,15 @@ double UpdateBaseline(std::optional<double> baseline, double reward, double deca
 struct ScoredArchitecture {
   Architecture architecture;
   double accuracy = 0;
+  double latency_ms = 0;  // predicted; 0 without a latency table
 };
 
 struct EnasExport {
-  ScoredArchitecture best;                // the best of the controller's samples
+  ScoredArchitecture best;                // the best of the controller's samples (under a
+                                          // budget: the best within it, else the fastest)
   ScoredArchitecture greedy;              // the controller's most likely architecture
   std::vector<double> sample_accuracies;  // every controller sample
+  std::vector<double> sample_latencies;   // their predicted latencies (with a table)
   std::vector<double> random_accuracies;  // uniformly random architectures
 };
 
@@ -104,6 +115,10 @@ class EnasTrainer : public Trainer {
               BatchSource* train, BatchSource* valid, Distributed* distributed = nullptr);
 
   EnasMutator& mutator() { return *mutator_; }
+
+  // The table the latency budget is measured against (needed when
+  // latency_budget_ms > 0).
+  void set_latency_table(std::shared_ptr<const LatencyTable> table);
   std::optional<double> baseline() const { return baseline_; }
 
   // Scores `samples` controller samples, the greedy architecture and
@@ -133,6 +148,7 @@ class EnasTrainer : public Trainer {
   int64_t valid_epoch_ = 0;
   int64_t valid_batch_ = 0;  // batches of valid_epoch_ already used
   bool valid_started_ = false;
+  std::shared_ptr<const LatencyTable> latency_;
 };
 
 }  // namespace nas::enas

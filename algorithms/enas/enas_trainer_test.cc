@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <torch/types.h>
 #include <torch/utils.h>
@@ -14,10 +15,16 @@
 #include "datasets/loader.h"
 #include "datasets/split.h"
 #include "datasets/synthetic.h"
+#include "nas/analysis/latency_table.h"
 #include "nas/base/file.h"
+#include "nas/core/mutable_tree.h"
+#include "nas/testing/status_matchers.h"
 
 namespace nas::enas {
 namespace {
+
+using ::nas::testing::StatusIs;
+using ::testing::HasSubstr;
 
 TEST(EnasTrainerTest, BaselineArithmetic) {
   EXPECT_DOUBLE_EQ(UpdateBaseline(std::nullopt, 0.7, 0.999), 0.7);
@@ -100,6 +107,73 @@ TEST(EnasTrainerTest, BothPhasesRunAndLog) {
 
 // Interrupted in epoch 1 and resumed == uninterrupted: model, controller,
 // baseline and the validation position all come back.
+// A table of the space's layer choices: candidate i costs i ms.
+std::shared_ptr<LatencyTable> IndexTable(torch::nn::Module& model) {
+  auto table = std::make_shared<LatencyTable>();
+  const SearchSpace space = *SearchSpaceOf(model);
+  for (const ChoiceSpec& spec : space.choices()) {
+    if (spec.kind != MutableKind::kLayerChoice) continue;
+    table->names[spec.key] = spec.candidates;
+    for (int64_t i = 0; i < spec.size(); ++i) table->candidates[spec.key].push_back(i);
+  }
+  return table;
+}
+
+TEST(EnasTrainerTest, ALatencyBudgetPenalisesTheRewardAndBoundsTheExport) {
+  Fixture f;
+  TrainerOptions t;
+  t.epochs = 1;
+  t.progress = false;
+  BuiltSpace built = SmallMacro();
+  std::shared_ptr<LatencyTable> table = IndexTable(*built.model);
+  EnasTrainerOptions o = SmallOptions();
+  o.latency.budget_ms = 1;  // at most one non-first candidate step in total
+  o.latency.weight = 10;
+  EnasTrainer trainer(t, o, built, f.train.get(), f.valid.get());
+  trainer.set_latency_table(table);
+  ASSERT_OK(trainer.fit());
+  const Metrics& v = trainer.last_validation();
+  ASSERT_EQ(v.count("latency_ms"), 1u);
+  // The penalty is in the reward: below the accuracy whenever the samples
+  // averaged more than twice the budget (the entropy bonus is 1e-4 x ~1).
+  if (v.at("latency_ms") > 2 * o.latency.budget_ms) EXPECT_LT(v.at("reward"), v.at("accuracy"));
+  EnasExport e = trainer.export_architectures(*f.score, 16, 0, 1, 0);
+  ASSERT_OK(Architecture::from_json(e.best.architecture.to_json()).status());
+  // The best within the budget when a sample fits, else the fastest.
+  absl::StatusOr<Decisions> best = e.best.architecture.resolve(trainer.mutator().search_space());
+  ASSERT_OK(best.status());
+  EXPECT_DOUBLE_EQ(*table->predict(*best), e.best.latency_ms);
+  absl::StatusOr<Decisions> greedy =
+      e.greedy.architecture.resolve(trainer.mutator().search_space());
+  EXPECT_DOUBLE_EQ(*table->predict(*greedy), e.greedy.latency_ms);
+  ASSERT_EQ(e.sample_latencies.size(), 16u);
+  double best_fitting = -1, fastest = 1e9;
+  for (size_t i = 0; i < 16; ++i) {
+    if (e.sample_latencies[i] <= o.latency.budget_ms)
+      best_fitting = std::max(best_fitting, e.sample_accuracies[i]);
+    fastest = std::min(fastest, e.sample_latencies[i]);
+  }
+  if (best_fitting >= 0) {
+    EXPECT_LE(e.best.latency_ms, o.latency.budget_ms);
+    EXPECT_EQ(e.best.accuracy, best_fitting);
+  } else {
+    EXPECT_EQ(e.best.latency_ms, fastest);
+  }
+}
+
+TEST(EnasTrainerTest, ALatencyBudgetWithoutATableIsAnError) {
+  Fixture f;
+  TrainerOptions t;
+  t.epochs = 1;
+  t.progress = false;
+  EnasTrainerOptions o = SmallOptions();
+  o.latency.budget_ms = 1;
+  EnasTrainer trainer(t, o, SmallMacro(), f.train.get(), f.valid.get());
+  absl::Status status = trainer.fit();
+  EXPECT_THAT(status,
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs a latency table")));
+}
+
 TEST(EnasTrainerTest, ResumeIsExact) {
   auto run = [](const std::string& name, bool interrupt) {
     Fixture f;

@@ -10,6 +10,7 @@
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
 #include "nas/core/architecture.h"
+#include "nas/jobs/job_latency_table.h"
 #include "nas/jobs/supernet_job.h"
 
 namespace nas::enas {
@@ -63,6 +64,7 @@ class EnasSearch : public SupernetSearch {
   }
 
   Trainer& trainer() override { return trainer_; }
+  EnasTrainer& enas_trainer() { return trainer_; }
   std::optional<Architecture> exported() override { return result_->exported.best.architecture; }
 
   // On every rank: the scores are averaged over ranks.
@@ -107,6 +109,8 @@ Json SearchResultToJson(const SearchResult& r) {
           {"random_best_accuracy", Max(e.random_accuracies)},
           {"mean_reward_per_epoch", r.epoch_rewards},
           {"best_architecture", e.best.architecture.to_json()},
+          {"best_latency_ms", e.best.latency_ms},
+          {"greedy_latency_ms", e.greedy.latency_ms},
           {"greedy_architecture", e.greedy.architecture.to_json()},
           {"seconds", r.seconds}};
 }
@@ -134,7 +138,15 @@ absl::StatusOr<SearchResult> RunSearchJob(const EnasConfig& config,
       RunSupernetJob(
           job, EnasConfigToJson(config), output_dir, resume,
           [&](SupernetInputs& in) -> absl::StatusOr<std::unique_ptr<SupernetSearch>> {
-            return std::make_unique<EnasSearch>(in, config, &result);
+            auto search = std::make_unique<EnasSearch>(in, config, &result);
+            if (config.search.enas.latency.active()) {
+              NAS_ASSIGN_OR_RETURN(
+                  std::shared_ptr<const LatencyTable> table,
+                  JobLatencyTable(config.space, config.space_options, config.search.enas.latency,
+                                  config.seed, output_dir, in.world_size()));
+              search->enas_trainer().set_latency_table(std::move(table));
+            }
+            return search;
           },
           [&](SupernetSearch& search) {
             static_cast<EnasSearch&>(search).run_export(output_dir);
