@@ -7,15 +7,12 @@
 
 #include <gflags/gflags.h>
 
-#include "absl/strings/str_join.h"
 #include "nas/base/file.h"
 #include "nas/base/init.h"
 #include "nas/base/status.h"
-#include "nas/core/space_registry.h"
 #include "tools/draw.h"
+#include "tools/space_flags.h"
 
-DEFINE_string(space, "", "Registered search space to draw (see --list).");
-DEFINE_string(space_options, "{}", "Options of the search space, as a JSON object.");
 DEFINE_string(architecture, "",
               "Architecture file to highlight (formats.md; relative to where you ran bazel run). "
               "Empty: draw the whole space.");
@@ -25,19 +22,14 @@ DEFINE_string(output, "",
 DEFINE_bool(modules, true,
             "Also draw the modules without choices (stem, head, ...) as grey boxes.");
 DEFINE_bool(svg, true, "Also render the SVG with Graphviz's `dot` when it is on PATH.");
-DEFINE_bool(list, false, "List the registered search spaces and exit.");
 
 namespace {
 
 absl::Status Run() {
-  if (FLAGS_list) {
-    printf("%s\n", absl::StrJoin(nas::SpaceRegistry().Names(), "\n").c_str());
-    return absl::OkStatus();
-  }
+  if (nas::tools::ListSpacesIfAsked()) return absl::OkStatus();
   nas::tools::DrawOptions options;
   options.space = FLAGS_space;
-  NAS_ASSIGN_OR_RETURN(options.space_options,
-                       nas::ParseJson(FLAGS_space_options, "--space_options"));
+  NAS_ASSIGN_OR_RETURN(options.space_options, nas::tools::SpaceOptionsFlag());
   if (!FLAGS_architecture.empty()) options.architecture = nas::ResolveUserPath(FLAGS_architecture);
   options.output = nas::ResolveUserPath(FLAGS_output.empty() ? FLAGS_space + ".dot" : FLAGS_output);
   options.show_modules = FLAGS_modules;

@@ -68,9 +68,7 @@ absl::StatusOr<Json> RunExport(const ExportToolOptions& o) {
                    {"from_supernet", o.from_supernet}};
   NAS_ASSIGN_OR_RETURN(ExportReport report, ExportModel(*built.model, built.forward,
                                                         built.input_shape, o.output_dir, options));
-  Json json = ExportReportToJson(report);
-  for (const auto& [key, value] : options.extra.items()) json[key] = value;
-  return json;
+  return ExportReportToJson(report);
 }
 
 }  // namespace nas::tools

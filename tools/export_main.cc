@@ -9,18 +9,13 @@
 
 #include <gflags/gflags.h>
 
-#include "absl/strings/str_join.h"
 #include "nas/base/file.h"
 #include "nas/base/init.h"
 #include "nas/base/json.h"
 #include "nas/base/status.h"
-#include "nas/core/space_registry.h"
 #include "tools/export.h"
+#include "tools/space_flags.h"
 
-DEFINE_string(space, "", "Registered search space of the architecture.");
-DEFINE_string(space_options, "{}",
-              "Options of the search space, as a JSON object (those of the run that trained the "
-              "weights).");
 DEFINE_string(architecture, "", "Architecture file (formats.md).");
 DEFINE_bool(random_architecture, false,
             "No --architecture: a uniform sample of the space, seeded by --seed (to check that "
@@ -37,18 +32,14 @@ DEFINE_uint64(seed, 0,
               "inputs.");
 DEFINE_int64(batch, 2, "Batch size of the traced example (the export takes any batch size).");
 DEFINE_string(output_dir, "export", "Folder to write (relative to where you ran bazel run).");
-DEFINE_bool(list, false, "List the registered search spaces and exit.");
 
 namespace {
 
 absl::Status Run() {
-  if (FLAGS_list) {
-    printf("%s\n", absl::StrJoin(nas::SpaceRegistry().Names(), "\n").c_str());
-    return absl::OkStatus();
-  }
+  if (nas::tools::ListSpacesIfAsked()) return absl::OkStatus();
   nas::tools::ExportToolOptions o;
   o.space = FLAGS_space;
-  NAS_ASSIGN_OR_RETURN(o.space_options, nas::ParseJson(FLAGS_space_options, "--space_options"));
+  NAS_ASSIGN_OR_RETURN(o.space_options, nas::tools::SpaceOptionsFlag());
   if (!FLAGS_architecture.empty()) o.architecture = nas::ResolveUserPath(FLAGS_architecture);
   if (!FLAGS_weights.empty()) o.weights = nas::ResolveUserPath(FLAGS_weights);
   o.random_architecture = FLAGS_random_architecture;

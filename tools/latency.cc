@@ -72,7 +72,10 @@ absl::StatusOr<Json> RunLatency(const LatencyToolOptions& o) {
     return absl::InvalidArgumentError(absl::StrCat("--check must be >= 0, got ", o.check));
   NAS_RETURN_IF_ERROR(ValidateLatencyOptions(o.latency));
   NAS_ASSIGN_OR_RETURN(SpaceFactory factory, SpaceRegistry().Lookup(o.space));
-  NAS_RETURN_IF_ERROR(factory(o.space_options).status());  // bad options before any timing
+  // Bad options fail here, before any timing; the space's choices for
+  // --architecture and --check.
+  NAS_ASSIGN_OR_RETURN(BuiltSpace probe, factory(o.space_options));
+  NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*probe.model));
   SpaceMaker make = [&] { return factory(o.space_options); };
   const Json key = {{"space", o.space}, {"space_options", o.space_options}};
   LatencyTable table;
@@ -86,8 +89,6 @@ absl::StatusOr<Json> RunLatency(const LatencyToolOptions& o) {
   const auto [fastest, slowest] = PredictedBounds(table);
   report["predicted_range_ms"] = {fastest, slowest};
 
-  NAS_ASSIGN_OR_RETURN(BuiltSpace probe, factory(o.space_options));
-  NAS_ASSIGN_OR_RETURN(SearchSpace space, SearchSpaceOf(*probe.model));
   if (!o.architecture.empty()) {
     NAS_ASSIGN_OR_RETURN(Architecture arch, ReadArchitecture(o.architecture));
     NAS_ASSIGN_OR_RETURN(Decisions decisions, Annotate(arch.resolve(space), o.architecture));

@@ -9,16 +9,13 @@
 #include <gflags/gflags.h>
 #include <torch/utils.h>
 
-#include "absl/strings/str_join.h"
 #include "nas/base/file.h"
 #include "nas/base/init.h"
 #include "nas/base/json.h"
 #include "nas/base/status.h"
-#include "nas/core/space_registry.h"
 #include "tools/latency.h"
+#include "tools/space_flags.h"
 
-DEFINE_string(space, "", "Registered search space (see --list).");
-DEFINE_string(space_options, "{}", "Options of the search space, as a JSON object.");
 DEFINE_string(table, "",
               "Latency table file: read when it was measured for this machine, space and batch, "
               "else measured and written there. Empty: measure and keep nothing.");
@@ -30,18 +27,14 @@ DEFINE_int64(batch, 1, "Batch size of the measurements.");
 DEFINE_int32(warmup, 3, "Calls before timing each candidate or network.");
 DEFINE_int32(repetitions, 21, "Timed calls; the median is kept.");
 DEFINE_uint64(seed, 0, "Seed of the inputs, the measured path and the checked architectures.");
-DEFINE_bool(list, false, "List the registered search spaces and exit.");
 
 namespace {
 
 absl::Status Run() {
-  if (FLAGS_list) {
-    printf("%s\n", absl::StrJoin(nas::SpaceRegistry().Names(), "\n").c_str());
-    return absl::OkStatus();
-  }
+  if (nas::tools::ListSpacesIfAsked()) return absl::OkStatus();
   nas::tools::LatencyToolOptions o;
   o.space = FLAGS_space;
-  NAS_ASSIGN_OR_RETURN(o.space_options, nas::ParseJson(FLAGS_space_options, "--space_options"));
+  NAS_ASSIGN_OR_RETURN(o.space_options, nas::tools::SpaceOptionsFlag());
   if (!FLAGS_table.empty()) o.table = nas::ResolveUserPath(FLAGS_table);
   if (!FLAGS_architecture.empty()) o.architecture = nas::ResolveUserPath(FLAGS_architecture);
   o.check = FLAGS_check;

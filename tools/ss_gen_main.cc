@@ -13,25 +13,20 @@
 #include "nas/base/status.h"
 #include "nas/core/mutable_tree.h"
 #include "nas/core/space_registry.h"
+#include "tools/space_flags.h"
 
-DEFINE_string(space, "", "Registered search space to build (see --list).");
-DEFINE_string(space_options, "{}", "Options of the search space, as a JSON object.");
 DEFINE_string(output, "", "File to write (relative to where you ran bazel run); empty = stdout.");
-DEFINE_bool(list, false, "List the registered search spaces and exit.");
 
 namespace {
 
 absl::Status Run() {
-  if (FLAGS_list) {
-    printf("%s\n", absl::StrJoin(nas::SpaceRegistry().Names(), "\n").c_str());
-    return absl::OkStatus();
-  }
+  if (nas::tools::ListSpacesIfAsked()) return absl::OkStatus();
   if (FLAGS_space.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--space is required; registered: ", absl::StrJoin(nas::SpaceRegistry().Names(), ", ")));
   }
   NAS_ASSIGN_OR_RETURN(nas::SpaceFactory factory, nas::SpaceRegistry().Lookup(FLAGS_space));
-  NAS_ASSIGN_OR_RETURN(nas::Json options, nas::ParseJson(FLAGS_space_options, "--space_options"));
+  NAS_ASSIGN_OR_RETURN(nas::Json options, nas::tools::SpaceOptionsFlag());
   NAS_ASSIGN_OR_RETURN(nas::BuiltSpace built, factory(options));
   NAS_ASSIGN_OR_RETURN(nas::SearchSpace space, nas::SearchSpaceOf(*built.model));
   if (FLAGS_output.empty()) {

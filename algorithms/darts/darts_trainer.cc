@@ -183,22 +183,22 @@ VirtualStep DartsTrainer::virtual_step() {
 
 void DartsTrainer::set_latency_table(std::shared_ptr<const LatencyTable> table) {
   latency_ = std::move(table);
+  // As the export (DartsMutator::sample_final) keeps n_chosen of a node's k
+  // edges and drops the rest, an edge runs with probability n_chosen / k.
+  latency_share_.clear();
+  for (const ChoiceSpec& spec : mutator_->search_space().choices()) {
+    if (spec.kind != MutableKind::kInputChoice || !spec.n_chosen.has_value()) continue;
+    for (const std::string& edge : spec.candidates) {
+      latency_share_[edge] = std::min(1.0, static_cast<double>(*spec.n_chosen) / spec.size());
+    }
+  }
 }
 
 at::Tensor DartsTrainer::expected_latency() {
   TORCH_CHECK(latency_ != nullptr, "DartsTrainer: no latency table (set_latency_table)");
   std::map<std::string, at::Tensor> probabilities;
   for (const auto& [key, alpha] : mutator_->alphas()) probabilities[key] = at::softmax(alpha, -1);
-  // As the export (DartsMutator::sample_final) keeps n_chosen of a node's k
-  // edges and drops the rest, an edge runs with probability n_chosen / k.
-  std::map<std::string, double> share;
-  for (const ChoiceSpec& spec : mutator_->search_space().choices()) {
-    if (spec.kind != MutableKind::kInputChoice || !spec.n_chosen.has_value()) continue;
-    for (const std::string& edge : spec.candidates) {
-      share[edge] = std::min(1.0, static_cast<double>(*spec.n_chosen) / spec.size());
-    }
-  }
-  return ExpectedLatencyOrThrow(latency_.get(), probabilities, share);
+  return ExpectedLatencyOrThrow(latency_.get(), probabilities, latency_share_);
 }
 
 std::vector<at::Tensor> DartsTrainer::architecture_gradient(const Batch& train, const Batch& arch) {

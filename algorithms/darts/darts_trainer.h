@@ -54,6 +54,7 @@
 #define ALGORITHMS_DARTS_DARTS_TRAINER_H_
 
 #include <array>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -146,6 +147,7 @@ class DartsTrainer : public Trainer {
   std::unique_ptr<torch::optim::Adam> adam_;
   std::vector<at::Tensor> weights_;
   std::shared_ptr<const LatencyTable> latency_;
+  std::map<std::string, double> latency_share_;  // per edge: n_chosen / k
   int64_t arch_epoch_ = -1;
   int64_t arch_next_ = -1;
 };

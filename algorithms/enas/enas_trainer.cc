@@ -174,8 +174,7 @@ Metrics EnasTrainer::validate(int64_t epoch) {
       double reward = accuracy + options_.entropy_weight * entropy;
       if (options_.latency.active()) {
         const double ms = PredictedLatencyOrThrow(latency_.get(), mutator_->decisions());
-        reward -=
-            LatencyPenalty(at::scalar_tensor(ms, at::kDouble), options_.latency).item<double>();
+        reward -= LatencyPenalty(ms, options_.latency);
         latency_sum += ms;
       }
       baseline_ = UpdateBaseline(baseline_, reward, options_.baseline_decay);

@@ -27,6 +27,10 @@ at::Tensor LatencyPenalty(const at::Tensor& expected, const LatencyBudget& budge
   return budget.weight * at::relu(expected - budget.budget_ms) / budget.budget_ms;
 }
 
+double LatencyPenalty(double latency_ms, const LatencyBudget& budget) {
+  return budget.weight * std::max(0.0, latency_ms - budget.budget_ms) / budget.budget_ms;
+}
+
 at::Tensor ExpectedLatencyOrThrow(const LatencyTable* table,
                                   const std::map<std::string, at::Tensor>& probabilities,
                                   const std::map<std::string, double>& share) {

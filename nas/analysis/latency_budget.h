@@ -34,6 +34,8 @@ absl::Status ValidateLatencyBudget(const LatencyBudget& budget, const std::strin
 // weight * max(0, expected - budget) / budget: zero within the budget,
 // growing with the relative excess.
 at::Tensor LatencyPenalty(const at::Tensor& expected, const LatencyBudget& budget);
+// The same of one predicted latency (a reward penalty: no gradient needed).
+double LatencyPenalty(double latency_ms, const LatencyBudget& budget);
 
 // For trainer steps (LibTorch style: a c10::Error naming the problem):
 // table->expected(...) and table->predict(...), throwing when there is no

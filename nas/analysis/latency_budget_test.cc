@@ -22,6 +22,10 @@ TEST(LatencyBudget, PenaltyIsZeroWithinTheBudgetAndGrowsWithTheExcess) {
   at::Tensor e = torch::tensor(12.0, torch::requires_grad());
   LatencyPenalty(e, budget).backward();
   EXPECT_FLOAT_EQ(e.grad().item<float>(), 0.2f);
+  EXPECT_EQ(LatencyPenalty(8.0, budget), 0);
+  EXPECT_DOUBLE_EQ(LatencyPenalty(15.0, budget), 1.0);
+  EXPECT_EQ(LatencyPenalty(8.0, budget), 0);
+  EXPECT_DOUBLE_EQ(LatencyPenalty(15.0, budget), 1.0);
 }
 
 TEST(LatencyBudget, ValidationNamesTheMember) {

@@ -17,6 +17,7 @@
 #include "nas/base/file.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/module_device.h"
 #include "nas/core/architecture.h"
 #include "nas/core/fixed_architecture.h"
 #include "nas/core/layer_choice.h"
@@ -226,12 +227,7 @@ absl::StatusOr<LatencyTable> MeasureLatencyTable(const SpaceMaker& make, const J
     std::vector<int64_t> shape = {options.batch};
     shape.insert(shape.end(), supernet.input_shape.begin(), supernet.input_shape.end());
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
-    at::Device device = at::kCPU;
-    for (const at::Tensor& p : supernet.model->parameters()) {
-      device = p.device();
-      break;
-    }
-    input = at::randn(shape, generator).to(device);
+    input = at::randn(shape, generator).to(DeviceOf(*supernet.model));
     std::mt19937_64 rng(options.seed);
     LatencyProfiler profiler(supernet.model, options, rng);
     profiler.reset();

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "nas/base/file.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/module_device.h"
 #include "nas/export/state_dict.h"
 
 namespace nas {
@@ -37,12 +38,14 @@ absl::StatusOr<at::Tensor> RunModel(torch::nn::Module& model, const ModelForward
 }  // namespace
 
 Json ExportReportToJson(const ExportReport& report) {
-  return {{"input_shape", report.input_shape},
-          {"checked_batches", report.checked_batches},
-          {"max_abs_difference", report.max_abs_difference},
-          {"tensors", report.tensors},
-          {"parameters", report.parameters},
-          {"files", {kTorchScriptFile, kStateDictFile, kReferenceFile}}};
+  Json json = {{"input_shape", report.input_shape},
+               {"checked_batches", report.checked_batches},
+               {"max_abs_difference", report.max_abs_difference},
+               {"tensors", report.tensors},
+               {"parameters", report.parameters},
+               {"files", {kTorchScriptFile, kStateDictFile, kReferenceFile}}};
+  for (const auto& [key, value] : report.extra.items()) json[key] = value;
+  return json;
 }
 
 absl::StatusOr<ExportReport> ExportModel(torch::nn::Module& model, const ModelForward& forward,
@@ -56,11 +59,7 @@ absl::StatusOr<ExportReport> ExportModel(torch::nn::Module& model, const ModelFo
     return absl::InvalidArgumentError(
         absl::StrCat("the export tolerance must be >= 0, got ", options.tolerance));
   }
-  at::Device device = at::kCPU;
-  for (const at::Tensor& p : model.parameters()) {
-    device = p.device();
-    break;
-  }
+  const at::Device device = DeviceOf(model);
   at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
   auto input = [&](int64_t batch) {
     std::vector<int64_t> shape = {batch};
@@ -115,9 +114,8 @@ absl::StatusOr<ExportReport> ExportModel(torch::nn::Module& model, const ModelFo
   const std::vector<char> reference_bytes = torch::jit::pickle_save(reference);
   NAS_RETURN_IF_ERROR(WriteFileAtomically(
       JoinPath(dir, kReferenceFile), std::string(reference_bytes.begin(), reference_bytes.end())));
-  Json json = ExportReportToJson(report);
-  for (const auto& [key, value] : options.extra.items()) json[key] = value;
-  NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(dir, kExportReportFile), json));
+  report.extra = options.extra;
+  NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(dir, kExportReportFile), ExportReportToJson(report)));
   return report;
 }
 

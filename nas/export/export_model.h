@@ -47,7 +47,9 @@ struct ExportReport {
   double max_abs_difference = 0;  // over the checked batches
   int64_t tensors = 0;            // entries of the state dict
   int64_t parameters = 0;         // elements of the parameters
+  Json extra = Json::object();    // ExportOptions::extra
 };
+// export.json: the members above and extra's.
 Json ExportReportToJson(const ExportReport& report);
 
 // `sample_shape` is one example's shape (no batch), e.g. {1, 28, 28}.

@@ -147,6 +147,7 @@ absl::StatusOr<torch::jit::Module> TraceToTorchScript(torch::nn::Module& model,
     return OneLineError("tracing the model", e);
   }
   CopyTensors(root);
+  root.eval();  // what it was traced in (module.training in Python)
   return root;
 }
 
@@ -176,6 +177,7 @@ absl::StatusOr<torch::jit::Module> LoadTorchScriptBytes(const std::string& bytes
   NAS_RETURN_IF_ERROR(Annotate(CatchExceptions([&] {
                                  std::istringstream in(bytes);
                                  module = torch::jit::load(in);
+                                 module.eval();
                                  return absl::OkStatus();
                                }),
                                absl::StrCat(source, " is not a TorchScript module")));
@@ -184,7 +186,6 @@ absl::StatusOr<torch::jit::Module> LoadTorchScriptBytes(const std::string& bytes
 
 absl::StatusOr<at::Tensor> RunTorchScript(torch::jit::Module& module, const at::Tensor& input) {
   try {
-    module.eval();
     c10::IValue out = module.forward({input});
     if (out.isTensor()) return out.toTensor();
     return absl::InvalidArgumentError("the TorchScript module's forward does not return a tensor");

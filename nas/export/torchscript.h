@@ -57,13 +57,14 @@ absl::StatusOr<std::string> SerializeTorchScript(const torch::jit::Module& modul
 absl::Status SaveTorchScript(const torch::jit::Module& module, const std::string& path);
 
 // torch::jit::load with errors returned: a missing, damaged or non-TorchScript
-// file is an error naming it (`source` names bytes in messages).
+// file is an error naming it (`source` names bytes in messages). The module
+// comes back in eval mode (as traced; an exported forward has one mode).
 absl::StatusOr<torch::jit::Module> LoadTorchScript(const std::string& path);
 absl::StatusOr<torch::jit::Module> LoadTorchScriptBytes(const std::string& bytes,
                                                         const std::string& source);
 
-// Runs a loaded module's forward on `input` (eval mode); an error names the
-// shape when the module rejects it.
+// Runs a module's forward on `input`, nothing else (timed in latency checks);
+// an error names the shape when the module rejects it.
 absl::StatusOr<at::Tensor> RunTorchScript(torch::jit::Module& module, const at::Tensor& input);
 
 }  // namespace nas

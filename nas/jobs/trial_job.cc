@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/module_device.h"
 #include "nas/core/fixed_architecture.h"
 #include "nas/core/mutable_tree.h"
 #include "nas/core/parameters.h"
@@ -31,9 +32,7 @@ class TrialProgress : public Callback {
     }
     if (done * evaluations_ / steps_ == (done - 1) * evaluations_ / steps_) return;
     model_.model->eval();
-    const at::Device device = model_.model->parameters().empty()
-                                  ? at::Device(at::kCPU)
-                                  : model_.model->parameters()[0].device();
+    const at::Device device = DeviceOf(*model_.model);
     ClassifierScore score = EvaluateClassifier(
         [&](const at::Tensor& x) { return model_.forward(x.to(device)).to(at::kFloat).cpu(); },
         *valid_);
@@ -164,9 +163,7 @@ absl::StatusOr<TrialReport> RunTrialJob(const TrialJobOptions& o, const Json& pa
   if (o.test_evaluation) {
     auto test = EvalLoader(data.test, o.data);
     built.model->eval();
-    const at::Device device = built.model->parameters().empty()
-                                  ? at::Device(at::kCPU)
-                                  : built.model->parameters()[0].device();
+    const at::Device device = DeviceOf(*built.model);
     ClassifierScore score = EvaluateClassifier(
         [&](const at::Tensor& x) { return built.forward(x.to(device)).to(at::kFloat).cpu(); },
         *test);
