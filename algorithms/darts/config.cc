@@ -25,7 +25,17 @@ absl::Status SearchFromJson(const Json& j, const std::string& path, SearchOption
   const Json* network = r.Member("network");
   const Json* trainer = r.Member("trainer");
   const Json* darts = r.Member("darts");
+  const Json* perturbation = r.Member("perturbation");
+  r.Optional("selection", &o->selection);
   NAS_RETURN_IF_ERROR(r.Finish());
+  if (o->selection != "alpha" && o->selection != "perturbation") {
+    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "selection"), ": '",
+                                                   o->selection,
+                                                   "' is not one of alpha, perturbation"));
+  }
+  if (perturbation)
+    NAS_RETURN_IF_ERROR(PerturbationOptionsFromJson(
+        *perturbation, JsonChildPath(path, "perturbation"), &o->perturbation));
   if (network)
     NAS_RETURN_IF_ERROR(NetworkFromJson(*network, JsonChildPath(path, "network"), &o->network));
   if (trainer)
@@ -194,7 +204,9 @@ Json DartsConfigToJson(const DartsConfig& c) {
           {"search",
            {{"network", DartsNetworkOptionsToJson(c.search.network)},
             {"trainer", TrainerOptionsToJson(c.search.trainer)},
-            {"darts", DartsTrainerOptionsToJson(c.search.darts)}}},
+            {"darts", DartsTrainerOptionsToJson(c.search.darts)},
+            {"selection", c.search.selection},
+            {"perturbation", PerturbationOptionsToJson(c.search.perturbation)}}},
           {"retrain", RetrainToJson(c.retrain)},
           {"trial",
            {{"network", DartsNetworkOptionsToJson(c.trial.network)},

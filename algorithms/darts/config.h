@@ -6,7 +6,8 @@
 //   {"preset": "fashion_mnist",
 //    "data": {...nas::DataOptions (nas/jobs/data.h)...},
 //    "search": {"network": {...DartsNetworkOptions...}, "trainer": {...TrainerOptions...},
-//               "darts": {...DartsTrainerOptions...}},
+//               "darts": {...DartsTrainerOptions...}, "selection": "alpha",
+//               "perturbation": {...PerturbationOptions...}},
 //    "retrain": {"network": {...}, "trainer": {...}, "batch_size": 96, "lr": 0.025, ...},
 //    "trial": {"network": {...}, "steps": 200, ...},
 //    "evolution": {"population": 16, "sample_size": 4, "max_trials": 48, "parallel": 2},
@@ -40,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "algorithms/darts/darts_space.h"
 #include "algorithms/darts/darts_trainer.h"
+#include "algorithms/darts/perturbation.h"
 #include "nas/base/json.h"
 #include "nas/jobs/data.h"
 #include "nas/train/trainer.h"
@@ -50,6 +52,11 @@ struct SearchOptions {
   DartsNetworkOptions network;
   TrainerOptions trainer;
   DartsTrainerOptions darts;
+  // How the cell is chosen after the search: "alpha" (DARTS's genotype rule
+  // on the alphas) or "perturbation" (DARTS-PT, perturbation.h: one process
+  // only; tune_steps -1 = a quarter of the search's steps over the gaps).
+  std::string selection = "alpha";
+  PerturbationOptions perturbation;
 };
 
 struct RetrainOptions {

@@ -58,7 +58,10 @@ Decisions DartsMutator::sample_search() {
   for (const ChoiceSpec& spec : search_space().choices()) {
     if (spec.kind == MutableKind::kLayerChoice) {
       const at::Tensor& alpha = alphas_.at(spec.key);
-      decisions[spec.key] = at::softmax(detach_ ? alpha.detach() : alpha, 0);
+      auto pinned = projected_.find(spec.key);
+      decisions[spec.key] = pinned != projected_.end()
+                                ? OneHot(spec.size(), pinned->second).to(alpha.device(), at::kFloat)
+                                : at::softmax(detach_ ? alpha.detach() : alpha, 0);
     } else {
       decisions[spec.key] =
           at::ones({spec.size()},
@@ -77,8 +80,25 @@ std::map<std::string, at::Tensor> DartsMutator::softmax_weights() const {
   return weights;
 }
 
+void DartsMutator::project(const std::string& key, int64_t index) {
+  auto alpha = alphas_.find(key);
+  TORCH_CHECK(alpha != alphas_.end(), "DartsMutator::project: '", key,
+              "' is not a layer choice of the space");
+  TORCH_CHECK(index >= 0 && index < alpha->second.size(0), "DartsMutator::project: candidate ",
+              index, " of '", key, "' is out of range");
+  projected_[key] = index;
+}
+
+std::map<std::string, at::Tensor> DartsMutator::export_weights() const {
+  std::map<std::string, at::Tensor> weights = softmax_weights();
+  for (const auto& [key, index] : projected_) {
+    weights[key] = OneHot(weights[key].size(0), index).to(at::kFloat);
+  }
+  return weights;
+}
+
 Decisions DartsMutator::sample_final() {
-  const std::map<std::string, at::Tensor> weights = softmax_weights();
+  const std::map<std::string, at::Tensor> weights = export_weights();
   Decisions decisions;
   std::set<std::string> drawn_from;  // layer choices some input choice selects among
   for (const ChoiceSpec& spec : search_space().choices()) {
@@ -114,7 +134,11 @@ Decisions DartsMutator::sample_final() {
   }
   for (const ChoiceSpec& spec : search_space().choices()) {
     if (spec.kind != MutableKind::kLayerChoice || drawn_from.count(spec.key)) continue;
-    decisions[spec.key] = OneHot(spec.size(), BestNonNone(spec, weights.at(spec.key)).second);
+    auto pinned = projected_.find(spec.key);
+    decisions[spec.key] =
+        OneHot(spec.size(), pinned != projected_.end()
+                                ? pinned->second  // a projection may choose "none" here
+                                : BestNonNone(spec, weights.at(spec.key)).second);
   }
   return decisions;
 }
@@ -136,6 +160,12 @@ void DartsMutator::to(const at::Device& device) {
 void DartsMutator::save(torch::serialize::OutputArchive& archive) const {
   for (const auto& [key, alpha] : alphas_)
     archive.write("darts_alpha." + key, alpha.detach(), /*is_buffer=*/true);
+  std::vector<int64_t> projected;  // per key in search-space order; -1 = not projected
+  for (const std::string& key : order_) {
+    auto it = projected_.find(key);
+    projected.push_back(it == projected_.end() ? -1 : it->second);
+  }
+  archive.write("darts_projected", c10::IValue(projected));
 }
 
 void DartsMutator::load(torch::serialize::InputArchive& archive) {
@@ -147,6 +177,17 @@ void DartsMutator::load(torch::serialize::InputArchive& archive) {
     TORCH_CHECK(stored.sizes() == alpha.sizes(), "architecture weights for '", key, "' have shape ",
                 stored.sizes(), " in the checkpoint but ", alpha.sizes(), " in the model");
     alpha.copy_(stored);
+  }
+  projected_.clear();
+  c10::IValue value;
+  if (!archive.try_read("darts_projected", value)) return;  // written before projections existed
+  std::vector<int64_t> projected = value.toIntVector();
+  TORCH_CHECK(projected.size() == order_.size(), "corrupt darts_projected in checkpoint");
+  for (size_t i = 0; i < order_.size(); ++i) {
+    if (projected[i] < 0) continue;
+    TORCH_CHECK(projected[i] < alphas_.at(order_[i]).size(0),
+                "corrupt darts_projected in checkpoint");
+    projected_[order_[i]] = projected[i];
   }
 }
 

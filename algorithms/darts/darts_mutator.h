@@ -20,6 +20,12 @@
 //                    sources are not layer choices keeps its first n_chosen
 //                    inputs (all when n_chosen is unset).
 //
+// project(key, i) pins a layer choice to candidate i for good (DARTS-PT's
+// projection, perturbation.h): sample_search() gives it a one-hot weight
+// and sample_final() exports candidate i, "none" included when no input
+// choice draws from it; an input choice then ranks a projected edge by its
+// one-hot weight. Projections are kept in checkpoints.
+//
 // Under data parallelism the alphas start equal (same seed) and stay equal
 // as long as their gradients are averaged (Trainer::step does).
 //
@@ -60,6 +66,11 @@ class DartsMutator : public Mutator {
   // softmax(alpha) per layer-choice key, detached.
   std::map<std::string, at::Tensor> softmax_weights() const;
 
+  // Pins `key` to candidate `index` (see above); throws c10::Error for an
+  // unknown key or an index out of range.
+  void project(const std::string& key, int64_t index);
+  const std::map<std::string, int64_t>& projected() const { return projected_; }
+
   // sample_search() detaches the weights from the alphas (no graph to the
   // alphas: the weight step does not need one).
   void set_detach_weights(bool detach) { detach_ = detach; }
@@ -70,8 +81,12 @@ class DartsMutator : public Mutator {
   void load(torch::serialize::InputArchive& archive) override;
 
  private:
+  // softmax_weights() with projected keys one-hot.
+  std::map<std::string, at::Tensor> export_weights() const;
+
   std::map<std::string, at::Tensor> alphas_;
   std::vector<std::string> order_;  // layer-choice keys in search-space order
+  std::map<std::string, int64_t> projected_;
   bool detach_ = false;
 };
 

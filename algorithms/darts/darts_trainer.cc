@@ -43,6 +43,8 @@ absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path,
       .Optional("hessian_eps", &out->hessian_eps)
       .Optional("collapse_threshold", &out->collapse_threshold)
       .Optional("discrete_bn_batches", &out->discrete_bn_batches)
+      .Optional("warmup_epochs", &out->warmup_epochs)
+      .Optional("early_stop_share", &out->early_stop_share)
       .Optional("seed", &out->seed)
       .Optional("latency_budget_ms", &out->latency.budget_ms)
       .Optional("latency_weight", &out->latency.weight)
@@ -72,6 +74,13 @@ absl::Status DartsTrainerOptionsFromJson(const Json& j, const std::string& path,
   if (!(out->collapse_threshold > 0 && out->collapse_threshold <= 1)) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".collapse_threshold must be in (0, 1]"));
   }
+  if (!(out->warmup_epochs >= 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ".warmup_epochs must be >= 0"));
+  }
+  if (!(out->early_stop_share >= 0 && out->early_stop_share <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ".early_stop_share must be in [0, 1] (0 = never)"));
+  }
   NAS_RETURN_IF_ERROR(ValidateLatencyBudget(out->latency, path));
   return absl::OkStatus();
 }
@@ -90,6 +99,8 @@ Json DartsTrainerOptionsToJson(const DartsTrainerOptions& o) {
           {"hessian_eps", o.hessian_eps},
           {"collapse_threshold", o.collapse_threshold},
           {"discrete_bn_batches", o.discrete_bn_batches},
+          {"warmup_epochs", o.warmup_epochs},
+          {"early_stop_share", o.early_stop_share},
           {"seed", o.seed},
           {"latency_budget_ms", o.latency.budget_ms},
           {"latency_weight", o.latency.weight},
@@ -223,12 +234,33 @@ std::vector<at::Tensor> DartsTrainer::architecture_gradient(const Batch& train, 
 }
 
 Metrics DartsTrainer::train_step(const Batch& batch) {
-  Batch arch = arch_batch(batch.epoch, batch.index);
-  // 1. Architecture step.
-  std::vector<at::Tensor> alpha_grads = architecture_gradient(batch, arch);
-  std::vector<at::Tensor> alphas = mutator_->parameters();
-  for (size_t i = 0; i < alphas.size(); ++i) alphas[i].mutable_grad() = alpha_grads[i];
-  step(*adam_);
+  // 1. Architecture step (none during the warm-up).
+  const double warmup_steps = options_.warmup_epochs * train_source()->batches_per_epoch();
+  if (static_cast<double>(global_step()) >= warmup_steps) {
+    Batch arch = arch_batch(batch.epoch, batch.index);
+    std::vector<at::Tensor> alpha_grads = architecture_gradient(batch, arch);
+    std::vector<at::Tensor> alphas = mutator_->parameters();
+    std::vector<at::Tensor> before;
+    if (options_.early_stop_share > 0) {
+      for (const at::Tensor& alpha : alphas) before.push_back(alpha.detach().clone());
+    }
+    for (size_t i = 0; i < alphas.size(); ++i) alphas[i].mutable_grad() = alpha_grads[i];
+    step(*adam_);
+    if (options_.early_stop_share > 0) {
+      const double share = watched_parameter_free_share();
+      if (share >= options_.early_stop_share) {
+        at::NoGradGuard no_grad;
+        for (size_t i = 0; i < alphas.size(); ++i) alphas[i].copy_(before[i]);
+        stopped_at_step_ = global_step() + 1;
+        if (is_main()) {
+          LOG(INFO) << "early stop at step " << stopped_at_step_ << ": the parameter-free share "
+                    << share << " reached early_stop_share " << options_.early_stop_share
+                    << "; the architecture of the step before is kept";
+        }
+        return {};
+      }
+    }
+  }
   // 2. Weight step with the updated (detached) alphas.
   mutator_->set_detach_weights(true);
   mutator_->reset();
@@ -243,6 +275,15 @@ Metrics DartsTrainer::train_step(const Batch& batch) {
   mutator_->set_detach_weights(false);
   const double accuracy = (logits.argmax(1) == batch.target).to(at::kFloat).mean().item<double>();
   return {{"loss", train_loss.item<double>()}, {"accuracy", accuracy}};
+}
+
+void DartsTrainer::save_extra(torch::serialize::OutputArchive& archive) const {
+  archive.write("darts_trainer.stopped_at_step", c10::IValue(stopped_at_step_));
+}
+
+void DartsTrainer::load_extra(torch::serialize::InputArchive& archive) {
+  c10::IValue value;
+  stopped_at_step_ = archive.try_read("darts_trainer.stopped_at_step", value) ? value.toInt() : 0;
 }
 
 Genotype DartsTrainer::genotype() {
@@ -264,6 +305,10 @@ double DartsTrainer::parameter_free_share() {
     free += IsParameterFree(it->second.get<std::string>()) ? 1 : 0;
   }
   return ops == 0 ? 0.0 : static_cast<double>(free) / static_cast<double>(ops);
+}
+
+double DartsTrainer::watched_parameter_free_share() {
+  return darts_cells_ ? genotype().normal.parameter_free_share() : parameter_free_share();
 }
 
 Metrics DartsTrainer::validate(int64_t epoch) {

@@ -36,11 +36,31 @@
 // | hessian_eps        | 0.01    | finite-difference step: hessian_eps / ||v|| |
 // | collapse_threshold | 0.5     | warn at this parameter-free share (normal)  |
 // | discrete_bn_batches| 10      | BN re-estimation for the discrete score     |
+// | warmup_epochs      | 0       | weights only for the first epochs (fractions |
+// |                    |         | allowed), alphas frozen (PC-DARTS: 15 of 50) |
+// | early_stop_share   | 0       | stop when the watched parameter-free share  |
+// |                    |         | reaches it (DARTS+; 0 = never)              |
 // | seed               | 0       | the alphas' initialisation                  |
 // | latency_budget_ms  | 0       | search under a latency budget (0 = none)    |
 // | latency_weight     | 1       | the penalty's weight                        |
 // | latency_batch      | 1       | batch of the latency table's measurements   |
 // | latency_table      | ""      | its file ("" = the search's output folder)  |
+//
+// The two published remedies for collapse, as options:
+//   * warm-up (PC-DARTS, Xu et al., ICLR 2020): the first warmup_epochs x
+//     batches-per-epoch steps skip the architecture step, so the weights of
+//     every operation train before the alphas start to favour the fast
+//     learners (parameter-free operations). A warm-up as long as the run,
+//     with alpha_init_scale 0, trains the supernet under uniform alphas (the
+//     "blank" supernet of DARTS-PT, perturbation.h);
+//   * early stop (DARTS+, Liang et al., 2019): after each architecture step
+//     past the warm-up, the exported architecture's watched share (the
+//     normal cell's on the DARTS network, every layer choice's elsewhere) is
+//     compared with early_stop_share; once it reaches it, that step's alpha
+//     update is undone, the step's weight update skipped, and training ends
+//     (a checkpoint keeps the decision, so --resume does not go on). DARTS+
+//     stops at two skip connections in the normal cell (2/8 = 0.25 of its
+//     operations, pooling not counted; this share counts pooling too).
 //
 // Under a latency budget B (ProxylessNAS-style, a deployment latency on this
 // machine; nas/analysis/latency_table.h), the architecture loss gets
@@ -88,6 +108,8 @@ struct DartsTrainerOptions {
   double hessian_eps = 0.01;
   double collapse_threshold = 0.5;
   int64_t discrete_bn_batches = 10;
+  double warmup_epochs = 0;
+  double early_stop_share = 0;
   uint64_t seed = 0;
   LatencyBudget latency;  // latency_budget_ms, latency_weight, latency_batch, latency_table
 };
@@ -126,10 +148,17 @@ class DartsTrainer : public Trainer {
   void set_latency_table(std::shared_ptr<const LatencyTable> table);
   // E[latency] under the current alphas (a tensor on their graph).
   at::Tensor expected_latency();
+  // The step at which the early-stop rule ended training (0 = it did not).
+  int64_t stopped_at_step() const { return stopped_at_step_; }
+  // The parameter-free share the collapse rules watch (see above).
+  double watched_parameter_free_share();
 
  protected:
   Metrics train_step(const Batch& batch) override;
   Metrics validate(int64_t epoch) override;
+  bool stop_requested() const override { return stopped_at_step_ > 0; }
+  void save_extra(torch::serialize::OutputArchive& archive) const override;
+  void load_extra(torch::serialize::InputArchive& archive) override;
 
  private:
   Batch arch_batch(int64_t epoch, int64_t index);
@@ -150,6 +179,7 @@ class DartsTrainer : public Trainer {
   std::map<std::string, double> latency_share_;  // per edge: n_chosen / k
   int64_t arch_epoch_ = -1;
   int64_t arch_next_ = -1;
+  int64_t stopped_at_step_ = 0;
 };
 
 }  // namespace nas::darts

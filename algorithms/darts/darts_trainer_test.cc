@@ -3,6 +3,7 @@
 // synthetic data, validation metrics, exact resume, bad options.
 #include "algorithms/darts/darts_trainer.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <gmock/gmock.h>
@@ -291,6 +292,108 @@ TEST(DartsTrainerTest, ResumeAfterInterruptionEqualsUninterrupted) {
   }
 }
 
+// After every step: the alphas, the weights and the watched share.
+struct StepRecorder : Callback {
+  std::vector<std::vector<at::Tensor>> alphas, weights;
+  std::vector<double> shares;
+  void on_batch_end(Trainer& trainer, const Batch&, const Metrics&) override {
+    auto& darts = static_cast<DartsTrainer&>(trainer);
+    std::vector<at::Tensor> a, w;
+    for (const at::Tensor& t : darts.mutator().parameters()) a.push_back(t.detach().clone());
+    for (const at::Tensor& t : darts.space().model->parameters()) w.push_back(t.detach().clone());
+    alphas.push_back(a);
+    weights.push_back(w);
+    shares.push_back(darts.watched_parameter_free_share());
+  }
+};
+
+bool Equal(const std::vector<at::Tensor>& a, const std::vector<at::Tensor>& b) {
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!torch::equal(a[i], b[i])) return false;
+  }
+  return a.size() == b.size();
+}
+
+std::vector<at::Tensor> Clones(const std::vector<at::Tensor>& tensors) {
+  std::vector<at::Tensor> out;
+  for (const at::Tensor& t : tensors) out.push_back(t.detach().clone());
+  return out;
+}
+
+TEST(DartsTrainerTest, AWarmUpTrainsTheWeightsWithTheAlphasFrozen) {
+  Data d = MakeData();
+  DartsTrainerOptions o;
+  o.alpha_lr = 0.01;
+  o.warmup_epochs = 1.5;  // 4.5 steps of 3-step epochs: steps 1-5 (global steps 0-4 < 4.5)
+  o.discrete_bn_batches = 0;
+  DartsNetwork net = TinyNet();
+  DartsTrainer trainer(Options(Dir("warmup"), 2), o, net, d.train.get(), d.arch.get(),
+                       d.valid.get());
+  const std::vector<at::Tensor> initial = Clones(trainer.mutator().parameters());
+  const std::vector<at::Tensor> initial_weights = Clones(net->parameters());
+  auto recorder = std::make_shared<StepRecorder>();
+  trainer.add_callback(recorder);
+  ASSERT_TRUE(trainer.fit().ok());
+  ASSERT_EQ(recorder->alphas.size(), 6u);
+  for (int step = 0; step < 5; ++step) {
+    EXPECT_TRUE(Equal(recorder->alphas[step], initial)) << "step " << step + 1;
+    EXPECT_FALSE(
+        Equal(recorder->weights[step], step == 0 ? initial_weights : recorder->weights[step - 1]))
+        << "weights frozen at step " << step + 1;
+  }
+  EXPECT_FALSE(Equal(recorder->alphas[5], initial));
+}
+
+TEST(DartsTrainerTest, EarlyStopEndsAtTheCrossingWithTheArchitectureBeforeIt) {
+  DartsTrainerOptions o;
+  o.alpha_lr = 0.05;
+  o.discrete_bn_batches = 0;
+  // The free run: the watched share after every step.
+  Data d1 = MakeData();
+  DartsNetwork free_net = TinyNet();
+  DartsTrainer free_run(Options(Dir("early_free"), 2), o, free_net, d1.train.get(), d1.arch.get(),
+                        d1.valid.get());
+  auto recorder = std::make_shared<StepRecorder>();
+  free_run.add_callback(recorder);
+  ASSERT_TRUE(free_run.fit().ok());
+  const double highest = *std::max_element(recorder->shares.begin(), recorder->shares.end());
+  ASSERT_GT(highest, 0);
+  const int64_t crossing = std::find_if(recorder->shares.begin(), recorder->shares.end(),
+                                        [&](double s) { return s >= highest; }) -
+                           recorder->shares.begin() +
+                           1;  // the step (1-based) whose alpha update crossed
+
+  // The same run with the rule: it ends at that step, undoing its update.
+  Data d2 = MakeData();
+  o.early_stop_share = highest;
+  DartsNetwork net = TinyNet();
+  const std::string dir = Dir("early_stop");
+  DartsTrainer stopped(Options(dir, 2), o, net, d2.train.get(), d2.arch.get(), d2.valid.get());
+  const std::vector<at::Tensor> initial_alphas = Clones(stopped.mutator().parameters());
+  const std::vector<at::Tensor> initial_weights = Clones(net->parameters());
+  ASSERT_TRUE(stopped.fit().ok());
+  EXPECT_EQ(stopped.stopped_at_step(), crossing);
+  EXPECT_EQ(stopped.global_step(), crossing);
+  const std::vector<at::Tensor>& alphas_before =
+      crossing == 1 ? initial_alphas : recorder->alphas[crossing - 2];
+  const std::vector<at::Tensor>& weights_before =
+      crossing == 1 ? initial_weights : recorder->weights[crossing - 2];
+  EXPECT_TRUE(Equal(Clones(stopped.mutator().parameters()), alphas_before));
+  EXPECT_TRUE(Equal(Clones(net->parameters()), weights_before));
+  EXPECT_LT(stopped.watched_parameter_free_share(), highest);
+
+  // --resume keeps the decision: nothing more trains.
+  Data d3 = MakeData();
+  TrainerOptions resume = Options(dir, 2);
+  resume.resume = true;
+  DartsNetwork resumed_net = TinyNet();
+  DartsTrainer resumed(resume, o, resumed_net, d3.train.get(), d3.arch.get(), d3.valid.get());
+  ASSERT_TRUE(resumed.fit().ok());
+  EXPECT_EQ(resumed.global_step(), crossing);
+  EXPECT_EQ(resumed.stopped_at_step(), crossing);
+  EXPECT_TRUE(Equal(Clones(resumed_net->parameters()), weights_before));
+}
+
 // A table of the network's own choices: candidate i of every layer choice
 // costs i + 1 ms.
 std::shared_ptr<LatencyTable> IndexTable(DartsNetwork net) {
@@ -385,7 +488,12 @@ TEST(DartsTrainerTest, BadOptionsNameTheMember) {
               HasSubstr("latency_budget_ms and latency_weight must be finite numbers >= 0"));
   EXPECT_THAT(error(Json{{"latency_batch", 0}}, "$"),
               HasSubstr("latency_batch must be in [1, 4096]"));
+  EXPECT_THAT(error(Json{{"warmup_epochs", -1}}, "$"), HasSubstr("$.warmup_epochs must be >= 0"));
+  EXPECT_THAT(error(Json{{"early_stop_share", 1.5}}, "$"),
+              HasSubstr("$.early_stop_share must be in [0, 1] (0 = never)"));
   DartsTrainerOptions round;
+  round.warmup_epochs = 0.25;
+  round.early_stop_share = 0.5;
   round.unrolled = true;
   round.alpha_betas = {0.4, 0.9};
   DartsTrainerOptions back;

@@ -75,6 +75,23 @@ cmp -s "${tmp}/first/architecture.json" "${tmp}/again/architecture.json" || fail
   || { tail -20 "${tmp}/second.log"; fail "second-order search failed"; }
 grep -q '"unrolled": true' "${tmp}/second/result.json" || fail "result.json does not say second order"
 
+# 3b. DARTS-PT's selection, after a warm-up (PC-DARTS): the projected cell,
+# the alphas' cell beside it, every edge's masked scores; deterministic.
+pt_flags=(--config="${tmp}/tiny.json" --epochs=1
+          --set=search.selection=perturbation,search.perturbation.eval_batches=1,search.perturbation.tune_steps=1,search.darts.warmup_epochs=0.5)
+"${bin}/search" "${pt_flags[@]}" --output_dir="${tmp}/pt" 2> "${tmp}/pt.log" \
+  || { tail -20 "${tmp}/pt.log"; fail "perturbation search failed"; }
+grep -q '"selection": "perturbation"' "${tmp}/pt/result.json" || fail "result.json does not say perturbation"
+grep -q '"alpha_genotype": "Genotype(' "${tmp}/pt/result.json" || fail "result.json has no alpha genotype"
+(( $(grep -o '"chosen"' "${tmp}/pt/perturbation.json" | wc -l) == 10 )) \
+  || fail "perturbation.json should hold one decision per edge key (10)"
+grep -q "^Genotype(normal=\[('" "${tmp}/pt/genotype.txt" || fail "no projected genotype"
+[[ -s "${tmp}/pt/alpha_architecture.json" ]] || fail "no alpha_architecture.json beside the projected one"
+"${bin}/search" "${pt_flags[@]}" --output_dir="${tmp}/pt_again" 2> /dev/null
+cmp -s "${tmp}/pt/architecture.json" "${tmp}/pt_again/architecture.json" || fail "same seed, different PT cell"
+expect_error "search.selection: 'pt' is not one of alpha, perturbation" "${bin}/search" \
+  --config="${tmp}/tiny.json" --set=search.selection=pt --output_dir="${tmp}/y"
+
 # 4. Retraining the found cell.
 "${bin}/retrain" --config="${tmp}/tiny.json" --architecture="${tmp}/first/architecture.json" \
   --output_dir="${tmp}/retrain" --export 2> "${tmp}/retrain.log" || { tail -20 "${tmp}/retrain.log"; fail "retrain failed"; }

@@ -8,11 +8,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "algorithms/darts/darts_trainer.h"
+#include "algorithms/darts/perturbation.h"
 #include "nas/analysis/latency_table.h"
 #include "nas/base/file.h"
 #include "nas/base/json.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/core/architecture.h"
 #include "nas/jobs/data.h"
 #include "nas/jobs/job_latency_table.h"
 #include "nas/jobs/supernet_job.h"
@@ -29,7 +31,22 @@ class DartsSearch : public DartsSupernetSearch {
   DartsSearch(SupernetInputs& in, DartsTrainerOptions options, Clock::time_point start)
       : DartsSupernetSearch(in, options), unrolled_(options.unrolled), start_(start) {}
 
-  // After training, on every rank.
+  // After training, on every rank (perturbation: one process): the cell by
+  // DARTS-PT's projection instead of the alphas' genotype rule.
+  absl::Status select_by_perturbation(PerturbationOptions options) {
+    alpha_genotype_ = darts_trainer().genotype();
+    alpha_architecture_ = darts_trainer().mutator().export_architecture();
+    if (options.tune_steps < 0) {
+      options.tune_steps =
+          DefaultTuneSteps(darts_trainer().global_step(), darts_trainer().mutator().search_space());
+    }
+    NAS_ASSIGN_OR_RETURN(decisions_,
+                         ProjectByPerturbation(darts_trainer().space(), darts_trainer().mutator(),
+                                               *train_loader(), *valid_loader(), options));
+    perturbation_ = PerturbationOptionsToJson(options);
+    return absl::OkStatus();
+  }
+
   const Genotype& finish() {
     genotype_ = darts_trainer().genotype();
     return genotype_;
@@ -45,18 +62,32 @@ class DartsSearch : public DartsSupernetSearch {
         WriteJsonFile(JoinPath(dir, "alphas.json"), AlphasJson(darts_trainer().mutator())));
     Json validation = Json::object();
     for (const auto& [key, value] : darts_trainer().last_validation()) validation[key] = value;
-    NAS_RETURN_IF_ERROR(
-        WriteJsonFile(JoinPath(dir, "result.json"),
-                      Json{{"validation", validation},
-                           {"genotype", genotype_.to_string()},
-                           {"param_free_share", genotype_.parameter_free_share()},
-                           {"param_free_share_normal", genotype_.normal.parameter_free_share()},
-                           {"unrolled", unrolled_},
-                           {"seconds", seconds}}));
+    Json result = {{"validation", validation},
+                   {"genotype", genotype_.to_string()},
+                   {"param_free_share", genotype_.parameter_free_share()},
+                   {"param_free_share_normal", genotype_.normal.parameter_free_share()},
+                   {"unrolled", unrolled_},
+                   {"selection", perturbation_.is_null() ? "alpha" : "perturbation"},
+                   {"seconds", seconds}};
+    if (darts_trainer().stopped_at_step() > 0)
+      result["early_stop_step"] = darts_trainer().stopped_at_step();
+    if (!perturbation_.is_null()) {
+      // What the alphas alone would have chosen, beside the projection.
+      result["alpha_genotype"] = alpha_genotype_.to_string();
+      result["alpha_param_free_share_normal"] = alpha_genotype_.normal.parameter_free_share();
+      NAS_RETURN_IF_ERROR(
+          WriteArchitecture(JoinPath(dir, "alpha_architecture.json"), alpha_architecture_));
+      Json record = Json::array();
+      for (const EdgeDecision& d : decisions_) record.push_back(d.to_json());
+      NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(dir, "perturbation.json"),
+                                        Json{{"options", perturbation_}, {"decisions", record}}));
+    }
+    NAS_RETURN_IF_ERROR(WriteJsonFile(JoinPath(dir, "result.json"), result));
     LOG(INFO) << "genotype: " << genotype_.to_string();
     LOG(INFO) << "wrote " << JoinPath(dir, "architecture.json") << ", genotype.txt, cells.dot"
               << (svg ? ", cells.svg" : " (no Graphviz `dot`: no cells.svg)")
-              << ", alphas.json, result.json";
+              << ", alphas.json, result.json"
+              << (perturbation_.is_null() ? "" : ", perturbation.json, alpha_architecture.json");
     return absl::OkStatus();
   }
 
@@ -64,6 +95,10 @@ class DartsSearch : public DartsSupernetSearch {
   bool unrolled_;
   Clock::time_point start_;
   Genotype genotype_;
+  Genotype alpha_genotype_;
+  Architecture alpha_architecture_;
+  std::vector<EdgeDecision> decisions_;
+  Json perturbation_;  // null: selected by the alphas
 };
 
 }  // namespace
@@ -118,6 +153,11 @@ absl::StatusOr<SearchResult> RunSearchJob(const DartsConfig& config, const std::
                       << config.search.network.channels << " channels, " << in.data.train.size()
                       << " + " << in.data.valid.size() << " images (weights + architecture), "
                       << in.trainer.epochs << " epochs, " << in.world_size() << " process(es)";
+            if (config.search.selection == "perturbation" && in.world_size() > 1) {
+              return absl::InvalidArgumentError(
+                  "search.selection 'perturbation' runs in one process (its masked scores "
+                  "would differ between ranks' data shards)");
+            }
             auto search = std::make_unique<DartsSearch>(in, darts, start);
             if (darts.latency.active()) {
               // The network the found cell is retrained and shipped as.
@@ -131,7 +171,11 @@ absl::StatusOr<SearchResult> RunSearchJob(const DartsConfig& config, const std::
             return search;
           },
           [&](SupernetSearch& search) {
-            result.genotype = static_cast<DartsSearch&>(search).finish();
+            auto& darts_search = static_cast<DartsSearch&>(search);
+            if (config.search.selection == "perturbation") {
+              NAS_RETURN_IF_ERROR(darts_search.select_by_perturbation(config.search.perturbation));
+            }
+            result.genotype = darts_search.finish();
             return absl::OkStatus();
           }));
   result.validation = std::move(job_result.validation);

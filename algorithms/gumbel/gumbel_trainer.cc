@@ -27,6 +27,8 @@ absl::Status GumbelTrainerOptionsFromJson(const Json& j, const std::string& path
       .Optional("tau_start", &out->tau_start)
       .Optional("tau_end", &out->tau_end)
       .Optional("mode", &out->mode)
+      .Optional("tau_schedule", &out->tau_schedule)
+      .Optional("bilevel", &out->bilevel)
       .Optional("seed", &out->seed)
       .Optional("latency_budget_ms", &out->latency.budget_ms)
       .Optional("latency_weight", &out->latency.weight)
@@ -45,6 +47,11 @@ absl::Status GumbelTrainerOptionsFromJson(const Json& j, const std::string& path
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": tau_start and tau_end must be > 0, got ", out->tau_start, " and ", out->tau_end));
   }
+  if (out->tau_schedule != "exponential" && out->tau_schedule != "linear") {
+    return absl::InvalidArgumentError(absl::StrCat(JsonChildPath(path, "tau_schedule"), ": '",
+                                                   out->tau_schedule,
+                                                   "' is not one of exponential, linear"));
+  }
   return Annotate(GumbelModeFromString(out->mode).status(), JsonChildPath(path, "mode"));
 }
 
@@ -58,6 +65,8 @@ Json GumbelTrainerOptionsToJson(const GumbelTrainerOptions& o) {
           {"arch_weight_decay", o.arch_weight_decay},
           {"tau_start", o.tau_start},
           {"tau_end", o.tau_end},
+          {"tau_schedule", o.tau_schedule},
+          {"bilevel", o.bilevel},
           {"mode", o.mode},
           {"seed", o.seed},
           {"latency_budget_ms", o.latency.budget_ms},
@@ -69,6 +78,7 @@ Json GumbelTrainerOptionsToJson(const GumbelTrainerOptions& o) {
 double AnnealedTemperature(const GumbelTrainerOptions& o, int64_t step, int64_t total_steps) {
   if (total_steps <= 1 || step >= total_steps - 1) return o.tau_end;
   double progress = static_cast<double>(step) / static_cast<double>(total_steps - 1);
+  if (o.tau_schedule == "linear") return o.tau_start + (o.tau_end - o.tau_start) * progress;
   return o.tau_start * std::pow(o.tau_end / o.tau_start, progress);
 }
 
@@ -81,6 +91,8 @@ GumbelTrainer::GumbelTrainer(TrainerOptions trainer_options, GumbelTrainerOption
       valid_(valid),
       mutator_(std::make_unique<GumbelMutator>(model_.model, options.seed)) {
   mutator_->set_mode(*GumbelModeFromString(options.mode));
+  TORCH_CHECK(!options.bilevel || (valid_ != nullptr && valid_->batches_per_epoch() > 0),
+              "GumbelTrainer: bilevel needs validation batches for the architecture step");
   sgd_ = std::make_unique<torch::optim::SGD>(model_.model->parameters(),
                                              torch::optim::SGDOptions(options.lr)
                                                  .momentum(options.momentum)
@@ -101,6 +113,31 @@ int64_t GumbelTrainer::total_steps() const {
   return options().epochs * train_source()->batches_per_epoch();
 }
 
+at::Tensor GumbelTrainer::sampled_loss(const Batch& batch, at::Tensor* logits) {
+  mutator_->reset();  // fresh noise; the hard sample is cached
+  sync_decisions(*mutator_);
+  {
+    auto guard = autocast();
+    *logits = model_.forward(batch.data);
+  }
+  return torch::nn::functional::cross_entropy(logits->to(at::kFloat), batch.target);
+}
+
+Batch GumbelTrainer::arch_batch(int64_t epoch, int64_t index) {
+  // Batch t of the validation source pairs with training batch t (wrapping
+  // when it is shorter), as in DartsTrainer.
+  const int64_t wanted = index % valid_->batches_per_epoch();
+  if (epoch != arch_epoch_ || wanted != arch_next_) valid_->start_epoch(epoch, wanted);
+  std::optional<Batch> batch = valid_->next();
+  TORCH_CHECK(batch.has_value(), "architecture data ran out at batch ", wanted, " of epoch ",
+              epoch);
+  arch_epoch_ = epoch;
+  arch_next_ = wanted + 1;
+  batch->data = batch->data.to(device());
+  batch->target = batch->target.to(device());
+  return *std::move(batch);
+}
+
 Metrics GumbelTrainer::train_step(const Batch& batch) {
   // The base moves the model to the device in fit(); the logits follow
   // (in place, so the Adam optimizer keeps them).
@@ -109,14 +146,31 @@ Metrics GumbelTrainer::train_step(const Batch& batch) {
     on_device_ = true;
   }
   mutator_->set_temperature(AnnealedTemperature(options_, global_step(), total_steps()));
-  mutator_->reset();  // fresh noise; the hard sample is cached
-  sync_decisions(*mutator_);
   at::Tensor logits;
-  {
-    auto guard = autocast();
-    logits = model_.forward(batch.data);
+  if (options_.bilevel) {
+    // GDAS: the logits step on a validation batch with a sample of its own,
+    // then the weights step on the training batch with a fresh sample.
+    at::Tensor arch_logits;
+    at::Tensor arch_loss = sampled_loss(arch_batch(batch.epoch, batch.index), &arch_logits);
+    if (options_.latency.active()) {
+      arch_loss = arch_loss + LatencyPenalty(expected_latency(), options_.latency);
+    }
+    adam_->zero_grad();
+    backward(arch_loss);
+    for (at::Tensor& w : model_.model->parameters()) w.mutable_grad().reset();
+    step(*adam_);
+    at::Tensor loss = sampled_loss(batch, &logits);
+    sgd_->zero_grad();
+    backward(loss);
+    for (const at::Tensor& l : mutator_->parameters()) l.mutable_grad().reset();
+    step(*sgd_, options_.clip_norm);
+    double accuracy = (logits.argmax(1) == batch.target).to(at::kFloat).mean().item<double>();
+    return {{"loss", loss.item<double>()},
+            {"arch_loss", arch_loss.item<double>()},
+            {"accuracy", accuracy},
+            {"temperature", mutator_->temperature()}};
   }
-  at::Tensor loss = torch::nn::functional::cross_entropy(logits.to(at::kFloat), batch.target);
+  at::Tensor loss = sampled_loss(batch, &logits);
   at::Tensor objective = loss;
   if (options_.latency.active()) {
     // The same on every rank (equal logits): averaging keeps it.
@@ -135,6 +189,7 @@ Metrics GumbelTrainer::train_step(const Batch& batch) {
 
 Metrics GumbelTrainer::validate(int64_t epoch) {
   if (valid_ == nullptr) return {};
+  arch_epoch_ = -1;                                   // the validation source moves
   mutator_->set_decisions(mutator_->sample_final());  // the architecture export would write
   ClassifierScore score = EvaluateClassifier(
       [&](const at::Tensor& x) {

@@ -18,6 +18,8 @@
 // | tau_start         | 5       | temperature at step 0                        |
 // | tau_end           | 0.5     | temperature at the last step                 |
 // | mode              | "hard"  | hard (straight-through) or soft relaxation   |
+// | tau_schedule      | "exponential" | or "linear" (GDAS)                     |
+// | bilevel           | false   | logits on `valid`, weights on `train` (GDAS) |
 // | seed              | 0       | the mutator's noise                          |
 // | latency_budget_ms | 0       | search under a latency budget (0 = none)     |
 // | latency_weight    | 1       | the penalty's weight                         |
@@ -60,6 +62,8 @@ struct GumbelTrainerOptions {
   double tau_start = 5;
   double tau_end = 0.5;
   std::string mode = "hard";
+  std::string tau_schedule = "exponential";
+  bool bilevel = false;
   uint64_t seed = 0;
   LatencyBudget latency;  // latency_budget_ms, latency_weight, latency_batch, latency_table
 };
@@ -69,12 +73,14 @@ absl::Status GumbelTrainerOptionsFromJson(const Json& j, const std::string& path
 Json GumbelTrainerOptionsToJson(const GumbelTrainerOptions& options);
 
 // The temperature after `step` of `total_steps`: tau_start * (tau_end /
-// tau_start)^(step / (total_steps - 1)), tau_end from then on.
+// tau_start)^p (exponential) or tau_start + (tau_end - tau_start) p
+// (linear), p = step / (total_steps - 1); tau_end from then on.
 double AnnealedTemperature(const GumbelTrainerOptions& options, int64_t step, int64_t total_steps);
 
 class GumbelTrainer : public Trainer {
  public:
-  // `options` must be valid (GumbelTrainerOptionsFromJson checks them).
+  // `options` must be valid (GumbelTrainerOptionsFromJson checks them);
+  // bilevel needs `valid` with batches (throws c10::Error otherwise).
   GumbelTrainer(TrainerOptions trainer_options, GumbelTrainerOptions options, BuiltSpace model,
                 BatchSource* train, BatchSource* valid, Distributed* distributed = nullptr);
 
@@ -92,6 +98,9 @@ class GumbelTrainer : public Trainer {
 
  private:
   int64_t total_steps() const;
+  // The loss of a fresh sample on `batch` (its logits in *logits).
+  at::Tensor sampled_loss(const Batch& batch, at::Tensor* logits);
+  Batch arch_batch(int64_t epoch, int64_t index);
 
   GumbelTrainerOptions options_;
   BuiltSpace model_;
@@ -101,6 +110,8 @@ class GumbelTrainer : public Trainer {
   std::unique_ptr<torch::optim::SGD> sgd_;
   std::unique_ptr<torch::optim::Adam> adam_;
   std::shared_ptr<const LatencyTable> latency_;
+  int64_t arch_epoch_ = -1;
+  int64_t arch_next_ = -1;
 };
 
 }  // namespace nas::gumbel

@@ -127,8 +127,8 @@ TEST(GumbelTrainerTest, LearnsWeightsAndLogits) {
 
 // Weights and logits after `epochs`, trained in one go or resumed after
 // the first epoch.
-std::pair<std::vector<at::Tensor>, std::vector<at::Tensor>> Train(const std::string& dir,
-                                                                  bool interrupted) {
+std::pair<std::vector<at::Tensor>, std::vector<at::Tensor>> Train(
+    const std::string& dir, bool interrupted, const GumbelTrainerOptions& go = {}) {
   torch::manual_seed(0);
   Data data;
   auto built = random::MakeSmallCnn(Json::parse(kSpace));
@@ -140,13 +140,13 @@ std::pair<std::vector<at::Tensor>, std::vector<at::Tensor>> Train(const std::str
     // Stopped after the first epoch (same schedule: epochs = 2), then resumed.
     TrainerOptions first = o;
     first.max_steps = data.train->batches_per_epoch();
-    GumbelTrainer trainer(first, {}, *built, data.train.get(), data.valid.get());
+    GumbelTrainer trainer(first, go, *built, data.train.get(), data.valid.get());
     EXPECT_OK(trainer.fit());
     torch::manual_seed(123);  // resume must not depend on the global generator
     built = random::MakeSmallCnn(Json::parse(kSpace));
     o.resume = true;
   }
-  GumbelTrainer trainer(o, {}, *built, data.train.get(), data.valid.get());
+  GumbelTrainer trainer(o, go, *built, data.train.get(), data.valid.get());
   absl::Status status = trainer.fit();
   EXPECT_OK(status);
   std::vector<at::Tensor> weights;
@@ -165,6 +165,75 @@ TEST(GumbelTrainerTest, ResumeContinuesExactly) {
   for (size_t i = 0; i < l_whole.size(); ++i) EXPECT_THAT(l_resumed[i], TensorEq(l_whole[i])) << i;
 }
 
+GumbelTrainerOptions Gdas() {
+  GumbelTrainerOptions o;
+  o.bilevel = true;
+  o.tau_schedule = "linear";
+  o.tau_start = 10;
+  o.tau_end = 0.1;
+  o.arch_lr = 0.05;
+  return o;
+}
+
+TEST(GumbelTrainerTest, BilevelResumeContinuesExactly) {
+  auto [w_whole, l_whole] = Train(TempDir("gdas_whole"), false, Gdas());
+  auto [w_resumed, l_resumed] = Train(TempDir("gdas_resumed"), true, Gdas());
+  for (size_t i = 0; i < w_whole.size(); ++i) EXPECT_THAT(w_resumed[i], TensorEq(w_whole[i])) << i;
+  for (size_t i = 0; i < l_whole.size(); ++i) EXPECT_THAT(l_resumed[i], TensorEq(l_whole[i])) << i;
+}
+
+TEST(GumbelTrainerTest, BilevelTrainsLogitsOnValidationBatchesAndWeightsOnTraining) {
+  torch::manual_seed(0);
+  Data data;
+  auto built = random::MakeSmallCnn(Json::parse(kSpace));
+  ASSERT_OK(built);
+  TrainerOptions o;
+  o.epochs = 2;
+  o.progress = false;
+  o.output_dir = TempDir("gdas");
+  GumbelTrainerOptions go = Gdas();
+  go.lr = 0.1;
+  GumbelTrainer trainer(o, go, *built, data.train.get(), data.valid.get());
+  const std::vector<at::Tensor> weights_before = [&] {
+    std::vector<at::Tensor> w;
+    for (const auto& p : built->model->parameters()) w.push_back(p.detach().clone());
+    return w;
+  }();
+  ASSERT_OK(trainer.fit());
+  double moved = 0;
+  for (const at::Tensor& l : trainer.mutator().parameters()) moved += l.abs().sum().item<double>();
+  EXPECT_GT(moved, 0.01) << "the architecture logits never changed";
+  int weights_moved = 0;
+  auto params = built->model->parameters();
+  for (size_t i = 0; i < params.size(); ++i)
+    weights_moved += !torch::equal(params[i], weights_before[i]);
+  EXPECT_GT(weights_moved, 0);
+  EXPECT_DOUBLE_EQ(trainer.mutator().temperature(), 0.1);
+  // Both losses are logged, and the temperature falls linearly.
+  std::istringstream lines(*ReadFile(JoinPath(o.output_dir, "metrics.jsonl")));
+  std::string line;
+  int train_records = 0;
+  while (std::getline(lines, line)) {
+    Json j = Json::parse(line);
+    if (j["split"] != "train") continue;
+    ++train_records;
+    EXPECT_TRUE(j.contains("arch_loss")) << line;
+  }
+  EXPECT_GT(train_records, 0);
+  // Without validation batches there is nothing to step the logits on.
+  EXPECT_THROW(GumbelTrainer(o, go, *built, data.train.get(), nullptr), c10::Error);
+}
+
+TEST(GumbelTrainerTest, TemperatureAnnealsLinearlyForGdas) {
+  GumbelTrainerOptions o;
+  o.tau_start = 10;
+  o.tau_end = 0.1;
+  o.tau_schedule = "linear";
+  EXPECT_DOUBLE_EQ(AnnealedTemperature(o, 0, 12), 10);
+  EXPECT_NEAR(AnnealedTemperature(o, 11, 23), 5.05, 1e-12);
+  EXPECT_DOUBLE_EQ(AnnealedTemperature(o, 11, 12), 0.1);
+}
+
 TEST(GumbelTrainerTest, TemperatureAnnealsExponentially) {
   GumbelTrainerOptions o;
   o.tau_start = 4;
@@ -179,6 +248,8 @@ TEST(GumbelTrainerTest, OptionsRoundTripAndAreValidated) {
   GumbelTrainerOptions o;
   o.mode = "soft";
   o.arch_lr = 0.01;
+  o.bilevel = true;
+  o.tau_schedule = "linear";
   GumbelTrainerOptions back;
   ASSERT_OK(GumbelTrainerOptionsFromJson(GumbelTrainerOptionsToJson(o), "o", &back));
   EXPECT_EQ(GumbelTrainerOptionsToJson(back), GumbelTrainerOptionsToJson(o));
@@ -194,6 +265,9 @@ TEST(GumbelTrainerTest, OptionsRoundTripAndAreValidated) {
               invalid("unknown Gumbel mode 'gentle'; use hard or soft"));
   EXPECT_THAT(parse(R"({"tau_end": 0})"), invalid("tau_start and tau_end must be > 0"));
   EXPECT_THAT(parse(R"({"lr": "fast"})"), invalid("config.optimizer.lr"));
+  EXPECT_THAT(parse(R"({"tau_schedule": "cosine"})"),
+              invalid("config.optimizer.tau_schedule: 'cosine' is not one of exponential, linear"));
+  EXPECT_THAT(parse(R"({"bilevel": 1})"), invalid("config.optimizer.bilevel"));
 }
 
 }  // namespace

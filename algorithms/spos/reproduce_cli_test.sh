@@ -142,6 +142,15 @@ expect_error "latency_table: not a latency table" "${bin}/evolution" --config="$
   --output_dir="${tmp}/x2"
 expect_error "unknown member .*\$.retrain.lr_max" "${bin}/retrain" --config="${tmp}/tiny.json" --set=retrain.lr_max=1 \
   --architecture="${tmp}/nni_arch.json" --output_dir="${tmp}/x"
+# FairNAS's strict fairness from the command line: every step runs one path
+# per candidate (4 here), summed into one update; a pinned choice holds.
+"${bin}/supernet" --config="${tmp}/tiny.json" --set=supernet.spos.sampling.sampling=strict_fair,supernet.trainer.max_steps=3 \
+  --output_dir="${tmp}/fair" 2> "${tmp}/fair.log" || { tail -20 "${tmp}/fair.log"; fail "strict_fair supernet failed"; }
+[[ -s "${tmp}/fair/supernet.pt" ]] || fail "the strict_fair supernet wrote no supernet.pt"
+expect_error "sampling.fixed: 'LayerChoice99' is not a layer choice of the model" "${bin}/supernet" \
+  --config="${tmp}/tiny.json" --set=supernet.spos.sampling.fixed.LayerChoice99=x --output_dir="${tmp}/x3"
+expect_error "'fair' is not one of uniform, flops_bins, strict_fair" "${bin}/supernet" \
+  --config="${tmp}/tiny.json" --set=supernet.spos.sampling.sampling=fair --output_dir="${tmp}/x4"
 # The resolved configuration: the preset, the file and the flags together.
 "${bin}/supernet" --config="${tmp}/tiny.json" --epochs=4 --print_config > "${tmp}/printed.json"
 grep -q '"synthetic_size": 512' "${tmp}/printed.json" || fail "--print_config lacks the file's data"

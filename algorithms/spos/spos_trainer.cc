@@ -90,20 +90,27 @@ SposTrainer::SposTrainer(TrainerOptions trainer_options, SposTrainerOptions opti
 }
 
 Metrics SposTrainer::train_step(const Batch& batch) {
-  mutator_->reset();
-  sync_decisions(*mutator_);
-  at::Tensor logits;
-  {
-    auto guard = autocast();
-    logits = space_.forward(batch.data);
+  // One path, or a strict-fair group: every path's gradients accumulate
+  // (summed, not averaged, as FairNAS does) into one update.
+  const int paths = mutator_->paths_per_step();
+  double loss_sum = 0, accuracy_sum = 0;
+  for (int i = 0; i < paths; ++i) {
+    mutator_->reset();
+    sync_decisions(*mutator_);
+    at::Tensor logits;
+    {
+      auto guard = autocast();
+      logits = space_.forward(batch.data);
+    }
+    at::Tensor loss = torch::nn::functional::cross_entropy(
+        logits.to(at::kFloat), batch.target,
+        torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.label_smoothing));
+    backward(loss);
+    loss_sum += loss.item<double>();
+    accuracy_sum += (logits.argmax(1) == batch.target).to(at::kFloat).mean().item<double>();
   }
-  at::Tensor loss = torch::nn::functional::cross_entropy(
-      logits.to(at::kFloat), batch.target,
-      torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(options_.label_smoothing));
-  backward(loss);
   step(*sgd_, options_.clip_norm);
-  double accuracy = (logits.argmax(1) == batch.target).to(at::kFloat).mean().item<double>();
-  return {{"loss", loss.item<double>()}, {"accuracy", accuracy}};
+  return {{"loss", loss_sum / paths}, {"accuracy", accuracy_sum / paths}};
 }
 
 Metrics SposTrainer::validate(int64_t epoch) {

@@ -2,7 +2,11 @@
 // recipe), on the trainer base:
 //
 //   * every step one single path (SposMutator: uniform or FLOPs-bin
-//     sampling), the same on every rank;
+//     sampling), the same on every rank; with "strict_fair" sampling
+//     (FairNAS) a step runs a whole group of m paths on the same batch, their
+//     gradients summed into one update (m times the forward/backward work
+//     of a single-path step; the loss and accuracy logged are the paths'
+//     means);
 //   * SGD with momentum, the learning rate decayed linearly to 0 per step;
 //   * weight decay on conv and FC weights only (not BN, not biases);
 //   * cross-entropy with label smoothing;

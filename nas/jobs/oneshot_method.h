@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
@@ -70,8 +71,16 @@ struct OneShotResult {
 };
 
 struct OneShotMethod {
+  using SearchFn = std::function<absl::StatusOr<OneShotResult>(const OneShotRequest&)>;
+  OneShotMethod() = default;
+  OneShotMethod(std::string description, SearchFn search, std::string parent = "")
+      : description(std::move(description)), search(std::move(search)), parent(std::move(parent)) {}
+
   std::string description;
-  std::function<absl::StatusOr<OneShotResult>(const OneShotRequest&)> search;
+  SearchFn search;
+  // The registered method this one fixes ("" = none): a comparison shows a
+  // fix beside its parent, with the difference it makes.
+  std::string parent;
 };
 
 Registry<OneShotMethod>& OneShotMethodRegistry();

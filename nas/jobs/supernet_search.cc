@@ -50,9 +50,9 @@ absl::Status CheckSupernetSearchTuner(const SupernetSearchOptions& o) {
   return Annotate(factory(config).status(), "tuner_options");
 }
 
-absl::StatusOr<SearchSummary> SearchOnSupernet(const SupernetSearchOptions& o,
-                                               const BuiltSpace& supernet, Mutator& mutator,
-                                               BatchSource* recalibration, BatchSource* held_out,
+absl::StatusOr<SearchSummary> SearchWithScorer(const SupernetSearchOptions& o,
+                                               const SearchSpace& space,
+                                               const CandidateScorer& score,
                                                const std::string& output_dir, bool resume,
                                                uint64_t seed) {
   NAS_ASSIGN_OR_RETURN(TunerFactory factory, TunerRegistry().Lookup(o.tuner));
@@ -61,14 +61,12 @@ absl::StatusOr<SearchSummary> SearchOnSupernet(const SupernetSearchOptions& o,
   tuner_config.options = o.tuner_options;
   NAS_ASSIGN_OR_RETURN(std::unique_ptr<Tuner> tuner,
                        Annotate(factory(tuner_config), "tuner_options"));
-  const SearchSpace& space = mutator.search_space();
-  SupernetEvaluator scorer(supernet, &mutator, recalibration, held_out, o.evaluation);
   InProcessEvaluator evaluator([&](const TrialRequest& trial) -> absl::StatusOr<TrialReport> {
     NAS_ASSIGN_OR_RETURN(Architecture arch, ArchitectureFromParameters(trial.parameters, space));
-    NAS_ASSIGN_OR_RETURN(CandidateScore score, scorer.evaluate(arch));
+    NAS_ASSIGN_OR_RETURN(CandidateScore scored, score(arch));
     TrialReport report;
-    report.final_value = score.accuracy;
-    report.metrics = {{"loss", score.loss}, {"examples", score.examples}};
+    report.final_value = scored.accuracy;
+    report.metrics = {{"loss", scored.loss}, {"examples", scored.examples}};
     return report;
   });
   TunerDriverOptions driver;
@@ -85,6 +83,17 @@ absl::StatusOr<SearchSummary> SearchOnSupernet(const SupernetSearchOptions& o,
   LOG(INFO) << "best supernet accuracy " << summary.best_value << " (trial " << summary.best_trial
             << "), written to " << output_dir << "/best_architecture.json";
   return summary;
+}
+
+absl::StatusOr<SearchSummary> SearchOnSupernet(const SupernetSearchOptions& o,
+                                               const BuiltSpace& supernet, Mutator& mutator,
+                                               BatchSource* recalibration, BatchSource* held_out,
+                                               const std::string& output_dir, bool resume,
+                                               uint64_t seed) {
+  SupernetEvaluator scorer(supernet, &mutator, recalibration, held_out, o.evaluation);
+  return SearchWithScorer(
+      o, mutator.search_space(), [&](const Architecture& arch) { return scorer.evaluate(arch); },
+      output_dir, resume, seed);
 }
 
 }  // namespace nas

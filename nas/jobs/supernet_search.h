@@ -14,10 +14,12 @@
 #define NAS_JOBS_SUPERNET_SEARCH_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "nas/base/json.h"
+#include "nas/core/architecture.h"
 #include "nas/core/mutator.h"
 #include "nas/core/space_registry.h"
 #include "nas/multi_trial/tuner_driver.h"
@@ -47,6 +49,15 @@ absl::Status CheckSupernetSearchTuner(const SupernetSearchOptions& options);
 // returns its summary. NotFound for an unknown tuner, the tuner's own
 // InvalidArgument for bad options (before any scoring), FailedPrecondition
 // for a resume whose search differs.
+// The same search over `space` with any scorer (several supernets, as a
+// few-shot search has; `score` is called from one thread at a time).
+using CandidateScorer = std::function<absl::StatusOr<CandidateScore>(const Architecture&)>;
+absl::StatusOr<SearchSummary> SearchWithScorer(const SupernetSearchOptions& options,
+                                               const SearchSpace& space,
+                                               const CandidateScorer& score,
+                                               const std::string& output_dir, bool resume,
+                                               uint64_t seed);
+
 absl::StatusOr<SearchSummary> SearchOnSupernet(const SupernetSearchOptions& options,
                                                const BuiltSpace& supernet, Mutator& mutator,
                                                BatchSource* recalibration, BatchSource* held_out,

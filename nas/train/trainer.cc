@@ -341,7 +341,7 @@ absl::Status Trainer::run() {
     distributed_->broadcast(state, 0);
   }
   const int64_t per_epoch = train_->batches_per_epoch();
-  bool stop = options_.max_steps > 0 && global_step_ >= options_.max_steps;
+  bool stop = (options_.max_steps > 0 && global_step_ >= options_.max_steps) || stop_requested();
   for (; epoch_ < options_.epochs && !stop; ++epoch_) {
     for (auto& c : callbacks_) c->on_epoch_begin(*this, epoch_);
     train_->start_epoch(epoch_, start_batch_);
@@ -371,7 +371,7 @@ absl::Status Trainer::run() {
       ++running_count_;
       for (auto& c : callbacks_) c->on_batch_end(*this, *batch, metrics);
       const bool last = batch->index + 1 == per_epoch;
-      stop = options_.max_steps > 0 && global_step_ >= options_.max_steps;
+      stop = (options_.max_steps > 0 && global_step_ >= options_.max_steps) || stop_requested();
       if (global_step_ % options_.log_every == 0 || last) {
         Metrics mean;
         for (const auto& [name, sum] : running_sum_) {

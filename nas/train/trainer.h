@@ -136,6 +136,10 @@ class Trainer {
   virtual Metrics train_step(const Batch& batch) = 0;
   // Runs after each epoch; metrics are logged with the "valid/" prefix.
   virtual Metrics validate(int64_t epoch) { return {}; }
+  // An early-stop rule of a subclass (DARTS+): true ends training after the
+  // current step, with a checkpoint, as max_steps does; also asked after a
+  // resume, so the subclass keeps what decided it in save_extra().
+  virtual bool stop_requested() const { return false; }
   // Extra state of a subclass (a controller's baseline, ...).
   virtual void save_extra(torch::serialize::OutputArchive& archive) const {}
   virtual void load_extra(torch::serialize::InputArchive& archive) {}

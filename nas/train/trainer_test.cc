@@ -259,6 +259,48 @@ TEST(TrainerTest, ValidateNowScoresTheWeightsAfterAMidEpochStop) {
   EXPECT_EQ(valid_steps().size(), 2u);
 }
 
+// Asks to stop once `at` steps ran (an early-stop rule decided by state the
+// checkpoint would keep; here the step count is that state).
+class StoppingTrainer : public ToyTrainer {
+ public:
+  StoppingTrainer(TrainerOptions options, Net net, BatchSource* source, int64_t at)
+      : ToyTrainer(std::move(options), net, source), at_(at) {}
+  int64_t steps_run = 0;
+
+ protected:
+  Metrics train_step(const Batch& batch) override {
+    ++steps_run;
+    return ToyTrainer::train_step(batch);
+  }
+  bool stop_requested() const override { return global_step() >= at_; }
+
+ private:
+  int64_t at_;
+};
+
+TEST(TrainerTest, AStopRequestEndsTrainingWithACheckpointAndHoldsOnResume) {
+  ToySource source(5);
+  torch::manual_seed(1);
+  const std::string dir = Dir("stop_requested");
+  TrainerOptions o = Options(dir);
+  Net net;
+  StoppingTrainer trainer(o, net, &source, /*at=*/7);
+  ASSERT_TRUE(trainer.fit().ok());
+  EXPECT_EQ(trainer.global_step(), 7);
+  EXPECT_EQ(trainer.steps_run, 7);
+  EXPECT_TRUE(FileExists(JoinPath(dir, "checkpoints/ckpt-0000000007.pt")));
+  std::vector<at::Tensor> stopped = Params(net);
+
+  o.resume = true;
+  Net again;
+  StoppingTrainer resumed(o, again, &source, /*at=*/7);
+  ASSERT_TRUE(resumed.fit().ok());
+  EXPECT_EQ(resumed.global_step(), 7);
+  EXPECT_EQ(resumed.steps_run, 0);
+  std::vector<at::Tensor> restored = Params(again);
+  for (size_t i = 0; i < stopped.size(); ++i) EXPECT_TRUE(torch::equal(stopped[i], restored[i]));
+}
+
 TEST(TrainerTest, LogsMetricsAndTensorBoardScalars) {
   torch::manual_seed(0);
   ToySource source(4);

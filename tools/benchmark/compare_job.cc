@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -110,6 +111,26 @@ double Percentile(const Truth& truth, size_t index) {
   const auto at_most = std::count_if(truth.test.begin(), truth.test.end(),
                                      [&](double other) { return other <= mine; });
   return 100.0 * static_cast<double>(at_most) / static_cast<double>(truth.test.size());
+}
+
+// `names` with every method that fixes another (OneShotMethod::parent)
+// moved right after its parent when the parent is among them.
+std::vector<std::string> GroupedByParent(const std::vector<std::string>& names) {
+  auto parent_of = [](const std::string& name) {
+    absl::StatusOr<OneShotMethod> m = OneShotMethodRegistry().Lookup(name);
+    return m.ok() ? m->parent : std::string();
+  };
+  const std::set<std::string> present(names.begin(), names.end());
+  std::vector<std::string> out;
+  for (const std::string& name : names) {
+    const std::string parent = parent_of(name);
+    if (!parent.empty() && present.count(parent) > 0) continue;  // placed after its parent
+    out.push_back(name);
+    for (const std::string& other : names) {
+      if (other != name && parent_of(other) == name) out.push_back(other);
+    }
+  }
+  return out;
 }
 
 Json Ranking(const std::vector<double>& estimate, const std::vector<double>& truth) {
@@ -573,8 +594,8 @@ absl::StatusOr<Json> RunComparison(const CompareConfig& config, const std::strin
   report["tuners"] = {{"budget_seconds", budget}, {"results", tuners}};
 
   // One-shot methods on the table's space and data.
-  std::vector<std::string> methods = config.methods;
-  if (methods.empty()) methods = OneShotMethodRegistry().Names();
+  std::vector<std::string> methods =
+      GroupedByParent(config.methods.empty() ? OneShotMethodRegistry().Names() : config.methods);
   Json oneshot = Json::array();
   std::vector<PlotPanel> ranking_panels;
   for (const std::string& name : methods) {
@@ -585,9 +606,10 @@ absl::StatusOr<Json> RunComparison(const CompareConfig& config, const std::strin
       runs.push_back(RunMethod(config, truth, name, method, s,
                                JoinPath(output_dir, absl::StrCat("methods/", name, "/seed", s))));
     }
-    Json entry = {{"method", name}, {"description", method.description}};
+    Json entry = {{"method", name}, {"description", method.description}, {"parent", method.parent}};
     Json per_seed = Json::array();
-    std::vector<double> test, valid, seconds, free;
+    std::vector<double> test, valid, seconds, free, tau, percentiles;
+    int top10 = 0, above_median = 0;
     for (const MethodRun& run : runs) {
       Json j = {{"seed", run.seed}};
       if (!run.error.empty()) {
@@ -622,11 +644,17 @@ absl::StatusOr<Json> RunComparison(const CompareConfig& config, const std::strin
         panel.series.push_back(points);
         ranking_panels.push_back(panel);
       }
+      if (!run.ranking.is_null() && run.ranking["kendall_tau_b"].is_number()) {
+        tau.push_back(run.ranking["kendall_tau_b"].get<double>());
+      }
       per_seed.push_back(j);
       test.push_back(run.test);
       valid.push_back(run.valid);
       seconds.push_back(run.seconds);
       free.push_back(ParameterFreeShare(run.architecture));
+      percentiles.push_back(run.percentile);
+      top10 += run.percentile >= 90 ? 1 : 0;
+      above_median += run.test > summary["median_test_accuracy"].get<double>() ? 1 : 0;
     }
     entry["runs"] = per_seed;
     if (!test.empty()) {
@@ -635,6 +663,13 @@ absl::StatusOr<Json> RunComparison(const CompareConfig& config, const std::strin
       entry["valid_accuracy"] = {{"mean", v.mean}, {"std", v.std}};
       entry["search_seconds"] = {{"mean", MeanAndStd(seconds).mean}};
       entry["parameter_free_share"] = {{"mean", MeanAndStd(free).mean}};
+      entry["percentile"] = {{"mean", MeanAndStd(percentiles).mean}};
+      entry["in_top_10_percent"] = top10;
+      entry["above_median"] = above_median;
+    }
+    if (!tau.empty()) {
+      const MeanStd k = MeanAndStd(tau);
+      entry["kendall_tau_b"] = {{"mean", k.mean}, {"std", k.std}, {"seeds", tau.size()}};
     }
     oneshot.push_back(entry);
   }
@@ -788,6 +823,45 @@ absl::StatusOr<Json> RunComparison(const CompareConfig& config, const std::strin
   absl::StrAppend(&md, "## One-shot methods\n\n", Fixed(config.epochs, 2),
                   " epoch(s) of supernet training on the table's training split; the "
                   "architecture each returns, looked up in the table.\n\n");
+  {
+    // Each fix beside the method it fixes, with the difference it makes.
+    std::map<std::string, const Json*> by_name;
+    for (const Json& m : oneshot) by_name[m["method"].get<std::string>()] = &m;
+    auto tau_text = [](const Json& m) {
+      if (!m.contains("kendall_tau_b")) return std::string("-");
+      const Json& k = m["kendall_tau_b"];
+      return absl::StrCat(Fixed(k["mean"].get<double>()), " (", k["seeds"].get<int64_t>(), ")");
+    };
+    std::vector<std::vector<std::string>> rows;
+    for (const Json& m : oneshot) {
+      if (!m.contains("test_accuracy")) continue;
+      const std::string parent = m["parent"].get<std::string>();
+      std::string versus = "-";
+      auto p = by_name.find(parent);
+      if (!parent.empty() && p != by_name.end() && p->second->contains("test_accuracy")) {
+        const Json& pm = *p->second;
+        versus = absl::StrFormat("%+.2f", 100 * (m["test_accuracy"]["mean"].get<double>() -
+                                                 pm["test_accuracy"]["mean"].get<double>()));
+        if (m.contains("kendall_tau_b") && pm.contains("kendall_tau_b")) {
+          absl::StrAppend(&versus, " / ",
+                          absl::StrFormat("%+.3f", m["kendall_tau_b"]["mean"].get<double>() -
+                                                       pm["kendall_tau_b"]["mean"].get<double>()));
+        }
+      }
+      const size_t seeds = m["runs"].size();
+      rows.push_back({m["method"].get<std::string>(), parent.empty() ? "-" : parent,
+                      absl::StrCat(seeds), PercentPm(MeanStdOf(m["test_accuracy"])),
+                      Fixed(m["percentile"]["mean"].get<double>(), 1),
+                      absl::StrCat(m["in_top_10_percent"].get<int>(), " / ", seeds),
+                      absl::StrCat(m["above_median"].get<int>(), " / ", seeds), tau_text(m),
+                      Fixed(m["parameter_free_share"]["mean"].get<double>(), 2), versus});
+    }
+    md += MarkdownTable({"method", "fixes", "seeds", "true test accuracy (%)", "percentile (mean)",
+                         "in the top 10%", "above the median", "supernet tau-b (seeds)",
+                         "parameter-free share", "vs the method it fixes (accuracy / tau-b)"},
+                        rows);
+    md += "\n";
+  }
   {
     std::vector<std::vector<std::string>> rows;
     for (const Json& m : oneshot) {

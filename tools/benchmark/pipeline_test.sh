@@ -59,7 +59,7 @@ done
 for tuner in random evolution policy_gradient spos_evolution; do
   grep -q "| ${tuner} |" "${out}/report/report.md" || fail "report.md lacks tuner ${tuner}"
 done
-for method in darts_v1 darts_v2 enas gumbel random_path spos; do
+for method in darts_v1 darts_v2 darts_pt darts_pt_blank enas gumbel gdas random_path spos fairnas few_shot_spos; do
   grep -q "| ${method} | " "${out}/report/report.md" || fail "report.md lacks one-shot method ${method}"
   grep -q "^| ${method} (seed 0) | " "${out}/report/report.md" ||
     fail "report.md lacks the supernet ranking of ${method}"
@@ -67,6 +67,13 @@ done
 grep -q '"failures": \[\]' "${out}/report/report.json" ||
   { grep -o '"failures":.*' "${out}/report/report.json" | head -c 2000; fail "report.json lists failures"; }
 grep -q "## Supernet rankings" "${out}/report/report.md" || fail "no ranking section"
+# Every fix in the summary beside the method it fixes, right after it.
+for pair in "fairnas spos" "few_shot_spos spos" "darts_pt darts_v1" "darts_pt_blank darts_v1" "gdas gumbel"; do
+  set -- ${pair}
+  grep -q "^| $1 | $2 | " "${out}/report/report.md" || fail "the summary does not show $1 as a fix of $2"
+done
+grep -A2 "^| spos | - | " "${out}/report/report.md" | grep -q "^| fairnas | spos | " ||
+  fail "fairnas does not follow spos in the summary"
 grep -q "flops (proxy)" "${out}/report/report.md" || fail "no FLOPs proxy"
 
 # 3. Bad tables: one line naming the problem, a non-zero exit.
