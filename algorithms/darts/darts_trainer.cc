@@ -23,6 +23,7 @@
 #include "nas/train/batchnorm_recalibration.h"
 #include "nas/train/classifier_evaluation.h"
 #include "nas/train/lr_schedule.h"
+#include "nas/train/paired_batches.h"
 
 namespace nas::darts {
 
@@ -132,10 +133,9 @@ DartsTrainer::DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions o
       options_(std::move(options)),
       space_(std::move(space)),
       darts_cells_(std::dynamic_pointer_cast<DartsNetworkImpl>(space_.model) != nullptr),
-      arch_(arch),
+      arch_source_(arch),
+      arch_(arch, "DartsTrainer's architecture data"),
       valid_(valid) {
-  TORCH_CHECK(arch_ != nullptr && arch_->batches_per_epoch() > 0,
-              "DartsTrainer needs architecture batches");
   mutator_ = std::make_unique<DartsMutator>(space_.model, options_.seed, options_.alpha_init_scale);
   mutator_->to(at::Device(trainer_options.device));
   add_epoch_log("genotypes.jsonl");
@@ -151,20 +151,6 @@ DartsTrainer::DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions o
   add_optimizer("weights", sgd_.get(),
                 CosineLr(options_.w_lr, options_.w_lr_min, trainer_options.epochs));
   add_optimizer("alphas", adam_.get(), nullptr);
-}
-
-Batch DartsTrainer::arch_batch(int64_t epoch, int64_t index) {
-  // Arch batch t pairs with train batch t; a shorter arch half wraps.
-  const int64_t wanted = index % arch_->batches_per_epoch();
-  if (epoch != arch_epoch_ || wanted != arch_next_) arch_->start_epoch(epoch, wanted);
-  std::optional<Batch> batch = arch_->next();
-  TORCH_CHECK(batch.has_value(), "architecture data ran out at batch ", wanted, " of epoch ",
-              epoch);
-  arch_epoch_ = epoch;
-  arch_next_ = wanted + 1;
-  batch->data = batch->data.to(device());
-  batch->target = batch->target.to(device());
-  return *std::move(batch);
 }
 
 at::Tensor DartsTrainer::loss(const Batch& batch) {
@@ -237,7 +223,7 @@ Metrics DartsTrainer::train_step(const Batch& batch) {
   // 1. Architecture step (none during the warm-up).
   const double warmup_steps = options_.warmup_epochs * train_source()->batches_per_epoch();
   if (static_cast<double>(global_step()) >= warmup_steps) {
-    Batch arch = arch_batch(batch.epoch, batch.index);
+    Batch arch = arch_.at(batch.epoch, batch.index, device());
     std::vector<at::Tensor> alpha_grads = architecture_gradient(batch, arch);
     std::vector<at::Tensor> alphas = mutator_->parameters();
     std::vector<at::Tensor> before;
@@ -332,10 +318,10 @@ Metrics DartsTrainer::validate(int64_t epoch) {
   for (const at::Tensor& b : space_.model->buffers()) buffers.push_back(b.clone());
   mutator_->set_decisions(mutator_->sample_final());
   if (options_.discrete_bn_batches > 0) {
-    absl::StatusOr<int64_t> used =
-        RecalibrateBatchNorm(*space_.model, forward, *arch_, options_.discrete_bn_batches, epoch);
+    absl::StatusOr<int64_t> used = RecalibrateBatchNorm(*space_.model, forward, *arch_source_,
+                                                        options_.discrete_bn_batches, epoch);
     TORCH_CHECK(used.ok(), used.status().message());
-    arch_epoch_ = -1;  // the arch source moved
+    arch_.invalidate();  // recalibration read the arch source
   }
   space_.model->eval();
   ClassifierScore discrete = EvaluateClassifier(forward, *valid_);

@@ -90,6 +90,7 @@
 #include "nas/analysis/latency_table.h"
 #include "nas/base/json.h"
 #include "nas/core/space_registry.h"
+#include "nas/train/paired_batches.h"
 #include "nas/train/trainer.h"
 
 namespace nas::darts {
@@ -161,7 +162,6 @@ class DartsTrainer : public Trainer {
   void load_extra(torch::serialize::InputArchive& archive) override;
 
  private:
-  Batch arch_batch(int64_t epoch, int64_t index);
   at::Tensor loss(const Batch& batch);
   VirtualStep virtual_step();
   void log_architecture(int64_t epoch, Metrics& metrics);
@@ -169,7 +169,8 @@ class DartsTrainer : public Trainer {
   DartsTrainerOptions options_;
   BuiltSpace space_;
   bool darts_cells_ = false;  // space_ is the DARTS cell network
-  BatchSource* arch_;
+  BatchSource* arch_source_;
+  PairedBatches arch_;  // arch batch t for train batch t (throws without batches)
   BatchSource* valid_;
   std::unique_ptr<DartsMutator> mutator_;
   std::unique_ptr<torch::optim::SGD> sgd_;
@@ -177,8 +178,6 @@ class DartsTrainer : public Trainer {
   std::vector<at::Tensor> weights_;
   std::shared_ptr<const LatencyTable> latency_;
   std::map<std::string, double> latency_share_;  // per edge: n_chosen / k
-  int64_t arch_epoch_ = -1;
-  int64_t arch_next_ = -1;
   int64_t stopped_at_step_ = 0;
 };
 

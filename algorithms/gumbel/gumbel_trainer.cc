@@ -91,8 +91,10 @@ GumbelTrainer::GumbelTrainer(TrainerOptions trainer_options, GumbelTrainerOption
       valid_(valid),
       mutator_(std::make_unique<GumbelMutator>(model_.model, options.seed)) {
   mutator_->set_mode(*GumbelModeFromString(options.mode));
-  TORCH_CHECK(!options.bilevel || (valid_ != nullptr && valid_->batches_per_epoch() > 0),
-              "GumbelTrainer: bilevel needs validation batches for the architecture step");
+  if (options.bilevel) {
+    arch_ = std::make_unique<PairedBatches>(
+        valid_, "GumbelTrainer's validation data (bilevel steps the logits on it)");
+  }
   sgd_ = std::make_unique<torch::optim::SGD>(model_.model->parameters(),
                                              torch::optim::SGDOptions(options.lr)
                                                  .momentum(options.momentum)
@@ -123,21 +125,6 @@ at::Tensor GumbelTrainer::sampled_loss(const Batch& batch, at::Tensor* logits) {
   return torch::nn::functional::cross_entropy(logits->to(at::kFloat), batch.target);
 }
 
-Batch GumbelTrainer::arch_batch(int64_t epoch, int64_t index) {
-  // Batch t of the validation source pairs with training batch t (wrapping
-  // when it is shorter), as in DartsTrainer.
-  const int64_t wanted = index % valid_->batches_per_epoch();
-  if (epoch != arch_epoch_ || wanted != arch_next_) valid_->start_epoch(epoch, wanted);
-  std::optional<Batch> batch = valid_->next();
-  TORCH_CHECK(batch.has_value(), "architecture data ran out at batch ", wanted, " of epoch ",
-              epoch);
-  arch_epoch_ = epoch;
-  arch_next_ = wanted + 1;
-  batch->data = batch->data.to(device());
-  batch->target = batch->target.to(device());
-  return *std::move(batch);
-}
-
 Metrics GumbelTrainer::train_step(const Batch& batch) {
   // The base moves the model to the device in fit(); the logits follow
   // (in place, so the Adam optimizer keeps them).
@@ -151,7 +138,8 @@ Metrics GumbelTrainer::train_step(const Batch& batch) {
     // GDAS: the logits step on a validation batch with a sample of its own,
     // then the weights step on the training batch with a fresh sample.
     at::Tensor arch_logits;
-    at::Tensor arch_loss = sampled_loss(arch_batch(batch.epoch, batch.index), &arch_logits);
+    at::Tensor arch_loss =
+        sampled_loss(arch_->at(batch.epoch, batch.index, device()), &arch_logits);
     if (options_.latency.active()) {
       arch_loss = arch_loss + LatencyPenalty(expected_latency(), options_.latency);
     }
@@ -189,7 +177,7 @@ Metrics GumbelTrainer::train_step(const Batch& batch) {
 
 Metrics GumbelTrainer::validate(int64_t epoch) {
   if (valid_ == nullptr) return {};
-  arch_epoch_ = -1;                                   // the validation source moves
+  if (arch_ != nullptr) arch_->invalidate();          // validation reads the same source
   mutator_->set_decisions(mutator_->sample_final());  // the architecture export would write
   ClassifierScore score = EvaluateClassifier(
       [&](const at::Tensor& x) {

@@ -47,6 +47,7 @@
 #include "nas/analysis/latency_budget.h"
 #include "nas/analysis/latency_table.h"
 #include "nas/core/space_registry.h"
+#include "nas/train/paired_batches.h"
 #include "nas/train/trainer.h"
 
 namespace nas::gumbel {
@@ -100,7 +101,6 @@ class GumbelTrainer : public Trainer {
   int64_t total_steps() const;
   // The loss of a fresh sample on `batch` (its logits in *logits).
   at::Tensor sampled_loss(const Batch& batch, at::Tensor* logits);
-  Batch arch_batch(int64_t epoch, int64_t index);
 
   GumbelTrainerOptions options_;
   BuiltSpace model_;
@@ -110,8 +110,7 @@ class GumbelTrainer : public Trainer {
   std::unique_ptr<torch::optim::SGD> sgd_;
   std::unique_ptr<torch::optim::Adam> adam_;
   std::shared_ptr<const LatencyTable> latency_;
-  int64_t arch_epoch_ = -1;
-  int64_t arch_next_ = -1;
+  std::unique_ptr<PairedBatches> arch_;  // bilevel: validation batch t for train batch t
 };
 
 }  // namespace nas::gumbel
