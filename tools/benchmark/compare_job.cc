@@ -364,8 +364,10 @@ MethodRun RunMethod(const CompareConfig& config, const Truth& truth, const std::
                                  {"rank", truth.ranks[top]}};
   }
   LOG(INFO) << name << " seed " << run.seed << ": " << run.name << ", true test accuracy "
-            << Percent(run.test) << "% (rank " << run.rank << "), " << Fixed(run.seconds, 1)
-            << " s";
+            << Percent(run.test) << "% (rank " << run.rank << "), " << Fixed(run.seconds, 1) << " s"
+            << (run.ranking.is_null() ? std::string()
+                                      : absl::StrCat("; supernet Kendall tau-b ",
+                                                     StatText(run.ranking["kendall_tau_b"])));
   return run;
 }
 
