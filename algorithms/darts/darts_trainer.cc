@@ -133,7 +133,6 @@ DartsTrainer::DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions o
       options_(std::move(options)),
       space_(std::move(space)),
       darts_cells_(std::dynamic_pointer_cast<DartsNetworkImpl>(space_.model) != nullptr),
-      arch_source_(arch),
       arch_(arch, "DartsTrainer's architecture data"),
       valid_(valid) {
   mutator_ = std::make_unique<DartsMutator>(space_.model, options_.seed, options_.alpha_init_scale);
@@ -318,7 +317,7 @@ Metrics DartsTrainer::validate(int64_t epoch) {
   for (const at::Tensor& b : space_.model->buffers()) buffers.push_back(b.clone());
   mutator_->set_decisions(mutator_->sample_final());
   if (options_.discrete_bn_batches > 0) {
-    absl::StatusOr<int64_t> used = RecalibrateBatchNorm(*space_.model, forward, *arch_source_,
+    absl::StatusOr<int64_t> used = RecalibrateBatchNorm(*space_.model, forward, arch_.source(),
                                                         options_.discrete_bn_batches, epoch);
     TORCH_CHECK(used.ok(), used.status().message());
     arch_.invalidate();  // recalibration read the arch source

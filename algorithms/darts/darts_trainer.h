@@ -169,8 +169,7 @@ class DartsTrainer : public Trainer {
   DartsTrainerOptions options_;
   BuiltSpace space_;
   bool darts_cells_ = false;  // space_ is the DARTS cell network
-  BatchSource* arch_source_;
-  PairedBatches arch_;  // arch batch t for train batch t (throws without batches)
+  PairedBatches arch_;        // arch batch t for train batch t (throws without batches)
   BatchSource* valid_;
   std::unique_ptr<DartsMutator> mutator_;
   std::unique_ptr<torch::optim::SGD> sgd_;

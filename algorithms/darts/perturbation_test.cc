@@ -1,7 +1,7 @@
 // DARTS-PT's selection through its public interface: a masked score leaves
 // the supernet exactly as it was and equals scoring the masked mixture by
 // hand; the projection keeps, edge by edge, the candidate whose removal
-// hurts most, fine-tunes only between decisions, and its projections
+// hurts most, fine-tunes the weights only, and its projections
 // survive a checkpoint; bad options and keys are clear errors.
 #include "algorithms/darts/perturbation.h"
 
@@ -150,7 +150,7 @@ TEST(PerturbationTest, ProjectionKeepsTheCandidateWhoseRemovalHurtsMost) {
   EXPECT_TRUE(again->empty());
 }
 
-TEST(PerturbationTest, FineTunesBetweenDecisionsOnly) {
+TEST(PerturbationTest, FineTuningTrainsTheWeightsOnly) {
   BuiltSpace space = TestingCnn();
   DartsMutator mutator(space.model, 1, 1.0);
   mutator.reset();

@@ -108,6 +108,18 @@ TEST(SposMutatorTest, FallsBackAfterMaxTries) {
   EXPECT_EQ(fallbacks, 10);
 }
 
+// `to` resumes from `from`'s checkpointed state (through the bytes a
+// checkpoint holds).
+void CopyState(const SposMutator& from, SposMutator& to) {
+  torch::serialize::OutputArchive archive;
+  from.save(archive);
+  std::stringstream buffer;
+  archive.save_to(buffer);
+  torch::serialize::InputArchive in;
+  in.load_from(buffer);
+  to.load(in);
+}
+
 TEST(SposMutatorTest, StrictFairConformance) {
   SposSamplingOptions options;
   options.sampling = "strict_fair";
@@ -205,15 +217,9 @@ TEST(SposMutatorTest, StrictFairResumesInsideAGroup) {
   SposMutator a(model, options, 13);
   a.sample_search();
   a.sample_search();  // two of the group's four paths handed out
-  torch::serialize::OutputArchive archive;
-  a.save(archive);
-  std::stringstream buffer;
-  archive.save_to(buffer);
   auto other = std::make_shared<Chain>();
   SposMutator b(other, options, 99);
-  torch::serialize::InputArchive in;
-  in.load_from(buffer);
-  b.load(in);
+  CopyState(a, b);
   for (int i = 0; i < 6; ++i) {  // the group's last two, then a new group
     Decisions da = a.sample_search(), db = b.sample_search();
     for (const auto& [key, mask] : da) EXPECT_THAT(db.at(key), TensorEq(mask)) << key << " " << i;
@@ -224,15 +230,9 @@ TEST(SposMutatorTest, ResumesTheSameSequence) {
   auto model = std::make_shared<Chain>();
   SposMutator a(model, SposSamplingOptions(), 11);
   a.sample_search();
-  torch::serialize::OutputArchive archive;
-  a.save(archive);
-  std::stringstream buffer;
-  archive.save_to(buffer);
   auto other = std::make_shared<Chain>();
   SposMutator b(other, SposSamplingOptions(), 99);
-  torch::serialize::InputArchive in;
-  in.load_from(buffer);
-  b.load(in);
+  CopyState(a, b);
   EXPECT_EQ(b.paths(), 1);
   Decisions da = a.sample_search(), db = b.sample_search();
   for (const auto& [key, mask] : da) EXPECT_THAT(db.at(key), TensorEq(mask)) << key;

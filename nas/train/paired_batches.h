@@ -35,6 +35,9 @@ class PairedBatches {
   // next at() restarts it at the right batch.
   void invalidate() { epoch_ = -1; }
 
+  // The paired source itself (for other readers, who then invalidate()).
+  BatchSource& source() const { return *source_; }
+
  private:
   BatchSource* source_;
   int64_t epoch_ = -1;

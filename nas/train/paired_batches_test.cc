@@ -46,6 +46,7 @@ TEST(PairedBatchesTest, PairsBatchTWithTrainingBatchTAndWraps) {
   EXPECT_EQ(got, (std::vector<double>{200, 201, 202, 200, 201}));
   // Sequential reads restart the source only where it wraps (t = 0 and 3).
   EXPECT_EQ(source.starts, 2);
+  EXPECT_EQ(&paired.source(), &source);
 }
 
 TEST(PairedBatchesTest, RestartsAfterTheSourceMovedOrAResume) {
