@@ -27,16 +27,18 @@ Every package uses these instead of the native rules:
   the libFuzzer binary, built with `--config=fuzz` (clang; tools/fuzz).
 """
 
-# -isystem keeps LibTorch's own warnings out of our build log.
-_TORCH_API_INCLUDE = "-isystem/usr/include/torch/csrc/api/include"
+load("@libtorch//:defs.bzl", "TORCH_COPTS")
 
+# TORCH_COPTS: the system LibTorch's C++ API include directory, as -isystem so
+# LibTorch's own warnings stay out of our build log (a LibTorch folder of the
+# user's, NAS_LIBTORCH, brings its include directories with @libtorch//:torch;
+# //third_party:libtorch.bzl).
 NAS_COPTS = [
     "-Wall",
     "-Wextra",
     "-Wno-unused-parameter",
     "-Wno-sign-compare",
-    _TORCH_API_INCLUDE,
-]
+] + TORCH_COPTS
 
 # After --compilation_mode=opt's -O2 on the command line, so it wins.
 _TEST_COPTS = ["-O1"]

@@ -18,15 +18,20 @@ import torch
 
 
 def main(directory):
+    # PyTorch 2.6 as Debian 13 builds it (LLVM, CPU fusion on) never finishes
+    # compiling a TensorExpr fusion of batch_norm(cat(...)), which DARTS and
+    # ENAS networks have: without this, the second call hangs (docs/export.md).
+    torch._C._jit_set_texpr_fuser_enabled(False)
     module = torch.jit.load(f"{directory}/model.torchscript.pt")
     module.eval()
-    reference = torch.load(f"{directory}/reference.pt")
+    # weights_only: what torch.load does by default from PyTorch 2.6 on.
+    reference = torch.load(f"{directory}/reference.pt", weights_only=True)
     x, expected = reference["input"], reference["output"]
     with torch.no_grad():
         difference = (module(x) - expected).abs().max().item()
         difference = max(difference, (module(x[:1]) - expected[:1]).abs().max().item())
 
-    state = torch.load(f"{directory}/model.state_dict.pt")
+    state = torch.load(f"{directory}/model.state_dict.pt", weights_only=True)
     own = module.state_dict()
     problems = []
     if list(state.keys()) != list(own.keys()):

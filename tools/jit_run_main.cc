@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include <torch/csrc/jit/passes/tensorexpr_fuser.h>
 #include <torch/script.h>
 #include <torch/serialize.h>
 
@@ -26,6 +27,10 @@ std::vector<char> ReadAll(const std::string& path) {
 }
 
 int Run(const std::string& dir) {
+  // What a deployment on Debian 13's LibTorch 2.6 needs: its TensorExpr fuser
+  // hangs compiling batch_norm(cat(...)), which DARTS and ENAS networks have
+  // (nas/export/torchscript.h, docs/export.md).
+  torch::jit::setTensorExprFuserEnabled(false);
   torch::jit::Module module = torch::jit::load(dir + "/model.torchscript.pt");
   module.eval();
   auto reference = torch::pickle_load(ReadAll(dir + "/reference.pt")).toGenericDict();

@@ -26,6 +26,7 @@ def main():
     source = os.path.join(args.directory, "model.torchscript.pt")
     if not os.path.exists(source):
         sys.exit(f"error: no {source} (run //tools:export first)")
+    torch._C._jit_set_texpr_fuser_enabled(False)  # see tools/export_check.py
     module = torch.jit.load(source)
     module.eval()
     example = torch.load(os.path.join(args.directory, "reference.pt"))["input"]

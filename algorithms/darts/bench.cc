@@ -26,6 +26,7 @@
 #include "datasets/loader.h"
 #include "datasets/synthetic.h"
 #include "nas/base/init.h"
+#include "nas/base/torch/memory_format.h"
 #include "nas/core/fixed_architecture.h"
 #include "tools/bench/python_reference.h"
 
@@ -35,9 +36,10 @@ DEFINE_int32(rounds, 3, "Alternating rounds (the median is reported).");
 DEFINE_bool(steps_only, false, "Time the operations only (no search steps).");
 DEFINE_bool(ops, true,
             "Also time each operation alone (forward + backward) at the first cell's geometry.");
-DEFINE_bool(channels_last, false,
-            "Convolution weights and the operations' input in channels-last memory format "
-            "(LibTorch then keeps activations in it).");
+DEFINE_bool(channels_last, true,
+            "Convolution weights and the operations' input in channels-last memory format, as "
+            "the trainers' default memory_format (nas/base/torch/memory_format.h); false: "
+            "contiguous.");
 DEFINE_bool(second_order, true, "Also time the second-order search step.");
 DEFINE_string(profile, "",
               "Write LibTorch's profile (Chrome trace JSON) of one first-order search step "
@@ -64,13 +66,10 @@ class FixedStepper : public nas::darts::EvalTrainer {
   using EvalTrainer::train_step;
 };
 
-// Every 4-d parameter in channels-last memory format: convolutions then
-// produce channels-last activations, which the following operations keep.
+// The trainers' conversion (their steps are called directly here, so fit()
+// does not convert): convolutions then produce channels-last activations.
 void ToChannelsLast(torch::nn::Module& module) {
-  torch::NoGradGuard no_grad;
-  for (at::Tensor& p : module.parameters()) {
-    if (p.dim() == 4) p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
-  }
+  nas::ToMemoryFormat(module, at::MemoryFormat::ChannelsLast);
 }
 
 double Median(std::vector<double> v) {
@@ -121,7 +120,7 @@ std::map<std::string, std::function<at::Tensor(const at::Tensor&)>> RawOps(
 // the same LibTorch (tools/bench/python/darts_ops.py).
 void OpCosts(const nas::darts::DartsNetworkOptions& o) {
   at::Tensor x = torch::randn({FLAGS_batch, o.channels, o.image_size, o.image_size});
-  if (FLAGS_channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+  if (FLAGS_channels_last) x = nas::InMemoryFormat(x, at::MemoryFormat::ChannelsLast);
   x.requires_grad_(true);
   auto forward_backward = [&](const std::function<at::Tensor(const at::Tensor&)>& op) {
     return TimeMs([&] {

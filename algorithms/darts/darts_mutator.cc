@@ -7,6 +7,7 @@
 #include <ATen/ATen.h>
 #include <torch/serialize/archive.h>
 
+#include "nas/core/layer_choice.h"
 #include "nas/core/search_space.h"
 
 namespace nas::darts {
@@ -51,6 +52,17 @@ DartsMutator::DartsMutator(std::shared_ptr<torch::nn::Module> model, uint64_t se
     alphas_[spec.key] = alpha.set_requires_grad(true);
     order_.push_back(spec.key);
   }
+}
+
+ChoiceOutput DartsMutator::on_forward_layer_choice(LayerChoiceImpl& choice,
+                                                  const CandidateFn& run) {
+  std::vector<int64_t> zero_outputs;
+  const std::vector<std::string>& names = choice.names();
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "none") zero_outputs.push_back(static_cast<int64_t>(i));
+  }
+  return SelectAndReduce(choice.key(), decision(choice.key()), choice.n_candidates(), run,
+                         choice.options().reduction(), zero_outputs);
 }
 
 Decisions DartsMutator::sample_search() {

@@ -58,6 +58,10 @@ class DartsMutator : public Mutator {
       : DartsMutator(std::static_pointer_cast<torch::nn::Module>(model.ptr()), seed, init_scale) {}
 
   Decisions sample_search() override;
+  // The mixed operation: SelectAndReduce's weighted sum without running
+  // "none" (it outputs zeros: it adds nothing, and its weight keeps its
+  // place in the softmax). Same values and gradients as running it.
+  ChoiceOutput on_forward_layer_choice(LayerChoiceImpl& choice, const CandidateFn& run) override;
   Decisions sample_final() override;
 
   // The alphas, in search-space order (requires_grad).

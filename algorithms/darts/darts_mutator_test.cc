@@ -67,6 +67,49 @@ TEST(DartsMutatorTest, SearchMixesEveryOpWithSoftmaxWeightsThatCarryGradients) {
   for (const at::Tensor& alpha : mutator.parameters()) EXPECT_FALSE(alpha.grad().defined());
 }
 
+// The base Mutator's mixed operation, which runs "none" like any op.
+class RunEveryOp : public Mutator {
+ public:
+  using Mutator::Mutator;
+  Decisions sample_search() override { return decisions_; }
+  Decisions sample_final() override { return decisions_; }
+  Decisions decisions_;
+};
+
+// DartsMutator does not run "none" (zeros): the same logits, bit for bit,
+// and the same gradients for the weights and the alphas.
+TEST(DartsMutatorTest, SkippingNoneChangesNoValueAndNoGradient) {
+  torch::manual_seed(0);
+  DartsNetwork net = TinySearchNet();
+  torch::manual_seed(0);
+  DartsNetwork ref = TinySearchNet();
+  DartsMutator mutator(net, /*seed=*/3, /*init_scale=*/0.5);
+  mutator.reset();
+  std::map<std::string, at::Tensor> ref_alphas;
+  RunEveryOp every(ref);
+  for (const auto& [key, alpha] : mutator.alphas()) {
+    ref_alphas[key] = alpha.detach().clone().requires_grad_(true);
+  }
+  for (const auto& [key, decision] : mutator.decisions()) {
+    auto alpha = ref_alphas.find(key);
+    every.decisions_[key] = alpha == ref_alphas.end() ? decision : at::softmax(alpha->second, 0);
+  }
+  every.reset();
+  at::Tensor x = torch::randn({2, 1, 28, 28});
+  at::Tensor a = net->forward(x), b = ref->forward(x);
+  EXPECT_TRUE(a.equal(b));
+  a.pow(2).mean().backward();
+  b.pow(2).mean().backward();
+  for (const auto& [key, alpha] : mutator.alphas()) {
+    EXPECT_TRUE(torch::allclose(alpha.grad(), ref_alphas[key].grad(), 1e-6, 1e-9)) << key;
+  }
+  auto r = ref->named_parameters();
+  for (const auto& p : net->named_parameters()) {
+    if (!p.value().grad().defined()) continue;
+    EXPECT_TRUE(torch::allclose(p.value().grad(), r[p.key()].grad(), 1e-6, 1e-9)) << p.key();
+  }
+}
+
 TEST(DartsMutatorTest, ExportFollowsTheGenotypeRule) {
   torch::manual_seed(0);
   DartsNetwork net = TinySearchNet();

@@ -6,6 +6,7 @@
 #include <c10/util/Exception.h>
 
 #include "absl/strings/str_join.h"
+#include "nas/base/torch/memory_format.h"
 
 namespace nas::darts {
 
@@ -77,10 +78,10 @@ at::Tensor FactorizedReduceImpl::forward(at::Tensor x) {
   // The second branch sees the input shifted by one pixel (right and down),
   // so together the two stride-2 convs see every pixel. Odd sizes are padded
   // so both branches have the same output size.
-  at::Tensor shifted = at::constant_pad_nd(x, {0, 1, 0, 1})
-                           .index({at::indexing::Slice(), at::indexing::Slice(),
-                                   at::indexing::Slice(1, at::indexing::None),
-                                   at::indexing::Slice(1, at::indexing::None)});
+  // (x padded by one at the end, then its first row and column dropped; the
+  // slices keep x's memory format in the gradient.)
+  at::Tensor shifted = at::constant_pad_nd(
+      SliceKeepingFormat(SliceKeepingFormat(x, 2, 1), 3, 1), {0, 1, 0, 1});
   return bn_(at::cat({conv1_(x), conv2_(shifted)}, 1));
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "nas/base/registry.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/memory_format.h"
 #include "nas/core/space_registry.h"
 
 namespace nas::darts {
@@ -24,7 +25,7 @@ bool DartsNetworkOptions::operator==(const DartsNetworkOptions& o) const {
   return preset == o.preset && in_channels == o.in_channels && image_size == o.image_size &&
          classes == o.classes && channels == o.channels && layers == o.layers && nodes == o.nodes &&
          stem_multiplier == o.stem_multiplier && affine == o.affine && pool_bn == o.pool_bn &&
-         auxiliary == o.auxiliary;
+         auxiliary == o.auxiliary && partial_channels == o.partial_channels;
 }
 
 const std::vector<std::string>& DartsNetworkPresetNames() {
@@ -89,6 +90,12 @@ absl::Status ValidateDartsNetworkOptions(const DartsNetworkOptions& o, const std
         {"image_size", o.image_size, L::kImageSize}}) {
     NAS_RETURN_IF_ERROR(CheckAtMost(JsonChildPath(path, name), value, most));
   }
+  NAS_RETURN_IF_ERROR(positive("partial_channels", o.partial_channels));
+  if (o.channels % (2 * o.partial_channels) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        JsonChildPath(path, "channels"), " must be a multiple of 2 x partial_channels (",
+        2 * o.partial_channels, "), got ", o.channels));
+  }
   if (o.auxiliary && o.layers < 3) {
     return absl::InvalidArgumentError(
         absl::StrCat(JsonChildPath(path, "auxiliary"), " needs layers >= 3, got ", o.layers));
@@ -118,7 +125,8 @@ absl::StatusOr<DartsNetworkOptions> DartsNetworkOptionsFromJson(const Json& j,
       .Optional("stem_multiplier", &o.stem_multiplier)
       .Optional("affine", &o.affine)
       .Optional("pool_bn", &o.pool_bn)
-      .Optional("auxiliary", &o.auxiliary);
+      .Optional("auxiliary", &o.auxiliary)
+      .Optional("partial_channels", &o.partial_channels);
   NAS_RETURN_IF_ERROR(r.Finish());
   NAS_RETURN_IF_ERROR(ValidateDartsNetworkOptions(o, path));
   return o;
@@ -130,7 +138,7 @@ Json DartsNetworkOptionsToJson(const DartsNetworkOptions& o) {
               {"channels", o.channels},     {"layers", o.layers},
               {"nodes", o.nodes},           {"stem_multiplier", o.stem_multiplier},
               {"affine", o.affine},         {"pool_bn", o.pool_bn},
-              {"auxiliary", o.auxiliary}};
+              {"auxiliary", o.auxiliary},   {"partial_channels", o.partial_channels}};
 }
 
 std::string EdgeKey(const std::string& cell_type, int64_t node, int64_t input) {
@@ -162,7 +170,7 @@ std::string FixedOp(const LayerChoiceImpl& edge) {
 
 DartsCellImpl::DartsCellImpl(int64_t nodes, int64_t prev_prev_channels, int64_t prev_channels,
                              int64_t channels, bool reduction, bool reduction_prev, bool affine,
-                             bool pool_bn)
+                             bool pool_bn, int64_t partial_channels)
     : nodes_(nodes),
       prev_prev_channels_(prev_prev_channels),
       prev_channels_(prev_channels),
@@ -170,7 +178,11 @@ DartsCellImpl::DartsCellImpl(int64_t nodes, int64_t prev_prev_channels, int64_t 
       reduction_(reduction),
       reduction_prev_(reduction_prev),
       affine_(affine),
-      pool_bn_(pool_bn) {
+      pool_bn_(pool_bn),
+      partial_channels_(partial_channels) {
+  TORCH_CHECK(partial_channels >= 1 && channels % partial_channels == 0,
+              "DartsCell: partial_channels ", partial_channels, " does not divide ", channels,
+              " channels");
   reset();
 }
 
@@ -194,7 +206,8 @@ void DartsCellImpl::reset() {
       const int64_t stride = reduction_ && j < 2 ? 2 : 1;
       std::vector<torch::nn::NamedAnyModule> ops;
       for (const std::string& name : DartsOpNames()) {
-        ops.emplace_back(name, MakeOp(name, OpOptions(channels_, stride, affine_, pool_bn_)));
+        ops.emplace_back(name, MakeOp(name, OpOptions(channels_ / partial_channels_, stride,
+                                                      affine_, pool_bn_)));
       }
       keys.push_back(EdgeKey(type, node, j));
       edges_[i].push_back(
@@ -208,6 +221,35 @@ void DartsCellImpl::reset() {
   }
 }
 
+namespace {
+
+// PC-DARTS's channel shuffle of [N, groups x per, H, W]: channel g * per + i
+// goes to i * groups + g. Written into a tensor of x's memory format (the
+// reshape-transpose way makes a contiguous copy of a channels-last x).
+at::Tensor ShuffleChannelGroups(const at::Tensor& x, int64_t groups) {
+  const int64_t per = x.size(1) / groups;
+  at::Tensor out = at::empty_like(x);
+  at::Tensor by_group = out.view({x.size(0), per, groups, x.size(2), x.size(3)});
+  for (int64_t g = 0; g < groups; ++g) by_group.select(2, g).copy_(x.narrow(1, g * per, per));
+  return out;
+}
+
+}  // namespace
+
+at::Tensor DartsCellImpl::edge_forward(LayerChoice& edge, const at::Tensor& x, int64_t stride) {
+  if (partial_channels_ == 1) return edge(x);
+  const int64_t channels = x.size(1), part = channels / partial_channels_;
+  // The share the ops see, dense in x's format (BN on a strided channel
+  // slice takes LibTorch's slow path).
+  const at::MemoryFormat format = x.suggest_memory_format();
+  at::Tensor mixed = edge(SliceKeepingFormat(x, 1, 0, part).contiguous(format));
+  if (!mixed.defined()) return mixed;  // an edge not kept computes nothing
+  at::Tensor rest = SliceKeepingFormat(x, 1, part, channels);
+  // ceil_mode: an odd size halves as the stride-2 ops' padding does (7 -> 4).
+  if (stride == 2) rest = at::max_pool2d(rest, {2, 2}, {2, 2}, {0, 0}, {1, 1}, /*ceil_mode=*/true);
+  return ShuffleChannelGroups(at::cat({mixed, rest}, 1), partial_channels_);
+}
+
 at::Tensor DartsCellImpl::forward(const at::Tensor& s0, const at::Tensor& s1, double drop_prob) {
   std::vector<at::Tensor> states = {preprocess0_.forward(s0), preprocess1_.forward(s1)};
   for (int64_t i = 0; i < nodes_; ++i) {
@@ -215,7 +257,7 @@ at::Tensor DartsCellImpl::forward(const at::Tensor& s0, const at::Tensor& s1, do
     outs.reserve(states.size());
     for (size_t j = 0; j < states.size(); ++j) {
       LayerChoice& edge = edges_[i][j];
-      at::Tensor out = edge(states[j]);
+      at::Tensor out = edge_forward(edge, states[j], reduction_ && j < 2 ? 2 : 1);
       if (out.defined() && drop_prob > 0) {
         // Drop-path spares identities (a kept skip_connect of stride 1).
         const bool stride_one = !(reduction_ && j < 2);
@@ -288,7 +330,7 @@ void DartsNetworkImpl::reset() {
       size = (size + 1) / 2;
     }
     DartsCell cell(o.nodes, prev_prev, prev, current, reduction, reduction_prev, o.affine,
-                   o.pool_bn);
+                   o.pool_bn, o.partial_channels);
     cells_->push_back(cell);
     cell_list_.push_back(cell);
     reduction_prev = reduction;
@@ -317,7 +359,7 @@ std::pair<at::Tensor, at::Tensor> DartsNetworkImpl::forward_with_aux(const at::T
     if (static_cast<int64_t>(i) == aux_after_ && !auxiliary_.is_empty() && is_training())
       aux = auxiliary_(s1);
   }
-  at::Tensor pooled = at::adaptive_avg_pool2d(s1, {1, 1}).flatten(1);
+  at::Tensor pooled = GlobalAveragePool(s1);
   return {classifier_(pooled), aux};
 }
 

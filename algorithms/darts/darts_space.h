@@ -41,6 +41,16 @@
 // | affine          | false          | true         | like cifar10         |
 // | pool_bn         | true           | false        | like cifar10         |
 // | auxiliary       | false          | true         | like cifar10         |
+// | partial_channels| 1              | 1            | 1                    |
+//
+// partial_channels = K > 1: PC-DARTS's partial channel connections (Xu et
+// al., ICLR 2020, https://arxiv.org/abs/1907.05737), the fast search mode.
+// An edge mixes its ops on the first C/K channels of its input only (ops
+// built with C/K channels: about K times less work and memory in the mixed
+// operations); the other channels bypass it (max-pooled 2x2 on a stride-2
+// edge), and the two parts are concatenated and channel-shuffled in K
+// groups. C must be a multiple of 2K (a stride-2 skip_connect halves C/K).
+// PC-DARTS's second part, edge normalisation, is not built.
 //
 // Example:
 //   auto net = nas::darts::DartsNetwork(*nas::darts::DartsNetworkPreset("eval_cifar10"));
@@ -84,6 +94,7 @@ struct DartsNetworkOptions {
   bool affine = false;
   bool pool_bn = true;
   bool auxiliary = false;
+  int64_t partial_channels = 1;
 
   bool operator==(const DartsNetworkOptions& other) const;
   bool operator!=(const DartsNetworkOptions& other) const { return !(*this == other); }
@@ -111,7 +122,8 @@ inline constexpr char kReduce[] = "reduce";
 class DartsCellImpl : public torch::nn::Cloneable<DartsCellImpl> {
  public:
   DartsCellImpl(int64_t nodes, int64_t prev_prev_channels, int64_t prev_channels, int64_t channels,
-                bool reduction, bool reduction_prev, bool affine, bool pool_bn);
+                bool reduction, bool reduction_prev, bool affine, bool pool_bn,
+                int64_t partial_channels = 1);
   void reset() override;
 
   at::Tensor forward(const at::Tensor& s0, const at::Tensor& s1, double drop_prob);
@@ -120,8 +132,13 @@ class DartsCellImpl : public torch::nn::Cloneable<DartsCellImpl> {
   int64_t out_channels() const { return nodes_ * channels_; }
 
  private:
+  // One edge's output: its mixed operation, on a 1 / partial_channels share
+  // of the channels when partial_channels > 1 (see above).
+  at::Tensor edge_forward(LayerChoice& edge, const at::Tensor& x, int64_t stride);
+
   int64_t nodes_, prev_prev_channels_, prev_channels_, channels_;
   bool reduction_, reduction_prev_, affine_, pool_bn_;
+  int64_t partial_channels_;
   torch::nn::AnyModule preprocess0_, preprocess1_;
   // edges_[node][input], switches_[node]
   std::vector<std::vector<LayerChoice>> edges_;

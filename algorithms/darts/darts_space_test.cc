@@ -7,6 +7,7 @@
 #include <torch/nn/module.h>
 #include <torch/utils.h>
 
+#include "algorithms/darts/darts_ops.h"
 #include "nas/core/architecture.h"
 #include "nas/core/fixed_architecture.h"
 #include "nas/core/mutable.h"
@@ -150,6 +151,63 @@ TEST(DartsSpaceTest, DropPathSparesIdentitiesAndIsOffInEval) {
   EXPECT_FALSE(torch::allclose(dropped, kept));
 }
 
+// PC-DARTS: an edge mixes its ops on the first C/K channels; the rest
+// bypasses it (max-pooled on a reduction edge); the concatenation is
+// shuffled in K groups. Checked against that computation written out, on a
+// cell whose every edge is fixed to one op.
+TEST(DartsSpaceTest, PartialChannelEdgesMixAShareAndShuffleTheRest) {
+  torch::manual_seed(0);
+  DartsNetworkOptions o = Tiny();
+  o.channels = 8;
+  o.partial_channels = 4;
+  DartsNetwork net(o);
+  DartsNetworkOptions full_options = o;
+  full_options.partial_channels = 1;
+  DartsNetwork full(full_options);
+  // The ops are built for C/K channels: fewer weights.
+  auto count = [](const torch::nn::Module& m) {
+    int64_t n = 0;
+    for (const auto& p : m.parameters()) n += p.numel();
+    return n;
+  };
+  EXPECT_LT(count(*net), count(*full));
+  for (const std::string op : {"max_pool_3x3", "skip_connect", "sep_conv_3x3"}) {
+    SCOPED_TRACE(op);
+    torch::manual_seed(1);
+    DartsNetwork fixed(o);
+    apply_fixed_architecture(fixed, ChainArchitecture(*SearchSpaceOf(*fixed), op));
+    fixed->eval();
+    at::Tensor x = torch::randn({2, 1, 28, 28});
+    at::Tensor logits = fixed->forward(x);
+    EXPECT_EQ(logits.sizes(), (std::vector<int64_t>{2, 10}));
+    // Channels-last in, the same logits out, and a gradient for the input.
+    at::Tensor x_cl = x.contiguous(at::MemoryFormat::ChannelsLast).requires_grad_(true);
+    EXPECT_TRUE(torch::allclose(fixed->forward(x_cl), logits, 1e-5, 1e-6));
+  }
+  // One edge written out: a reduction edge with max pooling.
+  torch::manual_seed(2);
+  DartsCell cell(/*nodes=*/1, 8, 8, 8, /*reduction=*/true, /*reduction_prev=*/false,
+                 /*affine=*/false, /*pool_bn=*/false, /*partial_channels=*/4);
+  SearchSpace space = *SearchSpaceOf(*cell);
+  Decisions d;
+  for (const ChoiceSpec& spec : space.choices()) d[spec.key] = at::zeros({spec.size()}, at::kBool);
+  d[EdgeKey(kReduce, 2, 1)][1] = true;  // max_pool_3x3 from s1
+  d[SwitchKey(kReduce, 2)][1] = true;
+  apply_fixed_architecture(cell, Architecture::from_decisions(d, space));
+  cell->eval();
+  at::Tensor s = torch::randn({2, 8, 5, 5});  // odd: the bypass pools with ceil
+  at::Tensor out = cell->forward(s, s, 0);
+  auto preprocess1 = std::dynamic_pointer_cast<ReluConvBnImpl>(cell->named_children()["preprocess1"]);
+  ASSERT_NE(preprocess1, nullptr);
+  at::Tensor p = preprocess1->forward(s);
+  at::Tensor mixed = at::max_pool2d(p.narrow(1, 0, 2), {3, 3}, {2, 2}, {1, 1});
+  at::Tensor rest = at::max_pool2d(p.narrow(1, 2, 6), {2, 2}, {2, 2}, {0, 0}, {1, 1}, true);
+  at::Tensor joined = at::cat({mixed, rest}, 1);  // channel g * 2 + i ...
+  at::Tensor expected = joined.view({2, 4, 2, 3, 3}).transpose(1, 2).reshape({2, 8, 3, 3});
+  EXPECT_EQ(out.sizes(), (std::vector<int64_t>{2, 8, 3, 3}));
+  EXPECT_TRUE(torch::allclose(out, expected, 1e-6, 1e-6));  // ... goes to i * 4 + g
+}
+
 TEST(DartsSpaceTest, OptionsRoundTripAndBadOptionsNameTheMember) {
   for (const std::string& preset : DartsNetworkPresetNames()) {
     DartsNetworkOptions o = *DartsNetworkPreset(preset);
@@ -163,6 +221,12 @@ TEST(DartsSpaceTest, OptionsRoundTripAndBadOptionsNameTheMember) {
               HasSubstr("$.layers must be > 0"));
   EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"cells", 8}}).status().message(),
               HasSubstr("cells"));
+  EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"channels", 12}, {"partial_channels", 4}})
+                  .status()
+                  .message(),
+              HasSubstr("$.channels must be a multiple of 2 x partial_channels (8), got 12"));
+  EXPECT_THAT(DartsNetworkOptionsFromJson(Json{{"partial_channels", 0}}).status().message(),
+              HasSubstr("$.partial_channels must be > 0"));
   EXPECT_THAT(
       SpaceRegistry().Lookup(kDartsSpaceName).value()(Json{{"nodes", "four"}}).status().message(),
       HasSubstr("darts_cell options.nodes"));

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/module_device.h"
 #include "nas/train/classifier_evaluation.h"
 
 namespace nas::darts {
@@ -74,6 +75,10 @@ Json EdgeDecision::to_json() const {
   return {{"key", key}, {"chosen", chosen}, {"masked", scores}, {"unmasked", unmasked}};
 }
 
+std::ostream& operator<<(std::ostream& os, const EdgeDecision& decision) {
+  return os << decision.to_json().dump();
+}
+
 absl::StatusOr<double> MaskedSupernetScore(const BuiltSpace& space, DartsMutator& mutator,
                                            BatchSource& valid, const PerturbationOptions& options,
                                            const std::string& key, int64_t index) {
@@ -103,7 +108,9 @@ absl::StatusOr<double> MaskedSupernetScore(const BuiltSpace& space, DartsMutator
   mutator.set_decisions(masked);
   mutator.set_detach_weights(false);
   space.model->train(options.batch_statistics);
-  ClassifierScore score = EvaluateClassifier(space.forward, valid, options.eval_batches);
+  const at::Device device = DeviceOf(*space.model);
+  ClassifierScore score = EvaluateClassifier(
+      [&](const at::Tensor& x) { return space.forward(x.to(device)); }, valid, options.eval_batches);
 
   space.model->train(was_training);
   {

@@ -44,6 +44,7 @@
 #define ALGORITHMS_DARTS_PERTURBATION_H_
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,9 @@ struct EdgeDecision {
   double unmasked = 0;
   Json to_json() const;
 };
+// Its JSON (test failure messages print it; LibTorch 2.x without glog
+// defines operator<< for any std::vector, which then needs this one).
+std::ostream& operator<<(std::ostream& os, const EdgeDecision& decision);
 
 // The supernet's score under the mutator's current weights (projections
 // included) with candidate `index` of `key` masked out (index -1: nothing

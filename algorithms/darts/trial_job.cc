@@ -11,6 +11,7 @@
 #include "algorithms/darts/genotype.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/module_device.h"
 #include "nas/core/fixed_architecture.h"
 #include "nas/core/mutable_tree.h"
 #include "nas/core/parameters.h"
@@ -76,7 +77,7 @@ absl::StatusOr<TrialReport> RunTrialJob(const DartsConfig& config, const Json& p
   // Scored after the last step (fit() validates at epoch ends only).
   network->eval();
   ClassifierScore score =
-      EvaluateClassifier([&](const at::Tensor& x) { return network->forward(x); }, *valid);
+      EvaluateClassifier([&](const at::Tensor& x) { return network->forward(x.to(DeviceOf(*network))); }, *valid);
   TrialReport report;
   report.final_value = score.accuracy;
   report.intermediate.push_back(report.final_value);

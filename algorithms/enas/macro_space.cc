@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/memory_format.h"
 #include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"
 #include "nas/core/space_registry.h"
@@ -149,7 +150,7 @@ at::Tensor EnasMacroNetImpl::forward(at::Tensor x) {
       current = outputs.back();
     }
   }
-  at::Tensor features = at::adaptive_avg_pool2d(current, {1, 1}).flatten(1);
+  at::Tensor features = GlobalAveragePool(current);
   if (options_.dropout > 0) features = torch::dropout(features, options_.dropout, is_training());
   return fc_(features);
 }

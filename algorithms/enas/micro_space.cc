@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "algorithms/enas/ops.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/memory_format.h"
 #include "nas/core/input_choice.h"
 #include "nas/core/layer_choice.h"
 #include "nas/core/mutable_scope.h"
@@ -220,7 +221,7 @@ at::Tensor EnasMicroNetImpl::forward(at::Tensor x) {
     pprev = prev;
     prev = next;
   }
-  at::Tensor features = at::adaptive_avg_pool2d(at::relu(prev), {1, 1}).flatten(1);
+  at::Tensor features = GlobalAveragePool(at::relu(prev));
   if (options_.dropout > 0) features = torch::dropout(features, options_.dropout, is_training());
   return fc_(features);
 }

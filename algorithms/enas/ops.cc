@@ -4,6 +4,8 @@
 #include <torch/nn/functional/pooling.h>
 #include <torch/nn/options/conv.h>
 
+#include "nas/base/torch/memory_format.h"
+
 namespace nas::enas {
 
 using torch::nn::BatchNorm2dOptions;
@@ -105,7 +107,9 @@ at::Tensor FactorizedReduceImpl::forward(at::Tensor x) {
   x = at::relu(x);
   // The second path sees the image shifted by one pixel (padded at the far
   // edge), so both halves have ceil(H/2) x ceil(W/2) outputs.
-  at::Tensor shifted = at::constant_pad_nd(x, {0, 1, 0, 1}, 0).slice(2, 1).slice(3, 1);
+  // x[:, :, 1:, 1:] padded by one at the end; the gradient keeps x's format.
+  at::Tensor shifted =
+      at::constant_pad_nd(SliceKeepingFormat(SliceKeepingFormat(x, 2, 1), 3, 1), {0, 1, 0, 1}, 0);
   return bn_(at::cat({conv1_(x), conv2_(shifted)}, 1));
 }
 

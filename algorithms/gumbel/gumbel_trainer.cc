@@ -182,7 +182,7 @@ Metrics GumbelTrainer::validate(int64_t epoch) {
   ClassifierScore score = EvaluateClassifier(
       [&](const at::Tensor& x) {
         auto guard = autocast();
-        return model_.forward(x);
+        return model_.forward(x.to(device()));
       },
       *valid_);
   Metrics metrics = {{"loss", score.loss}, {"accuracy", score.accuracy}};

@@ -2,8 +2,8 @@
 // with the protocol, `seeds` times, plus each one's training cost measured
 // alone (table_job.h). Resumable after a kill (--resume).
 //
-// RUN:
-//   tools/bazel run //algorithms/nasbench:generate -- \
+// RUN (one line):
+//   tools/bazel run //algorithms/nasbench:generate --
 //     --output_dir=/tmp/nasbench_table --code_version=$(git rev-parse HEAD)
 #include <gflags/gflags.h>
 

@@ -76,7 +76,7 @@ Metrics RandomTrainer::validate(int64_t epoch) {
   ClassifierScore score = EvaluateClassifier(
       [&](const at::Tensor& x) {
         auto guard = autocast();
-        return model_.forward(x);
+        return model_.forward(x.to(device()));
       },
       *valid_, 0,
       [&] { mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng)); });

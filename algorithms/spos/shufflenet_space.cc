@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include <torch/autograd.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/batchnorm.h>
@@ -17,6 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/memory_format.h"
 #include "nas/core/space_registry.h"
 
 namespace nas::spos {
@@ -249,15 +251,51 @@ ShuffleBlockOptions ShuffleBlockOptions::ForCandidate(const BlockGeometry& block
       .affine(affine);
 }
 
+namespace {
+
+// The authors' channel_shuffle reshapes (b * c/2, 2, h*w) -> (2, b * c/2,
+// h*w): [0] holds the even channels, [1] the odd ones. The same halves are
+// the strided views x[:, 0::2] and x[:, 1::2], which keep x's memory
+// format (the reshape makes NCHW copies of a channels-last x). Autograd's
+// own backward of a slice would build an NCHW gradient; this one interleaves
+// the two halves' gradients into one tensor of x's format.
+class ChannelSplit : public torch::autograd::Function<ChannelSplit> {
+ public:
+  static torch::autograd::variable_list forward(torch::autograd::AutogradContext* ctx,
+                                                const at::Tensor& x) {
+    const int64_t c = x.size(1);
+    ctx->saved_data["sizes"] = x.sizes();
+    ctx->saved_data["channels_last"] =
+        x.suggest_memory_format() == at::MemoryFormat::ChannelsLast;
+    return {x.slice(1, 0, c, 2), x.slice(1, 1, c, 2)};
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const std::vector<int64_t> sizes = ctx->saved_data["sizes"].toIntVector();
+    const at::MemoryFormat format = ctx->saved_data["channels_last"].toBool()
+                                        ? at::MemoryFormat::ChannelsLast
+                                        : at::MemoryFormat::Contiguous;
+    const at::Tensor& any = grads[0].defined() ? grads[0] : grads[1];
+    at::Tensor grad = at::empty(sizes, any.options().memory_format(format));
+    for (int64_t half = 0; half < 2; ++half) {
+      at::Tensor into = grad.slice(1, half, sizes[1], 2);
+      if (grads[half].defined()) {
+        into.copy_(grads[half]);
+      } else {
+        into.zero_();
+      }
+    }
+    return {grad};
+  }
+};
+
+}  // namespace
+
 std::pair<at::Tensor, at::Tensor> ChannelShuffle(const at::Tensor& x) {
   TORCH_CHECK(x.dim() == 4 && x.size(1) % 2 == 0,
               "ChannelShuffle needs NCHW input with an even channel count, got ", x.sizes());
-  const int64_t c = x.size(1), h = x.size(2), w = x.size(3);
-  // As the authors: (b * c/2, 2, h*w) -> (2, b * c/2, h*w): [0] holds the
-  // even channels, [1] the odd ones. The batch stays -1, so an exported
-  // trace (nas/export) keeps it free.
-  at::Tensor halves = x.reshape({-1, 2, h * w}).permute({1, 0, 2});
-  halves = halves.reshape({2, -1, c / 2, h, w});
+  torch::autograd::variable_list halves = ChannelSplit::apply(x);
   return {halves[0], halves[1]};
 }
 
@@ -357,7 +395,7 @@ ShuffleNetHeadImpl::ShuffleNetHeadImpl(const ShuffleNetSpaceOptions& o) {
 
 at::Tensor ShuffleNetHeadImpl::forward(at::Tensor x) {
   x = conv_last->forward(x);
-  x = x.mean({2, 3});  // global average pool (the authors' AvgPool2d(7) at 224)
+  x = GlobalAveragePool(x);  // the authors' AvgPool2d(7) at 224
   return classifier->forward(dropout->forward(x));
 }
 

@@ -193,8 +193,9 @@ class ShuffleBlockImpl : public torch::nn::Cloneable<ShuffleBlockImpl> {
 };
 TORCH_MODULE(ShuffleBlock);
 
-// The authors' channel_shuffle: (even channels, odd channels). The channel
-// count must be even.
+// The authors' channel_shuffle: (even channels, odd channels), as strided
+// views that keep x's memory format (channels-last stays channels-last, in
+// the gradient too). The channel count must be even.
 std::pair<at::Tensor, at::Tensor> ChannelShuffle(const at::Tensor& x);
 
 // ---------------------------------------------------------------------------

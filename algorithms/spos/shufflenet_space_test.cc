@@ -8,6 +8,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <torch/autograd.h>
 #include <torch/nn/functional/loss.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/batchnorm.h>
@@ -232,6 +233,29 @@ TEST_F(ShuffleNetSpaceTest, ChannelShuffleSplitsEvenAndOddChannels) {
   EXPECT_THAT(even, TensorEq(x.index_select(1, even_index)));
   EXPECT_THAT(odd, TensorEq(x.index_select(1, odd_index)));
   EXPECT_THROW(ChannelShuffle(torch::zeros({1, 3, 2, 2})), c10::Error);
+}
+
+TEST_F(ShuffleNetSpaceTest, ChannelShuffleKeepsTheMemoryFormatInBothDirections) {
+  const at::Tensor values = torch::randn({2, 8, 3, 3});
+  const at::Tensor g_even = torch::randn({2, 4, 3, 3}), g_odd = torch::randn({2, 4, 3, 3});
+  at::Tensor expected_grad = torch::zeros({2, 8, 3, 3});
+  expected_grad.index_copy_(1, torch::tensor({0, 2, 4, 6}), g_even);
+  expected_grad.index_copy_(1, torch::tensor({1, 3, 5, 7}), g_odd);
+  for (at::MemoryFormat format : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast}) {
+    at::Tensor x = values.clone(format).requires_grad_(true);
+    auto [even, odd] = ChannelShuffle(x);
+    EXPECT_THAT(even, TensorEq(values.index_select(1, torch::tensor({0, 2, 4, 6}))));
+    EXPECT_THAT(odd, TensorEq(values.index_select(1, torch::tensor({1, 3, 5, 7}))));
+    torch::autograd::backward({even, odd}, {g_even, g_odd});
+    EXPECT_THAT(x.grad(), TensorEq(expected_grad));
+    EXPECT_TRUE(x.grad().is_contiguous(format)) << x.grad().strides();
+    // One half unused (the other half's gradient only): zeros there.
+    at::Tensor y = values.clone(format).requires_grad_(true);
+    ChannelShuffle(y).second.backward(g_odd);
+    at::Tensor odd_only = expected_grad.clone();
+    odd_only.index_fill_(1, torch::tensor({0, 2, 4, 6}), 0);
+    EXPECT_THAT(y.grad(), TensorEq(odd_only));
+  }
 }
 
 TEST_F(ShuffleNetSpaceTest, StrideOneBlockPassesTheEvenChannelsThrough) {

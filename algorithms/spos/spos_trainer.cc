@@ -119,7 +119,7 @@ Metrics SposTrainer::validate(int64_t epoch) {
   ClassifierScore score = EvaluateClassifier(
       [&](const at::Tensor& x) {
         auto guard = autocast();
-        return space_.forward(x);
+        return space_.forward(x.to(device()));
       },
       *valid_, 0,
       [&] { mutator_->set_decisions(SampleUniformDecisions(mutator_->search_space(), rng)); });

@@ -42,7 +42,8 @@ void CheckMask(const std::string& key, const at::Tensor& mask, int64_t n) {
 }
 
 ChoiceOutput SelectAndReduce(const std::string& key, const at::Tensor& mask, int64_t n,
-                             const CandidateFn& run, Reduction reduction) {
+                             const CandidateFn& run, Reduction reduction,
+                             const std::vector<int64_t>& zero_outputs) {
   CheckMask(key, mask, n);
   ChoiceOutput result;
   result.mask = mask;
@@ -63,10 +64,25 @@ ChoiceOutput SelectAndReduce(const std::string& key, const at::Tensor& mask, int
     // one fused multiply-add per candidate into one buffer instead of a
     // product and a sum each (half the kernels, one temporary per choice).
     const bool accumulate = reduction == Reduction::kSum || reduction == Reduction::kMean;
+    // Zero outputs are skipped when something else is summed.
+    std::vector<bool> skip(n, false);
+    if (accumulate && !zero_outputs.empty()) {
+      for (int64_t i : zero_outputs) {
+        TORCH_CHECK(i >= 0 && i < n, "zero_outputs of '", key, "': ", i, " is not a candidate");
+        skip[i] = true;
+      }
+      bool other = false;
+      for (int64_t i = 0; i < n && !other; ++i) other = !skip[i] && w[i] != 0.0;
+      if (!other) skip.assign(n, false);
+    }
     at::Tensor sum;
     int64_t summed = 0;
     for (int64_t i = 0; i < n; ++i) {
       if (w[i] == 0.0) continue;  // zero weights cost nothing
+      if (skip[i]) {
+        ++summed;  // a mean counts it
+        continue;
+      }
       at::Tensor out = run(i);
       if (!out.defined()) continue;
       // Weight from the original mask keeps its autograd history (DARTS).

@@ -52,8 +52,14 @@ using CandidateFn = std::function<at::Tensor(int64_t)>;
 // Applies `mask` (bool or floating, length n) to the candidates and reduces,
 // per the rules above. Throws c10::Error naming `key` for a mask of the wrong
 // rank, length or dtype.
+//
+// `zero_outputs`: candidates known to output zeros (DARTS's "none"). In a
+// weighted sum or mean they are not run while another candidate with a
+// non-zero weight is (they add nothing; a mean still counts them; their
+// weight gets the zero gradient it would have had).
 ChoiceOutput SelectAndReduce(const std::string& key, const at::Tensor& mask, int64_t n,
-                             const CandidateFn& run, Reduction reduction);
+                             const CandidateFn& run, Reduction reduction,
+                             const std::vector<int64_t>& zero_outputs = {});
 
 // Checks a decision mask for `key`: 1-D, `n` entries, bool or floating.
 // Throws c10::Error naming the key otherwise.

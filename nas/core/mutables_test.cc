@@ -166,6 +166,41 @@ TEST_F(MutablesTest, WeightedSumEqualsTheExplicitSumWithItsGradients) {
   }
 }
 
+// A candidate known to output zeros is not run in a weighted sum or mean,
+// and the result, its gradients and a mean's count are as if it were.
+TEST_F(MutablesTest, ZeroOutputCandidatesAreNotRunButCounted) {
+  for (Reduction r : {Reduction::kSum, Reduction::kMean}) {
+    at::Tensor x = torch::randn({2, 3});
+    auto candidates = [&](std::vector<int>* ran) {
+      return [&, ran](int64_t i) {
+        ran->push_back(static_cast<int>(i));
+        return i == 1 ? x * 0 : x * static_cast<double>(i + 1);
+      };
+    };
+    at::Tensor alpha = torch::tensor({0.1, 0.7, -0.2}, torch::requires_grad());
+    at::Tensor alpha_ref = alpha.detach().clone().requires_grad_(true);
+    std::vector<int> ran, ran_ref;
+    ChoiceOutput out =
+        SelectAndReduce("k", torch::softmax(alpha, 0), 3, candidates(&ran), r, /*zero_outputs=*/{1});
+    ChoiceOutput ref = SelectAndReduce("k", torch::softmax(alpha_ref, 0), 3, candidates(&ran_ref), r);
+    EXPECT_EQ(ran, (std::vector<int>{0, 2}));
+    EXPECT_EQ(ran_ref, (std::vector<int>{0, 1, 2}));
+    EXPECT_TRUE(out.output.equal(ref.output)) << ReductionName(r);
+    at::Tensor upstream = torch::randn({2, 3});
+    (out.output * upstream).sum().backward();
+    (ref.output * upstream).sum().backward();
+    EXPECT_THAT(alpha.grad(), TensorNear(alpha_ref.grad(), 1e-7, 1e-7)) << ReductionName(r);
+    // Only the zero candidate weighted: it runs (the result is its zeros).
+    ran.clear();
+    ChoiceOutput alone = SelectAndReduce("k", torch::tensor({0.0, 1.0, 0.0}), 3, candidates(&ran), r, {1});
+    EXPECT_EQ(ran, (std::vector<int>{1}));
+    EXPECT_TRUE(alone.output.equal(torch::zeros({2, 3})));
+  }
+  EXPECT_THROW(SelectAndReduce("k", torch::ones({2}), 2, [&](int64_t) { return torch::ones({1}); },
+                               Reduction::kSum, {5}),
+               c10::Error);
+}
+
 // Candidates whose outputs broadcast or promote are summed as `+` would.
 TEST_F(MutablesTest, WeightedSumBroadcastsAndPromotes) {
   at::Tensor a = torch::ones({1, 3}), b = torch::ones({2, 3}, torch::kDouble) * 2;

@@ -5,7 +5,6 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/core/Dict.h>
-#include <torch/csrc/jit/serialization/pickle.h>
 #include <torch/nn/module.h>
 
 #include "absl/strings/str_cat.h"
@@ -111,7 +110,7 @@ absl::StatusOr<ExportReport> ExportModel(torch::nn::Module& model, const ModelFo
 
   NAS_RETURN_IF_ERROR(WriteFileAtomically(JoinPath(dir, kTorchScriptFile), bytes));
   NAS_RETURN_IF_ERROR(SavePythonStateDict(model, JoinPath(dir, kStateDictFile)));
-  const std::vector<char> reference_bytes = torch::jit::pickle_save(reference);
+  const std::vector<char> reference_bytes = TorchSaveBytes(reference);
   NAS_RETURN_IF_ERROR(WriteFileAtomically(
       JoinPath(dir, kReferenceFile), std::string(reference_bytes.begin(), reference_bytes.end())));
   report.extra = options.extra;

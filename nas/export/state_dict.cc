@@ -3,7 +3,10 @@
 #include <vector>
 
 #include <ATen/core/Dict.h>
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/export.h>
 #include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/csrc/jit/serialization/pickler.h>
 #include <torch/nn/module.h>
 
 #include "absl/strings/str_cat.h"
@@ -26,6 +29,28 @@ NamedTensors StateDictOf(const torch::nn::Module& model) {
   return result;
 }
 
+std::vector<char> TorchSaveBytes(const c10::IValue& value) {
+  // torch::jit::pickle_save, with untagged aggregates.
+  std::vector<char> pickled;
+  torch::jit::Pickler pickler(
+      [&](const char* data, size_t size) { pickled.insert(pickled.end(), data, data + size); },
+      /*tensor_table=*/nullptr, /*type_renamer=*/nullptr, /*memoized_class_types=*/nullptr,
+      /*get_tensor_id=*/nullptr, /*tag_aggregates=*/false);
+  pickler.protocol();
+  pickler.pushIValue(value);
+  pickler.stop();
+  std::vector<char> zip;
+  caffe2::serialize::PyTorchStreamWriter writer([&](const void* data, size_t size) {
+    const char* bytes = static_cast<const char*>(data);
+    zip.insert(zip.end(), bytes, bytes + size);
+    return size;
+  });
+  torch::jit::writeArchiveAndTensors("data", pickled.data(), pickled.size(), pickler.tensorData(),
+                                     writer);
+  writer.writeEndOfFile();
+  return zip;
+}
+
 absl::Status SavePythonStateDict(const torch::nn::Module& model, const std::string& path) {
   std::vector<char> bytes;
   NAS_RETURN_IF_ERROR(Annotate(CatchExceptions([&] {
@@ -33,7 +58,7 @@ absl::Status SavePythonStateDict(const torch::nn::Module& model, const std::stri
                                  for (const auto& [name, tensor] : StateDictOf(model)) {
                                    dict.insert(name, tensor.detach().clone());
                                  }
-                                 bytes = torch::jit::pickle_save(dict);
+                                 bytes = TorchSaveBytes(dict);
                                  return absl::OkStatus();
                                }),
                                "serializing the state dict"));

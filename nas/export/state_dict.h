@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <ATen/core/Tensor.h>
+#include <ATen/core/ivalue.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -35,6 +36,14 @@ NamedTensors StateDictOf(const torch::nn::Module& model);
 // Writes StateDictOf(model) as torch.save would (a zip holding a pickled
 // dict), atomically.
 absl::Status SavePythonStateDict(const torch::nn::Module& model, const std::string& path);
+
+// `value` (tensors, dicts, lists, strings, numbers) as torch.save writes it
+// from Python: a zip holding the pickle and the tensors' bytes, with plain
+// dicts and lists. (torch::jit::pickle_save tags them with
+// torch.jit._pickle.restore_type_tag, a global PyTorch 2.6's torch.load,
+// weights_only by default, refuses.) Throws c10::Error for values pickle
+// cannot hold.
+std::vector<char> TorchSaveBytes(const c10::IValue& value);
 
 // Reads such a file back (a dict of names to tensors, as torch.save writes
 // one from Python too); an error names the file when it is missing, damaged

@@ -12,6 +12,7 @@
 #include <torch/csrc/jit/frontend/tracer.h>
 #include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/csrc/jit/passes/inliner.h>
+#include <torch/csrc/jit/passes/tensorexpr_fuser.h>
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/nn/module.h>
 
@@ -171,8 +172,11 @@ absl::StatusOr<torch::jit::Module> LoadTorchScript(const std::string& path) {
   return LoadTorchScriptBytes(bytes, path);
 }
 
+void DisableTensorExprFuser() { torch::jit::setTensorExprFuserEnabled(false); }
+
 absl::StatusOr<torch::jit::Module> LoadTorchScriptBytes(const std::string& bytes,
                                                         const std::string& source) {
+  DisableTensorExprFuser();
   torch::jit::Module module;
   NAS_RETURN_IF_ERROR(Annotate(CatchExceptions([&] {
                                  std::istringstream in(bytes);

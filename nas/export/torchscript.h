@@ -59,7 +59,18 @@ absl::Status SaveTorchScript(const torch::jit::Module& module, const std::string
 // torch::jit::load with errors returned: a missing, damaged or non-TorchScript
 // file is an error naming it (`source` names bytes in messages). The module
 // comes back in eval mode (as traced; an exported forward has one mode).
+// Turns off LibTorch's TensorExpr fuser for the process first
+// (DisableTensorExprFuser).
 absl::StatusOr<torch::jit::Module> LoadTorchScript(const std::string& path);
+
+// Turns off the TensorExpr (NNC) fuser of TorchScript's profiling executor,
+// for this process. Debian 13's LibTorch and PyTorch 2.6 (built with LLVM,
+// CPU fusion on) never finish compiling a fusion of batch_norm(cat(...)) in
+// eval mode, which the DARTS and ENAS networks have (factorized reduce): the
+// second call of such a module hangs, in any program. A deployment on that
+// LibTorch needs the same (Python: torch._C._jit_set_texpr_fuser_enabled(
+// False)); on CPUs the fuser buys little. docs/export.md.
+void DisableTensorExprFuser();
 absl::StatusOr<torch::jit::Module> LoadTorchScriptBytes(const std::string& bytes,
                                                         const std::string& source);
 

@@ -30,6 +30,9 @@ DEFINE_int64(max_steps, 0,
 DEFINE_string(precision, "",
               "fp32, bf16 (CPU autocast) or fp16 (CUDA autocast with loss scaling).");
 DEFINE_string(device, "", "cpu, cuda or cuda:N.");
+DEFINE_string(memory_format, "",
+              "contiguous or channels_last: the convolutions' weights and the batches "
+              "(default: the configuration's).");
 
 namespace nas {
 namespace {
@@ -192,7 +195,7 @@ std::vector<std::string> UnusedFlags(const JobFlagsSpec& spec) {
   if (!spec.data) unused.insert(unused.end(), {"dataset", "data_dir"});
   if (!spec.space) unused.insert(unused.end(), {"space", "space_options"});
   if (spec.trainer_path.empty())
-    unused.insert(unused.end(), {"epochs", "max_steps", "precision", "device"});
+    unused.insert(unused.end(), {"epochs", "max_steps", "precision", "device", "memory_format"});
   return unused;
 }
 
@@ -208,7 +211,7 @@ std::vector<FlagPath> CommonFlagPaths(const JobFlagsSpec& spec) {
     paths.push_back({"space_options", "space_options", /*json=*/true});
   }
   if (!spec.trainer_path.empty()) {
-    for (const char* name : {"epochs", "max_steps", "precision", "device"}) {
+    for (const char* name : {"epochs", "max_steps", "precision", "device", "memory_format"}) {
       paths.push_back({name, spec.trainer_path + "." + name});
     }
   }
@@ -218,7 +221,7 @@ std::vector<FlagPath> CommonFlagPaths(const JobFlagsSpec& spec) {
 std::vector<std::string> HarmlessChanges(const JobFlagsSpec& spec) {
   std::vector<std::string> paths = {"data.data_dir", "data.workers"};
   if (!spec.trainer_path.empty()) {
-    for (const char* name : {"progress", "device", "max_steps"}) {
+    for (const char* name : {"progress", "device", "max_steps", "memory_format"}) {
       paths.push_back(spec.trainer_path + "." + name);
     }
   }

@@ -41,6 +41,7 @@
 // | --max_steps     | <trainer_path>.max_steps                             |
 // | --precision     | <trainer_path>.precision (fp32, bf16, fp16)          |
 // | --device        | <trainer_path>.device (cpu, cuda, cuda:N)            |
+// | --memory_format | <trainer_path>.memory_format (contiguous, channels_last) |
 // | --threads       | intra-op CPU threads (nas/base/torch)                |
 //
 // Example (a package's search_main.cc):
@@ -148,7 +149,7 @@ struct JobMain {
   std::string output_dir;
   bool resumable = true;
   // Members the common --dataset/--data_dir, --space/--space_options and
-  // --epochs/--max_steps/--precision/--device set.
+  // --epochs/--max_steps/--precision/--device/--memory_format set.
   bool data_flags = true;
   bool space_flags = false;
   std::string trainer_path;

@@ -80,7 +80,8 @@ absl::StatusOr<RetrainJobResult> RunRetrainJob(const RetrainJobOptions& o, const
                                                const std::string& output_dir, bool resume,
                                                const RetrainFactory& factory) {
   auto start = std::chrono::steady_clock::now();
-  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, JoinProcessGroup());
+  std::string device = o.trainer.device;
+  NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> dist, JoinProcessGroup(&device));
   RetrainInputs inputs;
   inputs.space_name = o.space;
   NAS_ASSIGN_OR_RETURN(inputs.model, BuildSpace(o.space, o.space_options, o.seed));
@@ -92,6 +93,7 @@ absl::StatusOr<RetrainJobResult> RunRetrainJob(const RetrainJobOptions& o, const
                        LoadImageData(o.data, inputs.model, o.space, o.seed, /*with_test=*/true));
   inputs.data_options = o.data;
   inputs.trainer = o.trainer;
+  inputs.trainer.device = device;
   inputs.trainer.output_dir = output_dir;
   inputs.trainer.resume = resume;
   inputs.seed = o.seed;

@@ -12,9 +12,11 @@
 
 namespace nas {
 
-absl::StatusOr<std::unique_ptr<Distributed>> JoinProcessGroup() {
+absl::StatusOr<std::unique_ptr<Distributed>> JoinProcessGroup(std::string* device) {
   NAS_ASSIGN_OR_RETURN(DistributedEnv env, DistributedEnvFromEnvironment());
-  return Distributed::Create(env);
+  if (device == nullptr) return Distributed::Create(env);
+  NAS_ASSIGN_OR_RETURN(*device, Annotate(RankDevice(*device, env), "trainer"));
+  return Distributed::Create(env, std::chrono::seconds(120), at::Device(*device));
 }
 
 absl::StatusOr<BuiltSpace> BuildSpace(const std::string& name, const Json& options, uint64_t seed) {
@@ -39,8 +41,9 @@ absl::StatusOr<SupernetJobResult> RunSupernetJob(
     const SupernetFactory& factory, const std::function<absl::Status(SupernetSearch&)>& after_fit) {
   auto start = std::chrono::steady_clock::now();
   std::shared_ptr<Distributed> dist;
+  std::string device = o.trainer.device;
   {
-    NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> joined, JoinProcessGroup());
+    NAS_ASSIGN_OR_RETURN(std::unique_ptr<Distributed> joined, JoinProcessGroup(&device));
     dist = std::move(joined);
   }
   auto inputs = std::make_shared<SupernetInputs>();
@@ -50,6 +53,7 @@ absl::StatusOr<SupernetJobResult> RunSupernetJob(
                                                    o.split_seed.value_or(o.seed), o.with_test));
   inputs->data_options = o.data;
   inputs->trainer = o.trainer;
+  inputs->trainer.device = device;
   inputs->trainer.output_dir = output_dir;
   inputs->trainer.resume = resume;
   if (o.budget_epochs > 0) {

@@ -162,9 +162,11 @@ absl::StatusOr<SupernetJobResult> RunSupernetJob(
     bool resume, const SupernetFactory& factory,
     const std::function<absl::Status(SupernetSearch&)>& after_fit = nullptr);
 
-// The common start of every job: joins the process group. Shared by the
-// retraining and trial jobs.
-absl::StatusOr<std::unique_ptr<Distributed>> JoinProcessGroup();
+// The common start of every job: joins the process group of the ranks the
+// environment describes (distributed.h). `device` (a trainer's option, may
+// be null) becomes this rank's device ("cuda" = cuda:LOCAL_RANK), where the
+// collectives run. Shared by the retraining and trial jobs.
+absl::StatusOr<std::unique_ptr<Distributed>> JoinProcessGroup(std::string* device = nullptr);
 
 // Builds a registered space, seeding the global generator first; errors are
 // annotated with "space_options".

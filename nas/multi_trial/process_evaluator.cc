@@ -83,6 +83,20 @@ double Now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
+// Signals that stop a process from outside (kill, Ctrl-C, a scheduler's
+// scancel or preemption), as opposed to those a crashing program raises
+// itself (SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL).
+bool IsInterruption(int signal_number) {
+  return signal_number == SIGHUP || signal_number == SIGINT || signal_number == SIGKILL ||
+         signal_number == SIGTERM;
+}
+
+std::string SignalName(int signal_number) {
+  return absl::StrCat("signal ", signal_number, " (", strsignal(signal_number), ")");
+}
+
+constexpr char kRerunNote[] = " from outside the trial; a resumed search runs it again";
+
 }  // namespace
 
 std::string ShellQuote(const std::string& s) {
@@ -279,17 +293,22 @@ TrialOutcome ProcessEvaluator::evaluate(const TrialRequest& trial) {
     return outcome;
   }
   if (WIFSIGNALED(wait_status)) {
-    outcome.message = with_stderr(absl::StrCat("killed by signal ", WTERMSIG(wait_status), " (",
-                                               strsignal(WTERMSIG(wait_status)), ")"));
+    int signal_number = WTERMSIG(wait_status);
+    outcome.interrupted = IsInterruption(signal_number);
+    outcome.message = with_stderr(absl::StrCat("killed by ", SignalName(signal_number),
+                                               outcome.interrupted ? kRerunNote : ""));
     return outcome;
   }
   int code = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : -1;
   if (code != 0) {
     std::string message = absl::StrCat("exited with code ", code);
     if (code == 127) absl::StrAppend(&message, " (command not found)");
+    // 128 + N: how a shell, and srun when scancel ends the step, say that
+    // the program they ran was killed by signal N.
     if (code > 128 && code < 128 + 32) {
-      absl::StrAppend(&message, " (the shell's way of saying: killed by signal ", code - 128, ", ",
-                      strsignal(code - 128), ")");
+      outcome.interrupted = IsInterruption(code - 128);
+      absl::StrAppend(&message, ": killed by ", SignalName(code - 128),
+                      outcome.interrupted ? kRerunNote : "");
     }
     outcome.message = with_stderr(message);
     return outcome;

@@ -21,6 +21,19 @@
 // (SIGTERM to its process group, SIGKILL after a grace period) or writes no
 // or a malformed result.json is a failed trial; the message says which and
 // quotes the end of stderr.log.
+//
+// A trial killed from outside is also `interrupted` (trial.h), so that a
+// resumed search runs it again: killed by SIGTERM, SIGKILL, SIGINT or
+// SIGHUP (kill, Ctrl-C, a preempted node), or exiting with 128 + one of
+// them, which is how a shell reports its program killed and how srun
+// reports the step that scancel ended ("srun: error: node: task 0:
+// Terminated", exit code 143; 137 when the step ignored SIGTERM and was
+// SIGKILLed after the cluster's KillWait). Crashes (SIGSEGV, SIGABRT, ...)
+// and the driver's own timeout are not interrupted; neither is a job that
+// scancel removes before it started (srun exits with code 1) nor a trial
+// that catches SIGTERM and exits with a code of its own. The kernel's
+// out-of-memory killer sends SIGKILL: such a trial is run again by every
+// resume.
 #ifndef NAS_MULTI_TRIAL_PROCESS_EVALUATOR_H_
 #define NAS_MULTI_TRIAL_PROCESS_EVALUATOR_H_
 

@@ -1,14 +1,18 @@
 #include "nas/multi_trial/process_evaluator.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "nas/base/file.h"
 #include "nas/multi_trial/tuner_driver.h"
 #include "nas/testing/status_matchers.h"
@@ -112,7 +116,8 @@ TEST(ProcessEvaluatorTest, FailuresAreOutcomesNotErrors) {
 
   TrialOutcome aborted = Evaluate(Command("--abort_trials=1"), 1, "abort");
   EXPECT_EQ(aborted.status, TrialStatus::kFailed);
-  EXPECT_THAT(aborted.message, HasSubstr("killed by signal 6 (Aborted)"));
+  EXPECT_THAT(aborted.message, HasSubstr("killed by signal 6 (Aborted); stderr: "));
+  EXPECT_FALSE(crashed.interrupted || aborted.interrupted);
 
   TrialOutcome malformed = Evaluate(Command("--malformed_trials=1"), 1, "malformed");
   EXPECT_EQ(malformed.status, TrialStatus::kFailed);
@@ -138,6 +143,7 @@ TEST(ProcessEvaluatorTest, HungTrialIsKilledAtItsTimeout) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(outcome.status, TrialStatus::kTimeout);
   EXPECT_EQ(outcome.message, "timed out after 0.5 s");
+  EXPECT_FALSE(outcome.interrupted);  // the driver's own kill
   EXPECT_LT(seconds, 3);
   // A trial that ignores SIGTERM is SIGKILLed after the grace period.
   options.command = "trap '' TERM; sleep 30  # {parameters}";
@@ -146,6 +152,73 @@ TEST(ProcessEvaluatorTest, HungTrialIsKilledAtItsTimeout) {
   seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(outcome.status, TrialStatus::kTimeout);
   EXPECT_LT(seconds, 3);
+}
+
+// Kills a trial from outside: once the synthetic trial in `trial_dir` has
+// started (its first line in stderr.log), sends `signal_number` to the pid
+// its command wrote to <trial_dir>/pid.
+std::thread KillFromOutside(const std::string& trial_dir, int signal_number) {
+  return std::thread([trial_dir, signal_number] {
+    for (int i = 0; i < 2000; ++i) {
+      absl::StatusOr<std::string> pid = ReadFile(JoinPath(trial_dir, "pid"));
+      absl::StatusOr<std::string> log = ReadFile(JoinPath(trial_dir, "stderr.log"));
+      int value = 0;
+      if (pid.ok() && absl::SimpleAtoi(absl::StripAsciiWhitespace(*pid), &value) && value > 0 &&
+          log.ok() && log->find("synthetic trial") != std::string::npos) {
+        kill(value, signal_number);
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "the trial in " << trial_dir << " never started";
+  });
+}
+
+// Runs trial 1 with `command` (which writes the pid to kill) and kills it.
+TrialOutcome EvaluateAndKill(const std::string& command, int signal_number,
+                             const std::string& dir) {
+  ProcessEvaluatorOptions options = Command("");
+  options.command = command;
+  options.trials_dir = Dir(dir);
+  auto evaluator = ProcessEvaluator::Create(options);
+  EXPECT_OK(evaluator);
+  if (!evaluator.ok()) return {};
+  std::thread killer = KillFromOutside(TrialDirectory(Dir(dir), 1), signal_number);
+  TrialOutcome outcome = (*evaluator)->evaluate({1, Parameters(), 77});
+  killer.join();
+  return outcome;
+}
+
+TEST(ProcessEvaluatorTest, ATrialKilledFromOutsideIsInterrupted) {
+  // The trial itself killed (kill, a preempted node): the signal.
+  std::string hang = Trial() + " --hang_trials=1 --parameters={parameters} --result={result}";
+  TrialOutcome terminated =
+      EvaluateAndKill("echo $$ > {trial_dir}/pid; exec " + hang, SIGTERM, "killed_term");
+  EXPECT_EQ(terminated.status, TrialStatus::kFailed);
+  EXPECT_TRUE(terminated.interrupted);
+  EXPECT_THAT(terminated.message,
+              HasSubstr("killed by signal 15 (Terminated) from outside the trial; a resumed "
+                        "search runs it again; stderr: synthetic trial 1"));
+  // Under a program that reports it as 128 + N, as a shell does and srun
+  // does when scancel ends the step (exit code 143, or 137 after SIGKILL).
+  TrialOutcome killed =
+      EvaluateAndKill(hang + " & echo $! > {trial_dir}/pid; wait $!", SIGKILL, "killed_kill");
+  EXPECT_EQ(killed.status, TrialStatus::kFailed);
+  EXPECT_TRUE(killed.interrupted);
+  EXPECT_THAT(killed.message, HasSubstr("exited with code 137: killed by signal 9 (Killed) from "
+                                        "outside the trial; a resumed search runs it again"));
+  ProcessEvaluatorOptions srun = Command("");
+  srun.command = "echo 'srun: error: vm: task 0: Terminated' >&2; exit 143  # {result}";
+  TrialOutcome srun_like = Evaluate(srun, 1, "srun_like");
+  EXPECT_TRUE(srun_like.interrupted);
+  EXPECT_EQ(srun_like.message,
+            "exited with code 143: killed by signal 15 (Terminated) from outside the trial; a "
+            "resumed search runs it again; stderr: srun: error: vm: task 0: Terminated");
+  // A crash is the trial's own doing, however it is reported.
+  srun.command = "sh -c 'exit 139'  # {result}";
+  TrialOutcome crashed = Evaluate(srun, 2, "srun_like");
+  EXPECT_FALSE(crashed.interrupted);
+  EXPECT_EQ(crashed.message, "exited with code 139: killed by signal 11 (Segmentation fault)");
 }
 
 TEST(ProcessEvaluatorTest, MissingCommandIsRejectedUpFront) {
@@ -218,6 +291,49 @@ TEST(ProcessEvaluatorTest, DriverRunsFourTrialProcessesAtOnce) {
     max_overlap = std::max(max_overlap, overlap);
   }
   EXPECT_EQ(max_overlap, 4);
+}
+
+// A trial killed from outside during a search (as scancel kills a step) is
+// recorded as failed and interrupted; the resumed search runs it again.
+TEST(ProcessEvaluatorTest, DriverRerunsATrialKilledFromOutsideOnResume) {
+  std::vector<ChoiceSpec> choices = {
+      {"conv", MutableKind::kLayerChoice, {"a", "b", "c", "d"}, std::nullopt}};
+  SearchSpace space(choices);
+  TunerDriverOptions driver;
+  driver.output_dir = Dir("killed_search");
+  driver.max_trials = 5;
+  driver.parallel = 2;
+  auto run = [&](const std::string& flags) {
+    ProcessEvaluatorOptions options = Command("");
+    options.command = "echo $$ > {trial_dir}/pid; exec " + Trial() + " --sleep_ms=100 " + flags +
+                      " --parameters={parameters} --result={result}";
+    options.trials_dir = JoinPath(driver.output_dir, "trials");
+    auto evaluator = ProcessEvaluator::Create(options);
+    EXPECT_OK(evaluator);
+    TunerConfig config;
+    auto tuner = (*TunerRegistry().Lookup("evolution"))(config);
+    return RunSearch(driver, space, {{"tuner", "evolution"}}, tuner->get(), evaluator->get());
+  };
+  std::thread killer =
+      KillFromOutside(TrialDirectory(JoinPath(driver.output_dir, "trials"), 2), SIGTERM);
+  auto summary = run("--hang_trials=2");
+  killer.join();
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->succeeded, 4);
+  EXPECT_EQ(summary->interrupted, 1);
+  driver.resume = true;
+  summary = run("");
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->succeeded, 5);
+  EXPECT_EQ(summary->failed, 0);
+  std::vector<std::string> trial2;
+  auto history = ReadSearchHistory(driver.output_dir);
+  ASSERT_OK(history);
+  for (const Json& r : *history) {
+    if (r["event"] == "finished" && r["trial"] == 2) trial2.push_back(r["status"]);
+    if (r["event"] == "resumed") EXPECT_EQ(r["rerun"], Json::array({2}));
+  }
+  EXPECT_EQ(trial2, (std::vector<std::string>{"failed", "succeeded"}));
 }
 
 }  // namespace

@@ -45,6 +45,10 @@ struct TrialOutcome {
   TrialStatus status = TrialStatus::kFailed;
   TrialReport report;   // meaningful when succeeded
   std::string message;  // why it failed
+  // A failed trial that was killed from outside (scancel, kill, a preempted
+  // node), not by its own doing: the driver records it as failed and a
+  // resumed search runs it again (tuner_driver.h).
+  bool interrupted = false;
   // The evaluator itself failed (cannot write the trial's files: a full
   // disk, cannot start a process), not the trial: the search stops with
   // `message` and the trial is not recorded, so a resume runs it again.

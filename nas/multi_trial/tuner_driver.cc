@@ -7,6 +7,7 @@
 #include <deque>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -85,6 +86,9 @@ class Search {
 
   SearchSummary summary_;
   std::map<int64_t, Json> pending_;  // proposed, not finished
+  // Pending trials killed from outside in this run: recorded as failed,
+  // not rerun before a resume, not reported to the tuner.
+  std::set<int64_t> interrupted_;
   int64_t next_id_ = 0;
   int consecutive_failures_ = 0;
   std::string last_failure_;
@@ -192,6 +196,17 @@ absl::Status Search::replay(const std::vector<Json>& records, const Json& config
       absl::StatusOr<TrialStatus> parsed = TrialStatusFromName(status_name);
       if (!parsed.ok()) return Annotate(parsed.status(), where);
       TrialStatus status = *parsed;
+      bool interrupted = false;
+      if (r.contains("interrupted")) {
+        NAS_RETURN_IF_ERROR(JsonGet(r["interrupted"], where + ": $.interrupted", &interrupted));
+      }
+      if (interrupted) {
+        if (status != TrialStatus::kFailed) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ": trial ", id, " is interrupted but ", status_name));
+        }
+        continue;  // killed from outside: it stays pending, and runs again
+      }
       TrialReport report;
       if (status == TrialStatus::kSucceeded) {
         NAS_RETURN_IF_ERROR(
@@ -274,7 +289,12 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
       int64_t id = next_id_;
       absl::StatusOr<Json> parameters = tuner_->generate_parameters(id);
       if (absl::IsUnavailable(parameters.status())) {
-        if (threads.empty()) {
+        if (threads.empty() && !interrupted_.empty()) {
+          error = absl::FailedPreconditionError(
+              absl::StrCat("the tuner waits for results (", parameters.status().message(),
+                           ") and the trials it waits for were killed from outside the search (",
+                           absl::StrJoin(interrupted_, ", "), "); --resume runs them again"));
+        } else if (threads.empty()) {
           error = absl::InternalError(absl::StrCat("the tuner waits for results (",
                                                    parameters.status().message(),
                                                    ") but no trial is running"));
@@ -326,6 +346,7 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
                                                " (the trial stays pending: --resume reruns it)"));
       continue;
     }
+    const bool interrupted = o.interrupted && o.status == TrialStatus::kFailed;
     Json line = {
         {"event", "finished"},
         {"trial", f.id},
@@ -338,10 +359,19 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
         {"end_time", f.end_time},
         {"duration_s", f.end_time - f.start_time},
         {"elapsed_s", elapsed()}};
+    if (interrupted) line["interrupted"] = true;
     error = history->append(line);
     if (!error.ok()) continue;
-    error = finish(f.id, o.status, o.report);
-    if (!error.ok()) continue;
+    if (interrupted) {
+      // Failed for this run; still pending for the tuner and for a resume.
+      interrupted_.insert(f.id);
+      ++summary_.failed;
+      ++summary_.interrupted;
+      ++consecutive_failures_;
+    } else {
+      error = finish(f.id, o.status, o.report);
+      if (!error.ok()) continue;
+    }
     if (o.status != TrialStatus::kSucceeded)
       last_failure_ = absl::StrCat("trial ", f.id, ": ", o.message);
     log_progress(f, threads.size());
@@ -352,6 +382,10 @@ absl::Status Search::run(Evaluator* evaluator, JsonLinesWriter* history) {
           consecutive_failures_, " trials failed in a row, stopping the search; the last one, ",
           last_failure_));
     }
+  }
+  if (!interrupted_.empty()) {
+    LOG(WARNING) << interrupted_.size() << " trial(s) killed from outside the search ("
+                 << absl::StrJoin(interrupted_, ", ") << "): --resume runs them again";
   }
   return error;
 }
@@ -376,6 +410,7 @@ Json SearchSummaryToJson(const SearchSummary& s) {
   return {{"proposed", s.proposed},
           {"succeeded", s.succeeded},
           {"failed", s.failed},
+          {"interrupted", s.interrupted},
           {"best_trial", s.best_trial < 0 ? Json() : Json(s.best_trial)},
           {"best_value", s.best_trial < 0 ? Json() : Json(s.best_value)},
           {"best_parameters", s.best_parameters},

@@ -4,11 +4,13 @@
 #include <cmath>
 #include <chrono>
 #include <cstdlib>
+#include <set>
 #include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "nas/base/file.h"
 #include "nas/base/json_lines.h"
 #include "nas/core/architecture.h"
@@ -386,6 +388,170 @@ TEST(TunerDriverTest, TheDriversOwnErrorsAreNotTheTrials) {
   ASSERT_OK(summary);
   EXPECT_EQ(summary->succeeded, 4);
   EXPECT_EQ(summary->failed, 0);
+}
+
+// Like the policy-gradient and SPOS tuners, rejects a result for a trial it
+// never proposed or that already ended. When generational, proposes two at
+// a time and waits (Unavailable) until both have ended.
+class StrictTuner : public Tuner {
+ public:
+  explicit StrictTuner(bool generational = false) : generational_(generational) {}
+  absl::Status update_search_space(const SearchSpace& space) override {
+    space_ = space;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Json> generate_parameters(int64_t id) override {
+    int64_t previous = id / 2 * 2 - 2;  // the previous generation: previous, previous + 1
+    if (generational_ &&
+        (outstanding_.count(previous) != 0 || outstanding_.count(previous + 1) != 0)) {
+      return absl::UnavailableError("generation not complete");
+    }
+    outstanding_.insert(id);
+    Json arch = {{"skip", {"op0", "op1"}}};
+    for (int i = 0; i < 6; ++i)
+      arch["op" + std::to_string(i)] = std::string(1, "abcd"[(id + i) % 4]);
+    return ParametersFromArchitecture(*Architecture::from_json(arch), space_);
+  }
+  absl::Status receive_trial_result(int64_t id, const Json&, double) override {
+    if (outstanding_.erase(id) == 0)
+      return absl::InvalidArgumentError(absl::StrCat("no outstanding trial ", id));
+    results.push_back(id);
+    return absl::OkStatus();
+  }
+  void trial_end(int64_t id, bool success) override {
+    if (!success) outstanding_.erase(id);
+  }
+  std::vector<int64_t> results;  // in the order they arrived
+
+ private:
+  bool generational_;
+  SearchSpace space_;
+  std::set<int64_t> outstanding_;
+};
+
+// Trials in `killed` are killed from outside (as ProcessEvaluator reports a
+// scancel); trials in `broken` fail on their own.
+class KillingEvaluator : public Evaluator {
+ public:
+  TrialOutcome evaluate(const TrialRequest& trial) override {
+    evaluated.push_back(trial.id);
+    TrialOutcome outcome;
+    if (killed.count(trial.id) != 0) {
+      outcome.message = "exited with code 143: killed by signal 15 (Terminated) from outside";
+      outcome.interrupted = true;
+    } else if (broken.count(trial.id) != 0) {
+      outcome.message = "exited with code 3";
+    } else {
+      outcome.status = TrialStatus::kSucceeded;
+      outcome.report.final_value = Score(trial.parameters);
+    }
+    return outcome;
+  }
+  std::set<int64_t> killed, broken;
+  std::vector<int64_t> evaluated;
+};
+
+std::vector<Json> Finished(const std::string& dir, int64_t trial) {
+  std::vector<Json> out;
+  auto history = ReadSearchHistory(Dir(dir));
+  EXPECT_OK(history);
+  for (const Json& r : *history) {
+    if (r["event"] == "finished" && r["trial"] == trial) out.push_back(r);
+  }
+  return out;
+}
+
+TEST(TunerDriverTest, TrialsKilledFromOutsideAreFailedAndRerunOnResume) {
+  KillingEvaluator evaluator;
+  evaluator.killed = {3, 5};
+  evaluator.broken = {4};
+  TunerDriverOptions options = Options("killed_trials", 8);
+  StrictTuner first;
+  auto summary = RunSearch(options, Space(), Config(1), &first, &evaluator);
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->succeeded, 5);
+  EXPECT_EQ(summary->failed, 3);
+  EXPECT_EQ(summary->interrupted, 2);
+  // Recorded as failed, marked; an ordinary failure is not marked.
+  ASSERT_EQ(Finished("killed_trials", 3).size(), 1u);
+  const Json killed = Finished("killed_trials", 3)[0];
+  EXPECT_EQ(killed["status"], "failed");
+  EXPECT_EQ(killed["interrupted"], true);
+  EXPECT_THAT(killed["message"].get<std::string>(), HasSubstr("killed by signal 15"));
+  EXPECT_FALSE(Finished("killed_trials", 4)[0].contains("interrupted"));
+  EXPECT_FALSE(Finished("killed_trials", 0)[0].contains("interrupted"));
+  EXPECT_EQ((*ReadJsonFile(JoinPath(Dir("killed_trials"), "summary.json")))["interrupted"], 2);
+  // The tuner never heard of the killed trials.
+  EXPECT_EQ(first.results, (std::vector<int64_t>{0, 1, 2, 6, 7}));
+
+  // The resume reruns the killed trials first, not the broken one, and the
+  // tuner accepts their results.
+  evaluator.killed.clear();
+  evaluator.evaluated.clear();
+  options.resume = true;
+  options.max_trials = 10;
+  StrictTuner second;
+  summary = RunSearch(options, Space(), Config(1), &second, &evaluator);
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->succeeded, 9);
+  EXPECT_EQ(summary->failed, 1);
+  EXPECT_EQ(summary->interrupted, 0);
+  EXPECT_EQ(evaluator.evaluated, (std::vector<int64_t>{3, 5, 8, 9}));  // parallel = 1
+  auto history = ReadSearchHistory(Dir("killed_trials"));
+  Json resumed;
+  for (const Json& r : *history) {
+    if (r["event"] == "resumed") resumed = r;
+  }
+  EXPECT_EQ(resumed["rerun"], Json::array({3, 5}));
+  ASSERT_EQ(Finished("killed_trials", 3).size(), 2u);
+  EXPECT_EQ(Finished("killed_trials", 3)[1]["status"], "succeeded");
+  EXPECT_FALSE(Finished("killed_trials", 3)[1].contains("interrupted"));
+
+  // Nothing is left to rerun.
+  evaluator.evaluated.clear();
+  StrictTuner third;
+  summary = RunSearch(options, Space(), Config(1), &third, &evaluator);
+  ASSERT_OK(summary);
+  EXPECT_TRUE(evaluator.evaluated.empty());
+  EXPECT_EQ(summary->succeeded, 9);
+  EXPECT_EQ(third.results.size(), 9u);
+}
+
+// A tuner waiting for a killed trial, with nothing else running, cannot go
+// on: the run ends naming the trial, and a resume completes the search.
+TEST(TunerDriverTest, ATunerWaitingForAKilledTrialStopsTheRunUntilAResume) {
+  KillingEvaluator evaluator;
+  evaluator.killed = {1};
+  TunerDriverOptions options = Options("waits_for_killed", 6);
+  StrictTuner first(/*generational=*/true);
+  EXPECT_THAT(RunSearch(options, Space(), Config(1), &first, &evaluator),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("the trials it waits for were killed from outside the search "
+                                 "(1); --resume runs them again")));
+  evaluator.killed.clear();
+  evaluator.evaluated.clear();
+  options.resume = true;
+  StrictTuner second(/*generational=*/true);
+  auto summary = RunSearch(options, Space(), Config(1), &second, &evaluator);
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->succeeded, 6);
+  EXPECT_EQ(evaluator.evaluated, (std::vector<int64_t>{1, 2, 3, 4, 5}));
+}
+
+TEST(TunerDriverTest, AnInterruptedTrialMustHaveFailed) {
+  InProcessEvaluator evaluator = ScoreEvaluator();
+  TunerDriverOptions options = Options("interrupted_success", 2);
+  ASSERT_OK(RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator));
+  std::string path = JoinPath(Dir("interrupted_success"), "history.jsonl");
+  std::string text = *ReadFile(path);
+  size_t at = text.find("\"status\":\"succeeded\"");
+  ASSERT_NE(at, std::string::npos);
+  text.insert(at, "\"interrupted\":true,");
+  ASSERT_OK(WriteFileAtomically(path, text));
+  options.resume = true;
+  EXPECT_THAT(RunSearch(options, Space(), Config(1), Evolution(1).get(), &evaluator),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("history.jsonl:3: trial 0 is interrupted but succeeded")));
 }
 
 TEST(TunerDriverTest, RejectsBadOptions) {

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/module_device.h"
 
 namespace nas {
 namespace {
@@ -44,13 +45,14 @@ absl::StatusOr<int64_t> RecalibrateBatchNorm(
   bool was_training = model.is_training();
   model.train();
   int64_t used = 0;
+  const at::Device device = DeviceOf(model);
   absl::Status status = CatchExceptions([&] {
     torch::NoGradGuard no_grad;
     source.start_epoch(epoch);
     while (used < batches) {
       std::optional<Batch> batch = source.next();
       if (!batch) break;
-      forward(batch->data);
+      forward(batch->data.to(device));
       ++used;
     }
     return absl::OkStatus();

@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include <ATen/ATen.h>
-#include <ATen/CPUGeneratorImpl.h>
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
 #include <torch/serialize/input-archive.h>
@@ -20,6 +19,7 @@
 #include "nas/base/verified_file.h"
 #include "nas/core/fixed_architecture.h"
 #include "nas/core/mutator.h"
+#include "nas/train/generator_state.h"
 #include "nas/train/loss_scaler.h"
 
 namespace nas {
@@ -63,7 +63,7 @@ absl::Status SaveCheckpoint(const std::string& dir, const CheckpointState& s, in
     optimizer->save(o);
     archive.write("optimizer_" + name, o);
   }
-  archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+  WriteGeneratorStates(archive, CaptureGeneratorStates(s.device));
   // Metrics accumulated since the last log line, so a resumed run logs the
   // same means.
   std::string names;
@@ -136,10 +136,8 @@ absl::Status LoadCheckpoint(const std::string& path, CheckpointState* s) {
           }
           optimizer->load(o);
         }
-        at::Tensor rng;
-        archive.read("rng", rng);
-        at::Generator generator = at::detail::getDefaultCPUGenerator();
-        generator.set_state(rng);
+        NAS_ASSIGN_OR_RETURN(GeneratorStates generators, ReadGeneratorStates(archive));
+        NAS_RETURN_IF_ERROR(RestoreGeneratorStates(generators, s->device));
         torch::serialize::InputArchive extra;
         if (archive.try_read("extra", extra) && s->load_extra) s->load_extra(extra);
         c10::IValue names, count;

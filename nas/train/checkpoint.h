@@ -13,7 +13,7 @@
 // | model                      | the weights (nas::WriteWeights layout)     |
 // | mutator                    | Mutator::save() (when the trainer has one) |
 // | optimizer_<name>           | each registered optimizer's state          |
-// | rng                        | the global CPU generator                   |
+// | rng, rng_cuda(_device)     | random generators (generator_state.h)      |
 // | running_names/_sums/_count | metrics summed since the last log line     |
 // | loss_scale(_good_steps)    | fp16 loss scaler                           |
 // | extra                      | the subclass's save_extra()                |
@@ -26,6 +26,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <c10/core/Device.h>
 
 #include "absl/status/status.h"
 #include "nas/core/torch_fwd.h"
@@ -47,6 +49,8 @@ struct CheckpointState {
   std::map<std::string, double>* running_sum = nullptr;
   int64_t* running_count = nullptr;
   LossScaler* scaler = nullptr;
+  // The trainer's device: a CUDA trainer's checkpoints keep its generator.
+  c10::Device device = c10::Device(c10::kCPU);
   std::function<void(torch::serialize::OutputArchive&)> save_extra;
   std::function<void(torch::serialize::InputArchive&)> load_extra;
 };

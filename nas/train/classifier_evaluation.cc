@@ -17,11 +17,12 @@ ClassifierScore EvaluateClassifier(const std::function<at::Tensor(const at::Tens
     if (!batch) break;
     if (before_batch) before_batch();
     at::Tensor logits = forward(batch->data).to(at::kFloat);
+    const at::Tensor target = batch->target.to(logits.device());
     loss += torch::nn::functional::cross_entropy(
-                logits, batch->target,
+                logits, target,
                 torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                 .item<double>();
-    correct += (logits.argmax(1) == batch->target).sum().item<double>();
+    correct += (logits.argmax(1) == target).sum().item<double>();
     score.examples += batch->target.size(0);
   }
   if (score.examples > 0) {

@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/compat.h"
 
 namespace nas {
 namespace {
@@ -44,6 +45,9 @@ absl::StatusOr<DistributedEnv> DistributedEnvFromEnvironment() {
   env.world_size = world.value_or(1);
   env.local_rank = local.value_or(env.rank);
   if (port) env.master_port = *port;
+  if (const char* backend = std::getenv("NAS_DIST_BACKEND"); backend != nullptr && *backend) {
+    env.backend = backend;
+  }
   if (const char* addr = std::getenv("MASTER_ADDR"); addr != nullptr && *addr != '\0') {
     env.master_addr = addr;
   }
@@ -58,18 +62,59 @@ absl::StatusOr<DistributedEnv> DistributedEnvFromEnvironment() {
   return env;
 }
 
-struct Distributed::Group {
-  c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> pg;
-};
+Registry<CollectiveGroupFactory>& CollectiveBackendRegistry() {
+  static auto* registry = new Registry<CollectiveGroupFactory>("collective backend");
+  return *registry;
+}
+
+bool NcclAvailable() { return CollectiveBackendRegistry().Contains("nccl"); }
+
+absl::StatusOr<std::string> ChooseCollectiveBackend(const std::string& requested,
+                                                    const at::Device& device,
+                                                    bool nccl_available) {
+  if (requested == "auto") return device.is_cuda() && nccl_available ? "nccl" : "gloo";
+  if (requested == "gloo") return requested;
+  if (requested == "nccl") {
+    if (!device.is_cuda()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "NAS_DIST_BACKEND=nccl needs CUDA tensors, but the device is ", device.str(),
+          "; use gloo (or auto)"));
+    }
+    if (!nccl_available) {
+      return absl::FailedPreconditionError(
+          "NAS_DIST_BACKEND=nccl: this build's LibTorch has no NCCL (it needs a CUDA LibTorch "
+          "and nccl.h: third_party/libtorch.bzl); use gloo (or auto)");
+    }
+    return requested;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("NAS_DIST_BACKEND='", requested, "' is not one of auto, gloo, nccl"));
+}
+
+absl::StatusOr<std::string> RankDevice(const std::string& device, const DistributedEnv& env) {
+  if (device == "cuda") return absl::StrCat("cuda:", env.local_rank);
+  std::optional<at::Device> parsed;
+  absl::Status ok = CatchExceptions([&] {
+    parsed = at::Device(device);
+    return absl::OkStatus();
+  });
+  if (!ok.ok() || !(parsed->is_cpu() || parsed->is_cuda())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("device '", device, "' is not cpu, cuda or cuda:N"));
+  }
+  return device;
+}
 
 Distributed::Distributed(DistributedEnv env) : env_(std::move(env)) {}
 Distributed::~Distributed() = default;
 
 absl::StatusOr<std::unique_ptr<Distributed>> Distributed::Create(
-    const DistributedEnv& env, std::chrono::milliseconds timeout) {
+    const DistributedEnv& env, std::chrono::milliseconds timeout, const at::Device& device) {
   std::unique_ptr<Distributed> d(new Distributed(env));
   if (env.world_size == 1) return d;
+  NAS_ASSIGN_OR_RETURN(d->backend_, ChooseCollectiveBackend(env.backend, device, NcclAvailable()));
+  NAS_ASSIGN_OR_RETURN(CollectiveGroupFactory factory,
+                       CollectiveBackendRegistry().Lookup(d->backend_));
   absl::Status status = CatchExceptions([&] {
     c10d::TCPStoreOptions store_options;
     store_options.port = static_cast<uint16_t>(env.master_port);
@@ -77,14 +122,16 @@ absl::StatusOr<std::unique_ptr<Distributed>> Distributed::Create(
     store_options.numWorkers = env.world_size;
     store_options.waitWorkers = true;
     store_options.timeout = timeout;
-    d->group_ = std::make_unique<Group>();
-    d->group_->store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, store_options);
-    auto options = c10d::ProcessGroupGloo::Options::create(timeout);
-    const bool local = env.master_addr == "127.0.0.1" || env.master_addr == "localhost";
-    options->devices.push_back(local ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
-                                     : c10d::ProcessGroupGloo::createDefaultDevice());
-    d->group_->pg = c10::make_intrusive<c10d::ProcessGroupGloo>(d->group_->store, env.rank,
-                                                                env.world_size, options);
+    UseTcpStoreWithoutLibuv(store_options);
+    d->store_ = c10::make_intrusive<c10d::TCPStore>(env.master_addr, store_options);
+    CollectiveGroupSpec spec;
+    spec.store = d->store_;
+    spec.rank = env.rank;
+    spec.world_size = env.world_size;
+    spec.device = d->backend_ == "nccl" ? device : at::Device(at::kCPU);
+    spec.loopback = env.master_addr == "127.0.0.1" || env.master_addr == "localhost";
+    spec.timeout = timeout;
+    d->group_ = factory(spec);
     return absl::OkStatus();
   });
   if (!status.ok()) {
@@ -97,18 +144,19 @@ absl::StatusOr<std::unique_ptr<Distributed>> Distributed::Create(
 
 void Distributed::all_reduce_mean(const std::vector<at::Tensor>& tensors) {
   if (group_ == nullptr || tensors.empty()) return;
-  // One flat buffer per dtype: one collective instead of one per tensor.
-  std::map<at::ScalarType, std::vector<at::Tensor>> by_type;
-  for (const auto& t : tensors) by_type[t.scalar_type()].push_back(t);
-  for (auto& [type, group] : by_type) {
+  // One flat buffer per dtype and device: one collective instead of one per
+  // tensor, on the backend's device.
+  std::map<std::pair<at::ScalarType, std::string>, std::vector<at::Tensor>> by_kind;
+  for (const auto& t : tensors) by_kind[{t.scalar_type(), t.device().str()}].push_back(t);
+  for (auto& [kind, group] : by_kind) {
     std::vector<at::Tensor> flat_views;
     for (const auto& t : group) flat_views.push_back(t.reshape({-1}));
-    std::vector<at::Tensor> buffer = {at::cat(flat_views)};
-    group_->pg->allreduce(buffer)->wait();
-    buffer[0].div_(env_.world_size);
+    at::Tensor buffer = at::cat(flat_views).to(group_->device());
+    group_->all_reduce_sum(buffer);
+    buffer.div_(env_.world_size);
     int64_t offset = 0;
     for (auto& t : group) {
-      t.copy_(buffer[0].narrow(0, offset, t.numel()).view(t.sizes()));
+      t.copy_(buffer.narrow(0, offset, t.numel()).view(t.sizes()));
       offset += t.numel();
     }
   }
@@ -124,16 +172,32 @@ double Distributed::all_reduce_mean(double value) {
 void Distributed::broadcast(const std::vector<at::Tensor>& tensors, int root) {
   if (group_ == nullptr) return;
   for (const auto& t : tensors) {
-    std::vector<at::Tensor> one = {t};
-    c10d::BroadcastOptions options;
-    options.rootRank = root;
-    group_->pg->broadcast(one, options)->wait();
+    const bool moved = t.device() != group_->device() || !t.is_contiguous();
+    at::Tensor buffer = moved ? t.to(group_->device()).contiguous() : t;
+    group_->broadcast(buffer, root);
+    if (moved) t.copy_(buffer);
   }
 }
 
 void Distributed::barrier() {
   if (group_ == nullptr) return;
-  group_->pg->barrier()->wait();
+  group_->barrier();
 }
 
+namespace {
+
+std::unique_ptr<CollectiveGroup> MakeGlooGroup(const CollectiveGroupSpec& spec) {
+  auto options = c10d::ProcessGroupGloo::Options::create(spec.timeout);
+  options->devices.push_back(spec.loopback
+                                 ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
+                                 : c10d::ProcessGroupGloo::createDefaultDevice());
+  return std::make_unique<C10dGroup<c10d::ProcessGroupGloo>>(
+      c10::make_intrusive<c10d::ProcessGroupGloo>(spec.store, spec.rank, spec.world_size, options),
+      at::Device(at::kCPU));
+}
+
+}  // namespace
+
 }  // namespace nas
+
+NAS_REGISTER(nas::CollectiveBackendRegistry(), "gloo", &nas::MakeGlooGroup);

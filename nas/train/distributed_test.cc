@@ -1,10 +1,15 @@
 #include "nas/train/distributed.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <torch/types.h>
+
+#include "nas/base/free_port.h"
 
 namespace nas {
 namespace {
@@ -18,7 +23,8 @@ class DistributedEnvTest : public ::testing::Test {
   static void Clear() {
     for (const char* v : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT",
                           "SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID", "OMPI_COMM_WORLD_RANK",
-                          "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK"}) {
+                          "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK",
+                          "NAS_DIST_BACKEND"}) {
       unsetenv(v);
     }
   }
@@ -91,6 +97,96 @@ TEST_F(DistributedEnvTest, UnreachableMasterFailsWithinTheTimeout) {
   EXPECT_EQ(d.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(d.status().message()),
               HasSubstr("rank 1 of 2: cannot join the process group at 127.0.0.1:9"));
+}
+
+TEST_F(DistributedEnvTest, BackendComesFromTheEnvironment) {
+  EXPECT_EQ(DistributedEnvFromEnvironment()->backend, "auto");
+  setenv("NAS_DIST_BACKEND", "gloo", 1);
+  EXPECT_EQ(DistributedEnvFromEnvironment()->backend, "gloo");
+}
+
+TEST(CollectiveBackendTest, AutoTakesNcclForCudaTensorsWhenBuiltWithIt) {
+  const at::Device cpu(at::kCPU), gpu(at::kCUDA, 1);
+  EXPECT_EQ(*ChooseCollectiveBackend("auto", cpu, /*nccl_available=*/true), "gloo");
+  EXPECT_EQ(*ChooseCollectiveBackend("auto", gpu, true), "nccl");
+  // A CUDA LibTorch without NCCL (or a CPU one): Gloo through host memory.
+  EXPECT_EQ(*ChooseCollectiveBackend("auto", gpu, false), "gloo");
+  EXPECT_EQ(*ChooseCollectiveBackend("gloo", gpu, true), "gloo");
+  EXPECT_EQ(*ChooseCollectiveBackend("nccl", gpu, true), "nccl");
+}
+
+TEST(CollectiveBackendTest, ImpossibleChoicesSayWhy) {
+  const at::Device cpu(at::kCPU), gpu(at::kCUDA, 0);
+  auto on_cpu = ChooseCollectiveBackend("nccl", cpu, true);
+  EXPECT_EQ(on_cpu.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(on_cpu.status().message()), HasSubstr("needs CUDA tensors"));
+  auto unbuilt = ChooseCollectiveBackend("nccl", gpu, false);
+  EXPECT_EQ(unbuilt.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(unbuilt.status().message()), HasSubstr("has no NCCL"));
+  EXPECT_THAT(std::string(ChooseCollectiveBackend("mpi", cpu, true).status().message()),
+              HasSubstr("NAS_DIST_BACKEND='mpi' is not one of auto, gloo, nccl"));
+}
+
+TEST(CollectiveBackendTest, GlooIsAlwaysBuiltAndNcclOnlyWithACudaLibTorch) {
+  EXPECT_TRUE(CollectiveBackendRegistry().Contains("gloo"));
+  EXPECT_EQ(NcclAvailable(), CollectiveBackendRegistry().Contains("nccl"));
+#ifndef USE_C10D_NCCL
+  EXPECT_FALSE(NcclAvailable());  // this build's LibTorch has no NCCL
+#endif
+}
+
+TEST(RankDeviceTest, CudaMeansTheLocalRanksGpu) {
+  DistributedEnv env;
+  env.local_rank = 3;
+  EXPECT_EQ(*RankDevice("cuda", env), "cuda:3");
+  EXPECT_EQ(*RankDevice("cuda:1", env), "cuda:1");
+  EXPECT_EQ(*RankDevice("cpu", env), "cpu");
+  EXPECT_THAT(std::string(RankDevice("tpu", env).status().message()),
+              HasSubstr("device 'tpu' is not cpu, cuda or cuda:N"));
+  EXPECT_FALSE(RankDevice("mps", env).ok());
+}
+
+TEST(DistributedTest, TwoRanksAverageTensorsOfEveryDtypeAndLayout) {
+  const int port = FreeLocalPort();
+  ASSERT_GT(port, 0);
+  std::vector<at::Tensor> results(2);
+  std::vector<double> scalars(2);
+  std::vector<std::string> errors(2);
+  auto rank_main = [&](int rank) {
+    DistributedEnv env;
+    env.rank = rank;
+    env.world_size = 2;
+    env.master_port = port;
+    auto d = Distributed::Create(env, std::chrono::seconds(30));
+    if (!d.ok()) {
+      errors[rank] = std::string(d.status().message());
+      return;
+    }
+    EXPECT_EQ((*d)->backend(), "gloo");
+    // A channels-last tensor and a double one: one buffer per dtype.
+    at::Tensor image = torch::full({2, 3, 2, 2}, rank + 1.0).contiguous(at::MemoryFormat::ChannelsLast);
+    at::Tensor counts = torch::full({3}, rank * 4.0, torch::kDouble);
+    (*d)->all_reduce_mean({image, counts});
+    scalars[rank] = (*d)->all_reduce_mean(rank * 10.0);
+    at::Tensor shared = torch::full({4}, rank == 0 ? 7.0 : -1.0).t().contiguous();
+    at::Tensor strided = torch::zeros({4, 2}).select(1, 0);  // not contiguous
+    if (rank == 0) strided.fill_(5);
+    (*d)->broadcast({shared, strided}, 0);
+    results[rank] = at::cat({image.reshape({-1}), counts.to(at::kFloat), shared, strided});
+    (*d)->barrier();
+  };
+  std::thread r1(rank_main, 1);
+  rank_main(0);
+  r1.join();
+  ASSERT_EQ(errors[0], "");
+  ASSERT_EQ(errors[1], "");
+  at::Tensor expected =
+      at::cat({torch::full({24}, 1.5), torch::full({3}, 2.0), torch::full({4}, 7.0),
+               torch::full({4}, 5.0)});
+  EXPECT_TRUE(results[0].equal(expected)) << results[0];
+  EXPECT_TRUE(results[1].equal(expected)) << results[1];
+  EXPECT_EQ(scalars[0], 5.0);
+  EXPECT_EQ(scalars[1], 5.0);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/module_device.h"
 #include "nas/train/batchnorm_recalibration.h"
 #include "nas/train/classifier_evaluation.h"
 
@@ -51,8 +52,11 @@ absl::StatusOr<CandidateScore> SupernetEvaluator::evaluate(const Architecture& a
   CandidateScore score;
   const bool was_training = model.is_training();
   model.eval();
+  const at::Device device = DeviceOf(model);
   absl::Status status = CatchExceptions([&] {
-    ClassifierScore s = EvaluateClassifier(supernet_.forward, *held_out_, options_.eval_batches);
+    ClassifierScore s = EvaluateClassifier(
+        [&](const at::Tensor& x) { return supernet_.forward(x.to(device)); }, *held_out_,
+        options_.eval_batches);
     if (s.examples == 0) return absl::InvalidArgumentError("supernet evaluation: no held-out data");
     score.accuracy = s.accuracy;
     score.loss = s.loss;

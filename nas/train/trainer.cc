@@ -21,6 +21,8 @@
 #include "nas/base/json_lines.h"
 #include "nas/base/logging.h"
 #include "nas/base/status.h"
+#include "nas/base/torch/compat.h"
+#include "nas/base/torch/memory_format.h"
 #include "nas/core/mutator.h"
 #include "nas/train/checkpoint.h"
 #include "nas/train/loss_scaler.h"
@@ -58,6 +60,7 @@ absl::Status TrainerOptionsFromJson(const Json& j, const std::string& path, Trai
       .Optional("resume", &out->resume)
       .Optional("precision", &out->precision)
       .Optional("device", &out->device)
+      .Optional("memory_format", &out->memory_format)
       .Optional("progress", &out->progress);
   NAS_RETURN_IF_ERROR(r.Finish());
   if (out->epochs < 1)
@@ -71,6 +74,10 @@ absl::Status TrainerOptionsFromJson(const Json& j, const std::string& path, Trai
     return absl::InvalidArgumentError(absl::StrCat(path, ".log_every must be >= 1"));
   if (out->keep_checkpoints < 1) {
     return absl::InvalidArgumentError(absl::StrCat(path, ".keep_checkpoints must be >= 1"));
+  }
+  if (absl::StatusOr<at::MemoryFormat> format = ParseMemoryFormat(out->memory_format);
+      !format.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ".", format.status().message()));
   }
   if (out->precision != "fp32" && out->precision != "bf16" && out->precision != "fp16") {
     return absl::InvalidArgumentError(
@@ -89,28 +96,25 @@ Json TrainerOptionsToJson(const TrainerOptions& o) {
           {"resume", o.resume},
           {"precision", o.precision},
           {"device", o.device},
+          {"memory_format", o.memory_format},
           {"progress", o.progress}};
 }
 
 Trainer::AutocastGuard::AutocastGuard(Precision precision) : precision_(precision) {
-  if (precision_ == Precision::kBFloat16) {
-    previous_ = at::autocast::is_cpu_enabled();
-    at::autocast::set_cpu_enabled(true);
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-  } else if (precision_ == Precision::kFloat16) {
-    previous_ = at::autocast::is_enabled();
-    at::autocast::set_enabled(true);  // CUDA autocast, fp16 by default
-  }
+  if (precision_ == Precision::kFloat32) return;
+  // bf16 on CPU, fp16 on CUDA (the trainer checks the pairing).
+  const c10::DeviceType type =
+      precision_ == Precision::kBFloat16 ? c10::DeviceType::CPU : c10::DeviceType::CUDA;
+  previous_ = IsAutocastEnabled(type);
+  SetAutocastEnabled(type, true);
+  SetAutocastDtype(type, precision_ == Precision::kBFloat16 ? at::kBFloat16 : at::kHalf);
 }
 
 Trainer::AutocastGuard::~AutocastGuard() {
-  if (precision_ == Precision::kBFloat16) {
-    at::autocast::set_cpu_enabled(previous_);
-  } else if (precision_ == Precision::kFloat16) {
-    at::autocast::set_enabled(previous_);
-  } else {
-    return;
-  }
+  if (precision_ == Precision::kFloat32) return;
+  SetAutocastEnabled(
+      precision_ == Precision::kBFloat16 ? c10::DeviceType::CPU : c10::DeviceType::CUDA,
+      previous_);
   if (!previous_) at::autocast::clear_cache();
 }
 
@@ -196,6 +200,7 @@ CheckpointState Trainer::checkpoint_state() {
   state.running_sum = &running_sum_;
   state.running_count = &running_count_;
   state.scaler = scaler_.get();
+  state.device = device_;
   state.save_extra = [this](torch::serialize::OutputArchive& a) { save_extra(a); };
   state.load_extra = [this](torch::serialize::InputArchive& a) { load_extra(a); };
   return state;
@@ -328,7 +333,9 @@ absl::Status Trainer::run() {
     return absl::InvalidArgumentError("precision bf16 is for CPU; on CUDA use fp16");
   }
   if (precision_ == Precision::kFloat16) scaler_ = std::make_unique<LossScaler>();
+  memory_format_ = *ParseMemoryFormat(options_.memory_format);
   model_->to(device_);
+  ToMemoryFormat(*model_, memory_format_);
   tty_ = options_.progress && isatty(STDERR_FILENO);
   NAS_RETURN_IF_ERROR(setup_outputs());
   if (options_.resume) {
@@ -353,6 +360,7 @@ absl::Status Trainer::run() {
         batch->data = batch->data.to(device_, /*non_blocking=*/true);
         batch->target = batch->target.to(device_, /*non_blocking=*/true);
       }
+      batch->data = InMemoryFormat(batch->data, memory_format_);
       for (const auto& entry : optimizers_) {
         if (entry.schedule) {
           SetLearningRate(*entry.optimizer, entry.schedule->lr(epoch_, batch->index, per_epoch));

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdlib>
 
-#include <ATen/autocast_mode.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <torch/cuda.h>
@@ -20,6 +19,7 @@
 #include <torch/utils.h>
 
 #include "nas/base/file.h"
+#include "nas/base/torch/compat.h"
 #include "nas/train/tensorboard.h"
 
 namespace nas {
@@ -456,7 +456,7 @@ TEST(TrainerTest, Bf16AutocastOnCpu) {
   ToyTrainer trainer(o, Net(), &source);
   ASSERT_TRUE(trainer.fit().ok());
   EXPECT_EQ(trainer.last_dtype, at::kBFloat16);
-  EXPECT_FALSE(at::autocast::is_cpu_enabled());
+  EXPECT_FALSE(IsAutocastEnabled(c10::DeviceType::CPU));
   EXPECT_GT(trainer.last_validation().at("accuracy"), 0.0);
 }
 

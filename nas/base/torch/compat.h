@@ -3,14 +3,26 @@
 // so the rest of the code has no version #ifs.
 //
 //   const torch::optim::OptimizerParamState* s = nas::FindOptimizerState(sgd, weight);
+//   nas::SetAutocastEnabled(at::kCPU, true);         // 1.13's set_cpu_enabled
+//   nas::SetAutocastDtype(at::kCPU, at::kBFloat16);
+//   nas::UseTcpStoreWithoutLibuv(store_options);     // 2.x's libuv default off
+//
+// | difference                | 1.13                          | 2.x                                |
+// |---------------------------|-------------------------------|------------------------------------|
+// | optimizer state key       | the TensorImpl printed        | the TensorImpl pointer             |
+// | autocast switches         | set_cpu_enabled / set_enabled | set_autocast_enabled(device type)  |
+// | TCPStore server           | its own                       | libuv by default (Debian: absent)  |
 #ifndef NAS_BASE_TORCH_COMPAT_H_
 #define NAS_BASE_TORCH_COMPAT_H_
 
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include <ATen/core/Tensor.h>
+#include <c10/core/DeviceType.h>
+#include <c10/core/ScalarType.h>
 #include <torch/optim/optimizer.h>
 
 namespace nas {
@@ -30,7 +42,27 @@ Key OptimizerStateKey(const at::Tensor& parameter) {
   }
 }
 
+template <typename Options, typename = void>
+struct HasUseLibUV : std::false_type {};
+template <typename Options>
+struct HasUseLibUV<Options, std::void_t<decltype(std::declval<Options&>().useLibUV)>>
+    : std::true_type {};
+
 }  // namespace compat_internal
+
+// Autocast of one device type (kCPU: bf16 by default here; kCUDA: fp16),
+// as the thread-local switches LibTorch has. Other device types: c10::Error.
+bool IsAutocastEnabled(c10::DeviceType device_type);
+void SetAutocastEnabled(c10::DeviceType device_type, bool enabled);
+void SetAutocastDtype(c10::DeviceType device_type, c10::ScalarType dtype);
+
+// c10d::TCPStoreOptions (any version): the store's own TCP server, not libuv,
+// which LibTorch 2.x asks for by default and Debian's build does not have
+// ("use_libuv was requested but PyTorch was build without libuv support").
+template <typename StoreOptions>
+void UseTcpStoreWithoutLibuv(StoreOptions& options) {
+  if constexpr (compat_internal::HasUseLibUV<StoreOptions>::value) options.useLibUV = false;
+}
 
 // The optimizer's state of `parameter` (momentum buffers, Adam moments), or
 // nullptr before the optimizer's first step on it.
