@@ -29,111 +29,19 @@ JSON object {"ms": median ms per step, "round_ms": [...], "params": weights,
   /usr/bin/python3 tools/bench/python/darts_step.py --batch=64 --threads=2
 """
 import argparse
-import json
-import statistics
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-OPS = ["none", "max_pool_3x3", "avg_pool_3x3", "skip_connect", "sep_conv_3x3", "sep_conv_5x5",
-       "dil_conv_3x3", "dil_conv_5x5"]
+import step_timing
+from darts_modules import OPS, FactorizedReduce, ReluConvBn, make
 
 # search_fashion_mnist (DartsNetworkPreset) and the default DartsTrainerOptions.
 IN_CHANNELS, IMAGE_SIZE, CLASSES, CHANNELS, LAYERS, NODES, STEM_MULTIPLIER = 1, 28, 10, 8, 5, 4, 3
 AFFINE, POOL_BN = False, True
 W_LR, W_MOMENTUM, W_WEIGHT_DECAY, W_GRAD_CLIP = 0.025, 0.9, 3e-4, 5.0
 ALPHA_LR, ALPHA_BETAS, ALPHA_WEIGHT_DECAY, ALPHA_INIT_SCALE = 3e-4, (0.5, 0.999), 1e-3, 1e-3
-
-
-class Zero(nn.Module):
-    def __init__(self, stride):
-        super().__init__()
-        self.stride = stride
-
-    def forward(self, x):
-        if self.stride == 1:
-            return x.mul(0.)
-        return x[:, :, ::self.stride, ::self.stride].mul(0.)
-
-
-class ReluConvBn(nn.Module):
-    def __init__(self, c_in, c_out, affine):
-        super().__init__()
-        self.conv = nn.Conv2d(c_in, c_out, 1, bias=False)
-        self.bn = nn.BatchNorm2d(c_out, affine=affine)
-
-    def forward(self, x):
-        return self.bn(self.conv(F.relu(x)))
-
-
-class FactorizedReduce(nn.Module):
-    def __init__(self, c_in, c_out, affine):
-        super().__init__()
-        self.conv1 = nn.Conv2d(c_in, c_out // 2, 1, 2, bias=False)
-        self.conv2 = nn.Conv2d(c_in, c_out // 2, 1, 2, bias=False)
-        self.bn = nn.BatchNorm2d(c_out, affine=affine)
-
-    def forward(self, x):
-        x = F.relu(x)
-        shifted = torch.constant_pad_nd(x, [0, 1, 0, 1])[:, :, 1:, 1:]
-        return self.bn(torch.cat([self.conv1(x), self.conv2(shifted)], 1))
-
-
-class PoolBn(nn.Module):
-    def __init__(self, max_pool, channels, stride, bn):
-        super().__init__()
-        self.pool = (nn.MaxPool2d(3, stride, 1) if max_pool else
-                     nn.AvgPool2d(3, stride, 1, count_include_pad=False))
-        self.bn = nn.BatchNorm2d(channels, affine=False) if bn else nn.Identity()
-
-    def forward(self, x):
-        return self.bn(self.pool(x))
-
-
-class DilConv(nn.Module):
-    def __init__(self, c_in, c_out, kernel, stride, padding, dilation, affine):
-        super().__init__()
-        self.op = nn.Sequential(
-            nn.ReLU(),
-            nn.Conv2d(c_in, c_in, kernel, stride, padding, dilation, groups=c_in, bias=False),
-            nn.Conv2d(c_in, c_out, 1, bias=False),
-            nn.BatchNorm2d(c_out, affine=affine))
-
-    def forward(self, x):
-        return self.op(x)
-
-
-class SepConv(nn.Module):
-    def __init__(self, c_in, c_out, kernel, stride, padding, affine):
-        super().__init__()
-        self.op = nn.Sequential(DilConv(c_in, c_in, kernel, stride, padding, 1, affine),
-                                DilConv(c_in, c_out, kernel, 1, padding, 1, affine))
-
-    def forward(self, x):
-        return self.op(x)
-
-
-def make(name, c, stride, affine, pool_bn):
-    """MakeOp (darts_ops.cc)."""
-    if name == "none":
-        return Zero(stride)
-    if name == "max_pool_3x3":
-        return PoolBn(True, c, stride, pool_bn)
-    if name == "avg_pool_3x3":
-        return PoolBn(False, c, stride, pool_bn)
-    if name == "skip_connect":
-        return nn.Identity() if stride == 1 else FactorizedReduce(c, c, affine)
-    if name == "sep_conv_3x3":
-        return SepConv(c, c, 3, stride, 1, affine)
-    if name == "sep_conv_5x5":
-        return SepConv(c, c, 5, stride, 2, affine)
-    if name == "dil_conv_3x3":
-        return DilConv(c, c, 3, stride, 2, 2, affine)
-    if name == "dil_conv_5x5":
-        return DilConv(c, c, 5, stride, 4, 2, affine)
-    raise ValueError(name)
 
 
 class MixedOp(nn.Module):
@@ -217,21 +125,9 @@ def sample_search(alphas, detach):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--batch", type=int, default=64)
-    p.add_argument("--threads", type=int, default=2)  # 0: torch's default
-    p.add_argument("--warmup", type=int, default=3)
-    p.add_argument("--steps", type=int, default=5)
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--channels_last", action="store_true")
-    p.add_argument("--nochannels_last", dest="channels_last", action="store_false")
-    p.add_argument("--bf16", action="store_true")
-    p.add_argument("--nobf16", dest="bf16", action="store_false")
+    step_timing.add_arguments(p)
     a = p.parse_args()
-    if a.threads > 0:
-        torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
-    fmt = torch.channels_last if a.channels_last else torch.contiguous_format
+    fmt = step_timing.setup(a)
 
     model = Network().to(memory_format=fmt)
     model.train()
@@ -250,7 +146,7 @@ def main():
     valid = [batch() for _ in range(4)]
 
     def loss_of(x, y, decisions):
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
+        with step_timing.autocast(a):
             logits = model(x, decisions)
         return logits, F.cross_entropy(logits.float(), y)
 
@@ -274,23 +170,10 @@ def main():
         accuracy = (logits.argmax(1) == y).float().mean().item()
         return loss.item(), accuracy
 
-    t = 0
-    for _ in range(a.warmup):
-        step(t)
-        t += 1
-    round_ms = []
-    for _ in range(a.rounds):
-        start = time.perf_counter()
-        for _ in range(a.steps):
-            step(t)
-            t += 1
-        round_ms.append((time.perf_counter() - start) * 1e3 / a.steps)
-    print(json.dumps({
-        "ms": statistics.median(round_ms), "round_ms": round_ms,
-        "params": sum(w.numel() for w in weights),
-        "arch_params": sum(alpha.numel() for alpha in alphas.values()),
-        "batch": a.batch, "threads": torch.get_num_threads(), "channels_last": a.channels_last,
-        "bf16": a.bf16, "torch": torch.__version__}))
+    ms, round_ms = step_timing.time_steps(step, a)
+    step_timing.report(a, ms, round_ms,
+                       params=sum(w.numel() for w in weights),
+                       arch_params=sum(alpha.numel() for alpha in alphas.values()))
 
 
 if __name__ == "__main__":

@@ -31,15 +31,14 @@ child weights, "controller_params": ..., ...}. Alone:
   /usr/bin/python3 tools/bench/python/enas_step.py --batch=64 --threads=2
 """
 import argparse
-import json
 import math
 import random
-import statistics
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+import step_timing
 
 # MacroSpaceOptions of the fashion_mnist preset.
 IN_CHANNELS, IMAGE_SIZE, CHANNELS, LAYERS, CLASSES = 1, 28, 16, 6, 10
@@ -239,21 +238,9 @@ def sample(ctl, rng):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--batch", type=int, default=64)
-    p.add_argument("--threads", type=int, default=2)  # 0: torch's default
-    p.add_argument("--warmup", type=int, default=3)
-    p.add_argument("--steps", type=int, default=5)
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--channels_last", action="store_true")
-    p.add_argument("--nochannels_last", dest="channels_last", action="store_false")
-    p.add_argument("--bf16", action="store_true")
-    p.add_argument("--nobf16", dest="bf16", action="store_false")
+    step_timing.add_arguments(p)
     a = p.parse_args()
-    if a.threads > 0:
-        torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
-    fmt = torch.channels_last if a.channels_last else torch.contiguous_format
+    fmt = step_timing.setup(a)
 
     model = MacroNet().to(memory_format=fmt)
     model.train()
@@ -269,7 +256,7 @@ def main():
         with torch.no_grad():  # the controller is not trained here
             ops, skips, _, _ = sample(controller, rng)
         x, y = batches[t % len(batches)]
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
+        with step_timing.autocast(a):
             logits = model(x, ops, skips)
         loss = F.cross_entropy(logits.float(), y)
         loss.backward()
@@ -279,23 +266,10 @@ def main():
         accuracy = (logits.argmax(1) == y).float().mean().item()
         return loss.item(), accuracy
 
-    t = 0
-    for _ in range(a.warmup):
-        step(t)
-        t += 1
-    round_ms = []
-    for _ in range(a.rounds):
-        start = time.perf_counter()
-        for _ in range(a.steps):
-            step(t)
-            t += 1
-        round_ms.append((time.perf_counter() - start) * 1e3 / a.steps)
-    print(json.dumps({
-        "ms": statistics.median(round_ms), "round_ms": round_ms,
-        "params": sum(w.numel() for w in weights),
-        "controller_params": sum(q.numel() for q in controller.parameters()),
-        "batch": a.batch, "threads": torch.get_num_threads(), "channels_last": a.channels_last,
-        "bf16": a.bf16, "torch": torch.__version__}))
+    ms, round_ms = step_timing.time_steps(step, a)
+    step_timing.report(a, ms, round_ms,
+                       params=sum(w.numel() for w in weights),
+                       controller_params=sum(q.numel() for q in controller.parameters()))
 
 
 if __name__ == "__main__":

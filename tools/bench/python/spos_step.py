@@ -22,13 +22,12 @@ the C++ build); prints one JSON object last. Alone:
   python3 tools/bench/python/spos_step.py --mode=supernet --batch=64 --threads=2
 """
 import argparse
-import json
-import statistics
-import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+import step_timing
 
 
 def conv_bn(layers, c_in, c_out, kernel, stride, groups, affine):
@@ -131,54 +130,33 @@ def main():
     parser.add_argument("--mode", choices=["supernet", "retrain"], default="supernet")
     parser.add_argument("--paths", default="012301,123012,230123,301230",
                         help="comma-separated paths, one candidate digit per block, cycled")
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--channels_last", action="store_true")
-    parser.add_argument("--bf16", action="store_true")
+    step_timing.add_arguments(parser)
     a = parser.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(a.seed)
+    fmt = step_timing.setup(a)
     paths = [[int(d) for d in p] for p in a.paths.split(",")]
     if any(len(p) != 6 or max(p) > 3 for p in paths):
         raise SystemExit("--paths: six digits 0-3 per path")
     supernet = a.mode == "supernet"
     model = ShuffleNet(affine=not supernet, fixed=None if supernet else paths[0])
-    fmt = torch.channels_last if a.channels_last else torch.contiguous_format
     model = model.to(memory_format=fmt)
     optimizer = sgd(model, 0.1, 4e-5)
     batches = [(torch.randn(a.batch, 1, 28, 28).contiguous(memory_format=fmt),
                 torch.randint(10, (a.batch,))) for _ in range(4)]
-    state = {"step": 0}
 
-    def step():
-        x, y = batches[state["step"] % len(batches)]
+    def step(t):
+        x, y = batches[t % len(batches)]
         if supernet:
-            model.path = paths[state["step"] % len(paths)]
-        state["step"] += 1
+            model.path = paths[t % len(paths)]
         optimizer.zero_grad(set_to_none=True)  # off-path weights: no gradient, no update
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.bf16):
+        with step_timing.autocast(a):
             logits = model(x)
         loss = F.cross_entropy(logits.float(), y, label_smoothing=0.1)
         loss.backward()
         optimizer.step()
 
-    for _ in range(a.warmup):
-        step()
-    round_ms = []
-    for _ in range(a.rounds):
-        start = time.perf_counter()
-        for _ in range(a.steps):
-            step()
-        round_ms.append((time.perf_counter() - start) * 1000 / a.steps)
-    print(json.dumps({"ms": statistics.median(round_ms), "round_ms": round_ms,
-                      "params": sum(p.numel() for p in model.parameters()),
-                      "mode": a.mode, "batch": a.batch, "threads": a.threads,
-                      "channels_last": a.channels_last, "bf16": a.bf16,
-                      "torch": torch.__version__}))
+    ms, round_ms = step_timing.time_steps(step, a)
+    step_timing.report(a, ms, round_ms, params=sum(p.numel() for p in model.parameters()),
+                       mode=a.mode)
 
 
 if __name__ == "__main__":
