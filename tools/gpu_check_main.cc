@@ -185,9 +185,9 @@ int main(int argc, char** argv) {
     config.search.darts.unrolled = true;
     torch::manual_seed(0);
     nas::darts::DartsNetwork network(config.search.network);
-    MemorySource source(3, 32, 0);
+    MemorySource source(3, 32, 0), arch(3, 32, 1);
     nas::darts::DartsTrainer trainer(Options("cuda", 3), config.search.darts, network, &source,
-                                     &source, nullptr);
+                                     &arch, nullptr);
     std::map<std::string, at::Tensor> before;
     for (const auto& [key, alpha] : trainer.mutator().alphas()) before[key] = alpha.detach().cpu().clone();
     Fitted f = Fit(trainer);

@@ -133,7 +133,7 @@ DartsTrainer::DartsTrainer(TrainerOptions trainer_options, DartsTrainerOptions o
       options_(std::move(options)),
       space_(std::move(space)),
       darts_cells_(std::dynamic_pointer_cast<DartsNetworkImpl>(space_.model) != nullptr),
-      arch_(arch, "DartsTrainer's architecture data"),
+      arch_(arch, "DartsTrainer's architecture data", train),
       valid_(valid) {
   mutator_ = std::make_unique<DartsMutator>(space_.model, options_.seed, options_.alpha_init_scale);
   mutator_->to(at::Device(trainer_options.device));

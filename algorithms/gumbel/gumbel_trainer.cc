@@ -93,7 +93,7 @@ GumbelTrainer::GumbelTrainer(TrainerOptions trainer_options, GumbelTrainerOption
   mutator_->set_mode(*GumbelModeFromString(options.mode));
   if (options.bilevel) {
     arch_ = std::make_unique<PairedBatches>(
-        valid_, "GumbelTrainer's validation data (bilevel steps the logits on it)");
+        valid_, "GumbelTrainer's validation data (bilevel steps the logits on it)", train);
   }
   sgd_ = std::make_unique<torch::optim::SGD>(model_.model->parameters(),
                                              torch::optim::SGDOptions(options.lr)

@@ -8,8 +8,13 @@
 
 namespace nas {
 
-PairedBatches::PairedBatches(BatchSource* source, const std::string& what) : source_(source) {
+PairedBatches::PairedBatches(BatchSource* source, const std::string& what,
+                             const BatchSource* training)
+    : source_(source) {
   TORCH_CHECK(source_ != nullptr && source_->batches_per_epoch() > 0, what, " has no batches");
+  TORCH_CHECK(source_ != training, what,
+              " is the training source itself; pass a second source (over the same data if "
+              "that is the intent): one source cannot be read at two batches at once");
 }
 
 Batch PairedBatches::at(int64_t epoch, int64_t index, const c10::Device& device) {

@@ -4,7 +4,7 @@
 // second source, wrapping when that source is shorter. The batches depend
 // only on (epoch, index), so a resumed run sees the same pairs.
 //
-//   nas::PairedBatches arch(arch_source, "the architecture data");
+//   nas::PairedBatches arch(arch_source, "the architecture data", train_source);
 //   Batch a = arch.at(batch.epoch, batch.index, device());
 //   ...
 //   arch.invalidate();   // after something else read arch_source
@@ -22,9 +22,11 @@ namespace nas {
 
 class PairedBatches {
  public:
-  // `source` must outlive this and have batches (throws c10::Error naming
-  // `what` otherwise, e.g. "DartsTrainer's architecture data").
-  PairedBatches(BatchSource* source, const std::string& what);
+  // `source` must outlive this, have batches and not be `training`, the
+  // source the training batches come from (one cursor cannot stand at two
+  // batches: pass a second source over the same data). Throws c10::Error
+  // naming `what` otherwise, e.g. "DartsTrainer's architecture data".
+  PairedBatches(BatchSource* source, const std::string& what, const BatchSource* training);
 
   // The batch pairing with training batch `index` of `epoch`, on `device`.
   // Reads on without restarting the source when the previous call left it

@@ -40,7 +40,7 @@ double Value(const Batch& b) { return b.data.item<double>(); }
 
 TEST(PairedBatchesTest, PairsBatchTWithTrainingBatchTAndWraps) {
   CountingSource source(3);
-  PairedBatches paired(&source, "test data");
+  PairedBatches paired(&source, "test data", nullptr);
   std::vector<double> got;
   for (int64_t t = 0; t < 5; ++t) got.push_back(Value(paired.at(2, t, torch::kCPU)));
   EXPECT_EQ(got, (std::vector<double>{200, 201, 202, 200, 201}));
@@ -51,25 +51,40 @@ TEST(PairedBatchesTest, PairsBatchTWithTrainingBatchTAndWraps) {
 
 TEST(PairedBatchesTest, RestartsAfterTheSourceMovedOrAResume) {
   CountingSource source(4);
-  PairedBatches paired(&source, "test data");
+  PairedBatches paired(&source, "test data", nullptr);
   EXPECT_EQ(Value(paired.at(0, 0, torch::kCPU)), 0);
   source.start_epoch(7, 0);  // someone else reads the source
   paired.invalidate();
   EXPECT_EQ(Value(paired.at(0, 1, torch::kCPU)), 1);
-  PairedBatches resumed(&source, "test data");  // a resumed run starts mid-epoch
+  PairedBatches resumed(&source, "test data", nullptr);  // a resumed run starts mid-epoch
   EXPECT_EQ(Value(resumed.at(1, 2, torch::kCPU)), 102);
 }
 
 TEST(PairedBatchesTest, RefusesASourceWithoutBatches) {
   CountingSource empty(0);
   try {
-    PairedBatches paired(&empty, "the architecture data");
+    PairedBatches paired(&empty, "the architecture data", nullptr);
     ADD_FAILURE() << "no error";
   } catch (const c10::Error& e) {
     EXPECT_NE(std::string(e.what_without_backtrace()).find("the architecture data has no batches"),
               std::string::npos);
   }
-  EXPECT_THROW(PairedBatches(nullptr, "x"), c10::Error);
+  EXPECT_THROW(PairedBatches(nullptr, "x", nullptr), c10::Error);
+}
+
+TEST(PairedBatchesTest, RefusesTheTrainingSourceItself) {
+  // The same object for both would interleave their reads and skip batches.
+  CountingSource source(4);
+  try {
+    PairedBatches paired(&source, "the architecture data", &source);
+    ADD_FAILURE() << "no error";
+  } catch (const c10::Error& e) {
+    EXPECT_NE(std::string(e.what_without_backtrace())
+                  .find("the architecture data is the training source itself"),
+              std::string::npos);
+  }
+  CountingSource other(4);
+  EXPECT_EQ(Value(PairedBatches(&other, "x", &source).at(0, 1, torch::kCPU)), 1);
 }
 
 }  // namespace

@@ -139,7 +139,10 @@ struct Workload {
   std::string name;
   std::string what;
   int steps = 8;  // timed steps per round
-  std::function<std::unique_ptr<nas::Trainer>(const Config&, nas::BatchSource*)> make;
+  // (configuration, training batches, a second source for the architecture
+  // or controller steps) -> the trainer
+  std::function<std::unique_ptr<nas::Trainer>(const Config&, nas::BatchSource*, nas::BatchSource*)>
+      make;
   std::string python_script;  // "" = none
   std::function<std::vector<std::string>(const StepRecord&)> python_args;
 };
@@ -184,7 +187,8 @@ std::vector<Workload> Workloads() {
   Workload spos;
   spos.name = "spos_supernet";
   spos.what = "SPOS supernet step, fashion_mnist preset, a sampled path";
-  spos.make = [](const Config& c, nas::BatchSource* source) -> std::unique_ptr<nas::Trainer> {
+  spos.make = [](const Config& c, nas::BatchSource* source,
+                  nas::BatchSource*) -> std::unique_ptr<nas::Trainer> {
     nas::spos::SposConfig config = *nas::spos::SposPreset("fashion_mnist");
     config.supernet.spos.seed = FLAGS_seed;
     return std::make_unique<nas::spos::SposTrainer>(
@@ -201,7 +205,8 @@ std::vector<Workload> Workloads() {
   darts.name = "darts_search";
   darts.what = "first-order DARTS search step (architecture + weights), search_fashion_mnist";
   darts.steps = std::max(2, FLAGS_steps / 2);
-  darts.make = [](const Config& c, nas::BatchSource* source) -> std::unique_ptr<nas::Trainer> {
+  darts.make = [](const Config& c, nas::BatchSource* source,
+                  nas::BatchSource* valid) -> std::unique_ptr<nas::Trainer> {
     nas::darts::DartsConfig config = *nas::darts::DartsPreset("fashion_mnist");
     config.search.network.partial_channels = c.pc_k;
     torch::manual_seed(FLAGS_seed);
@@ -209,7 +214,7 @@ std::vector<Workload> Workloads() {
     config.search.darts.seed = FLAGS_seed;
     return std::make_unique<nas::darts::DartsTrainer>(
         BenchTrainerOptions(c, source->batches_per_epoch()), config.search.darts, network, source,
-        source, nullptr);
+        valid, nullptr);
   };
   darts.python_script = "tools/bench/python/darts_step.py";
   darts.python_args = [](const StepRecord&) { return std::vector<std::string>{}; };
@@ -218,13 +223,14 @@ std::vector<Workload> Workloads() {
   Workload enas;
   enas.name = "enas_shared";
   enas.what = "ENAS controller sample + shared-weights step, macro space, fashion_mnist preset";
-  enas.make = [](const Config& c, nas::BatchSource* source) -> std::unique_ptr<nas::Trainer> {
+  enas.make = [](const Config& c, nas::BatchSource* source,
+                  nas::BatchSource* valid) -> std::unique_ptr<nas::Trainer> {
     nas::enas::EnasConfig config = *nas::enas::EnasPreset("fashion_mnist");
     config.search.enas.mutator.seed = FLAGS_seed;
     nas::BuiltSpace space = *nas::BuildSpace(config.space, config.space_options, FLAGS_seed);
     return std::make_unique<nas::enas::EnasTrainer>(
         BenchTrainerOptions(c, source->batches_per_epoch()), config.search.enas, space, source,
-        source, nullptr);
+        valid, nullptr);
   };
   enas.python_script = "tools/bench/python/enas_step.py";
   enas.python_args = [](const StepRecord&) { return std::vector<std::string>{}; };
@@ -233,7 +239,8 @@ std::vector<Workload> Workloads() {
   Workload retrain;
   retrain.name = "retrain";
   retrain.what = "retraining step of a SPOS child (affine BN), fashion_mnist preset";
-  retrain.make = [](const Config& c, nas::BatchSource* source) -> std::unique_ptr<nas::Trainer> {
+  retrain.make = [](const Config& c, nas::BatchSource* source,
+                  nas::BatchSource*) -> std::unique_ptr<nas::Trainer> {
     nas::spos::SposConfig config = *nas::spos::SposPreset("fashion_mnist");
     nas::BuiltSpace space = SposSpace(true);
     nas::SearchSpace search_space = nas::spos::ShuffleNetSearchSpace(config.space);
@@ -263,8 +270,8 @@ struct Measured {
 
 Measured Measure(const Workload& w, const Config& c, bool count_macs) {
   const int64_t total = FLAGS_warmup + static_cast<int64_t>(FLAGS_rounds) * w.steps;
-  MemorySource source(total, FLAGS_batch, FLAGS_seed);
-  std::unique_ptr<nas::Trainer> trainer = w.make(c, &source);
+  MemorySource source(total, FLAGS_batch, FLAGS_seed), valid(total, FLAGS_batch, FLAGS_seed + 1);
+  std::unique_ptr<nas::Trainer> trainer = w.make(c, &source, &valid);
   auto recorder = std::make_shared<StepRecorder>(count_macs);
   trainer->add_callback(recorder);
   absl::Status status = trainer->fit();
@@ -275,6 +282,11 @@ Measured Measure(const Workload& w, const Config& c, bool count_macs) {
   }
   Measured m;
   m.record = recorder->record;
+  if (static_cast<int64_t>(m.record.ms.size()) < total) {
+    fprintf(stderr, "%s (%s): %zu steps ran, %lld expected\n", w.name.c_str(), c.name().c_str(),
+            m.record.ms.size(), static_cast<long long>(total));
+    exit(1);
+  }
   std::vector<double> rounds;
   for (int r = 0; r < FLAGS_rounds; ++r) {
     double sum = 0;
@@ -316,8 +328,8 @@ void Profile(const Workload& w, const Config& c) {
   std::string name = c.name();
   std::replace(name.begin(), name.end(), ' ', '_');
   const std::string path = nas::JoinPath(FLAGS_profile, absl::StrCat(w.name, ".", name, ".json"));
-  MemorySource source(3, FLAGS_batch, FLAGS_seed);
-  std::unique_ptr<nas::Trainer> trainer = w.make(c, &source);
+  MemorySource source(3, FLAGS_batch, FLAGS_seed), valid(3, FLAGS_batch, FLAGS_seed + 1);
+  std::unique_ptr<nas::Trainer> trainer = w.make(c, &source, &valid);
   {
     // The first step warms up; it is in the trace too (marked by its size).
     torch::autograd::profiler::RecordProfile profile(path);
