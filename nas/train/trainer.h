@@ -90,7 +90,8 @@ struct TrainerOptions {
   // the model's convolution weights and of every training batch
   // (memory_format.h); values, checkpoints and exports are the same in both.
   // channels_last by measurement (//tools/bench:throughput, this project's
-  // CPUs): SPOS, DARTS, ENAS and retraining steps 1.6-2x faster.
+  // CPUs): SPOS, DARTS, ENAS and retraining steps 1.5-2x faster
+  // (docs/training.md).
   std::string memory_format = "channels_last";
   // Progress bar on a terminal (otherwise log lines).
   bool progress = true;
