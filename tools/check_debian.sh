@@ -15,11 +15,14 @@
 # clear message.
 #
 #   sudo tools/check_debian.sh --release=trixie [--libtorch_folder] [--skip_main]
-#        [--scratch=/var/tmp/nas_check] [--keep]
+#        [--skip_test] [--scratch=/var/tmp/nas_check] [--keep]
+#
+# --skip_main / --skip_test leave out one of the two commands (e.g. to check
+# only the LibTorch folder after a run that did both); the summary says so.
 #
 # Needs root (debootstrap, chroot, mounts) and the Debian archive; installs
 # debootstrap when missing. The run takes the time of a cold build plus the
-# suite (and //:main's 20 minutes) on this machine; the log of every step is
+# suite (and //:main's 10-15 minutes) on this machine; the log of every step is
 # kept under the scratch folder. CI runs on Debian 12 only; this is how a
 # person checks the other release (docs/platforms.md).
 set -euo pipefail
@@ -28,6 +31,7 @@ release=trixie
 scratch=/var/tmp/nas_check
 libtorch_folder=false
 skip_main=false
+skip_test=false
 keep=false
 for arg in "$@"; do
   case "${arg}" in
@@ -35,8 +39,9 @@ for arg in "$@"; do
     --scratch=*) scratch="${arg#--scratch=}" ;;
     --libtorch_folder) libtorch_folder=true ;;
     --skip_main) skip_main=true ;;
+    --skip_test) skip_test=true ;;
     --keep) keep=true ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "check_debian: unknown argument ${arg} (--help lists them)" >&2; exit 2 ;;
   esac
 done
@@ -109,8 +114,14 @@ run_step() {  # run_step NAME COMMAND: in the clone, as root, timed and logged
 status=0
 if [[ "${skip_main}" == false ]]; then
   run_step main "tools/bazel run //:main" || status=1
+else
+  results+=("main: skipped (--skip_main)")
 fi
-run_step test "tools/bazel test //..." || status=1
+if [[ "${skip_test}" == false ]]; then
+  run_step test "tools/bazel test //..." || status=1
+else
+  results+=("test: skipped (--skip_test)")
+fi
 in_root bash -c '. /etc/os-release; echo "$PRETTY_NAME"; dpkg-query -W -f="\${Package} \${Version}\n" libtorch-dev bazel-bootstrap gcc libabsl-dev' \
   > "${logs}/versions.txt" 2>&1 || true
 
@@ -120,7 +131,11 @@ if [[ "${libtorch_folder}" == true ]]; then
   in_root bash -c "
     set -e
     mkdir -p /tmp/debs ${folder}/lib ${folder}/share/cmake && cd /tmp/debs
-    runtime=\$(dpkg-query -W -f='\${Package}\n' 'libtorch[0-9]*' | head -1)
+    # (installed by tools/bazel in the steps above; not when both were skipped)
+    dpkg -s libtorch-dev > /dev/null 2>&1 ||
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libtorch-dev
+    runtime=\$(dpkg-query -W -f='\${db:Status-Abbrev} \${Package}\n' 'libtorch[0-9]*' | awk '\$1 == \"ii\" {print \$2; exit}')
+    test -n \"\${runtime}\" || { echo 'no libtorchN.N runtime package installed'; exit 1; }
     apt-get download libtorch-dev \"\${runtime}\"
     for d in *.deb; do dpkg-deb -x \"\${d}\" x; done
     cp -a x/usr/include ${folder}/include
@@ -128,7 +143,12 @@ if [[ "${libtorch_folder}" == true ]]; then
     cp -a x/usr/lib/*/cmake/Torch ${folder}/share/cmake/
     dpkg --purge libtorch-dev
     test ! -e /usr/include/torch/csrc/api/include/torch/torch.h
-  " > "${logs}/libtorch-folder.log" 2>&1 || { tail -5 "${logs}/libtorch-folder.log"; exit 1; }
+  " > "${logs}/libtorch-folder.log" 2>&1 || made=false
+fi
+if [[ "${libtorch_folder}" == true && "${made:-true}" == false ]]; then
+  results+=("libtorch_folder: could not be made: $(tail -1 "${logs}/libtorch-folder.log")")
+  status=1
+elif [[ "${libtorch_folder}" == true ]]; then
   # The disk cache keys differ (other flags, other header paths): a cold build.
   run_step user_libtorch_test "NAS_LIBTORCH=${folder} tools/bazel test //..." || status=1
   in_root bash -c "cd /root/oneshot_nas && ldd bazel-bin/nas/train/trainer_test | grep -E 'libtorch|libc10'" \

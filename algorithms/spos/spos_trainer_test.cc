@@ -194,7 +194,9 @@ TEST(SposTrainerTest, ChannelsLastTrainsLikeContiguousAndResumesExactly) {
     if (stop_at > 0) trainer.add_callback(std::make_shared<Interrupt>(stop_at));
     absl::Status status = trainer.fit();
     EXPECT_EQ(status.ok(), stop_at == 0) << status.message();
-    if (stop_at == 0) EXPECT_EQ(trainer.global_step(), 4);
+    if (stop_at == 0) {
+      EXPECT_EQ(trainer.global_step(), 4);
+    }
     return space;
   };
   BuiltSpace contiguous = run("fmt_contiguous", "contiguous", 0, false, SmallShuffleNet());
@@ -206,7 +208,7 @@ TEST(SposTrainerTest, ChannelsLastTrainsLikeContiguousAndResumesExactly) {
       EXPECT_TRUE(item.value().is_contiguous(at::MemoryFormat::ChannelsLast)) << item.key();
     }
   }
-  for (const std::string& resume_format : {"channels_last", "contiguous"}) {
+  for (const std::string resume_format : {"channels_last", "contiguous"}) {
     SCOPED_TRACE(resume_format);
     const std::string name = "fmt_cut_" + resume_format;
     run(name, "channels_last", /*stop_at=*/2, false, SmallShuffleNet());

@@ -116,8 +116,9 @@ TEST(ChildProcessTest, NothingOutlivesAStarterKilledByKill9) {
   ASSERT_GE(starter, 0);
   if (starter == 0) {
     // A launcher-like wrapper: the trial is a grandchild of the guardian.
-    absl::StatusOr<pid_t> pid = SpawnGuarded(
-        {{"/bin/sh", "-c", "sh -c 'sleep 100 & echo $! > " + pid_file + "; wait'; wait"}});
+    ChildSpec spec;
+    spec.argv = {"/bin/sh", "-c", "sh -c 'sleep 100 & echo $! > " + pid_file + "; wait'; wait"};
+    absl::StatusOr<pid_t> pid = SpawnGuarded(spec);
     if (!pid.ok()) _exit(1);
     pause();
     _exit(0);

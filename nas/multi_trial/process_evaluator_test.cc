@@ -331,7 +331,9 @@ TEST(ProcessEvaluatorTest, DriverRerunsATrialKilledFromOutsideOnResume) {
   ASSERT_OK(history);
   for (const Json& r : *history) {
     if (r["event"] == "finished" && r["trial"] == 2) trial2.push_back(r["status"]);
-    if (r["event"] == "resumed") EXPECT_EQ(r["rerun"], Json::array({2}));
+    if (r["event"] == "resumed") {
+      EXPECT_EQ(r["rerun"], Json::array({2}));
+    }
   }
   EXPECT_EQ(trial2, (std::vector<std::string>{"failed", "succeeded"}));
 }

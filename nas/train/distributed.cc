@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "nas/base/status.h"
 #include "nas/base/torch/compat.h"
+#include "nas/train/slurm_hostlist.h"
 
 namespace nas {
 namespace {
@@ -50,6 +51,19 @@ absl::StatusOr<DistributedEnv> DistributedEnvFromEnvironment() {
   }
   if (const char* addr = std::getenv("MASTER_ADDR"); addr != nullptr && *addr != '\0') {
     env.master_addr = addr;
+  } else {
+    // srun over several nodes: rank 0 runs on the step's first node.
+    NAS_ASSIGN_OR_RETURN(auto nodes, IntFromEnv({"SLURM_STEP_NUM_NODES", "SLURM_NNODES"}));
+    const char* list = std::getenv("SLURM_STEP_NODELIST");
+    if (list == nullptr || *list == '\0') list = std::getenv("SLURM_JOB_NODELIST");
+    if (nodes.value_or(1) > 1 && list != nullptr && *list != '\0') {
+      absl::StatusOr<std::string> first = FirstSlurmHost(list);
+      if (!first.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(first.status().message(),
+                                                       "; set MASTER_ADDR to rank 0's host"));
+      }
+      env.master_addr = *first;
+    }
   }
   if (env.world_size < 1 || env.rank >= env.world_size) {
     return absl::InvalidArgumentError(absl::StrCat("rank ", env.rank, " is not below world size ",

@@ -9,7 +9,9 @@
 // | RANK                          | this process  | SLURM_PROCID, OMPI_COMM_WORLD_RANK  |
 // | WORLD_SIZE                    | processes     | SLURM_NTASKS, OMPI_COMM_WORLD_SIZE  |
 // | LOCAL_RANK                    | on this host  | SLURM_LOCALID, OMPI_COMM_WORLD_LOCAL_RANK |
-// | MASTER_ADDR, MASTER_PORT      | rank 0's store| default 127.0.0.1:29500             |
+// | MASTER_ADDR, MASTER_PORT      | rank 0's store| default 127.0.0.1:29500; under srun  |
+// |                               |               | over several nodes the step's first |
+// |                               |               | node (SLURM_STEP_NODELIST)          |
 // | NAS_DIST_BACKEND              | auto, gloo, nccl | default auto (see ChooseCollectiveBackend) |
 //
 // A rank's device: "cuda" means cuda:LOCAL_RANK (RankDevice), so one process

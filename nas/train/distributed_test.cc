@@ -24,11 +24,34 @@ class DistributedEnvTest : public ::testing::Test {
     for (const char* v : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT",
                           "SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID", "OMPI_COMM_WORLD_RANK",
                           "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK",
-                          "NAS_DIST_BACKEND"}) {
+                          "NAS_DIST_BACKEND", "SLURM_STEP_NUM_NODES", "SLURM_NNODES",
+                          "SLURM_STEP_NODELIST", "SLURM_JOB_NODELIST"}) {
       unsetenv(v);
     }
   }
 };
+
+TEST_F(DistributedEnvTest, SrunOverSeveralNodesFindsRankZerosHost) {
+  setenv("SLURM_PROCID", "5", 1);
+  setenv("SLURM_NTASKS", "8", 1);
+  setenv("SLURM_STEP_NUM_NODES", "4", 1);
+  setenv("SLURM_STEP_NODELIST", "gpu[07-09,12]", 1);
+  setenv("SLURM_JOB_NODELIST", "gpu[01-16]", 1);
+  auto env = DistributedEnvFromEnvironment();
+  ASSERT_TRUE(env.ok()) << env.status();
+  EXPECT_EQ(env->master_addr, "gpu07");  // the step's list, not the job's
+  unsetenv("SLURM_STEP_NODELIST");
+  EXPECT_EQ(DistributedEnvFromEnvironment()->master_addr, "gpu01");
+  setenv("MASTER_ADDR", "login2", 1);  // the user's choice wins
+  EXPECT_EQ(DistributedEnvFromEnvironment()->master_addr, "login2");
+  unsetenv("MASTER_ADDR");
+  setenv("SLURM_STEP_NUM_NODES", "1", 1);  // one node: the loopback default
+  EXPECT_EQ(DistributedEnvFromEnvironment()->master_addr, "127.0.0.1");
+  setenv("SLURM_STEP_NUM_NODES", "2", 1);
+  setenv("SLURM_JOB_NODELIST", "gpu[01-16", 1);
+  EXPECT_THAT(std::string(DistributedEnvFromEnvironment().status().message()),
+              HasSubstr("'gpu[01-16' is not a hostlist ('[' without ']'); set MASTER_ADDR"));
+}
 
 TEST_F(DistributedEnvTest, DefaultsToOneProcess) {
   auto env = DistributedEnvFromEnvironment();
