@@ -60,7 +60,8 @@ mounted=()
 cleanup() {
   local m
   for (( i=${#mounted[@]}-1; i>=0; i-- )); do umount -l "${mounted[i]}" 2> /dev/null || true; done
-  if [[ "${keep}" == false ]]; then rm -rf "${root}"; fi
+  # --one-file-system: never into a mount that failed to come off.
+  if [[ "${keep}" == false ]]; then rm -rf --one-file-system "${root}"; fi
 }
 trap cleanup EXIT
 
@@ -71,7 +72,7 @@ if ! command -v debootstrap > /dev/null; then
       apt-get install -y -q debootstrap >> "${logs}/debootstrap-install.log" 2>&1; }
 fi
 
-rm -rf "${root}"
+rm -rf --one-file-system "${root}"
 start=${SECONDS}
 say "debootstrap --variant=minbase ${release} ${root}"
 debootstrap --variant=minbase "${release}" "${root}" http://deb.debian.org/debian \
@@ -86,6 +87,14 @@ for m in proc sys dev dev/pts; do
   esac
   mounted+=("${root}/${m}")
 done
+# Slurm before 23.11 (bookworm's 22.05) needs the cgroup hierarchy that a
+# booted Debian has mounted (check_slurm_test); slave, so that nothing done
+# under the root propagates back.
+if mountpoint -q /sys/fs/cgroup; then
+  mkdir -p "${root}/sys/fs/cgroup"
+  mount --rbind /sys/fs/cgroup "${root}/sys/fs/cgroup" && mount --make-rslave "${root}/sys/fs/cgroup" &&
+    mounted+=("${root}/sys/fs/cgroup")
+fi
 mkdir -p "${root}/dev/shm"
 mount -t tmpfs shm "${root}/dev/shm" && mounted+=("${root}/dev/shm")
 cp /etc/resolv.conf "${root}/etc/resolv.conf"

@@ -248,7 +248,12 @@ for name in $(compgen -e | grep -E '^(SLURM_|SRUN_|SALLOC_|SBATCH_)' || true); d
 unset RANK WORLD_SIZE LOCAL_RANK MASTER_ADDR MASTER_PORT
 export SLURM_CONF="${scratch}/slurm.conf"
 slurmctld || { tail -n 5 "${scratch}/log/slurmctld.log"; fail cluster "slurmctld did not start"; exit 1; }
-slurmd || { tail -n 5 "${scratch}/log/slurmd.log"; fail cluster "slurmd did not start"; exit 1; }
+slurmd || {
+  tail -n 5 "${scratch}/log/slurmd.log"
+  if grep -q "No filesystem mounted on /sys/fs/cgroup" "${scratch}/log/slurmd.log"; then
+    echo "check_slurm: Slurm ${version} needs the cgroup hierarchy at /sys/fs/cgroup (in a chroot: mount --rbind /sys/fs/cgroup into it)"
+  fi
+  fail cluster "slurmd did not start"; exit 1; }
 state=""
 for _ in $(seq 120); do
   state="$(sinfo -h -n "${node}" -o %T 2> /dev/null || true)"

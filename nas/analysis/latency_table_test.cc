@@ -85,6 +85,15 @@ Decisions Pick(int i) {
 TEST(LatencyTable, TimesEveryCandidateWhereItSits) {
   LatencyOptions options = Fast();
   options.repetitions = 21;  // robust to another test's load on the cores
+  // One intra-op thread: with the cores oversubscribed (the suite compiles
+  // and tests in parallel), a two-thread operation waits for its descheduled
+  // second thread, which once made the 1x1 convolution measure 24 ms.
+  const int threads = at::get_num_threads();
+  at::set_num_threads(1);
+  struct Restore {
+    int threads;
+    ~Restore() { at::set_num_threads(threads); }
+  } restore{threads};
   absl::StatusOr<LatencyTable> table = MeasureLatencyTable(&MakeNet, {{"space", "net"}}, options);
   ASSERT_OK(table.status());
   ASSERT_EQ(table->candidates.size(), 1u);
