@@ -131,8 +131,6 @@ if [[ "${skip_test}" == false ]]; then
 else
   results+=("test: skipped (--skip_test)")
 fi
-in_root bash -c '. /etc/os-release; echo "$PRETTY_NAME"; dpkg-query -W -f="\${Package} \${Version}\n" libtorch-dev bazel-bootstrap gcc libabsl-dev' \
-  > "${logs}/versions.txt" 2>&1 || true
 
 if [[ "${libtorch_folder}" == true ]]; then
   folder=/opt/libtorch-from-deb
@@ -171,7 +169,7 @@ elif [[ "${libtorch_folder}" == true ]]; then
   rc=0
   in_root bash -c "cd /root/oneshot_nas && NAS_LIBTORCH=/usr/share tools/bazel build //nas/train:trainer" \
     > "${logs}/wrong_folder.log" 2>&1 || rc=$?
-  message="$(grep -m1 'is not a usable LibTorch' "${logs}/wrong_folder.log" || true)"
+  message="$(grep -m1 -E '^(tools/bazel: )?NAS_LIBTORCH=.* is not a usable LibTorch' "${logs}/wrong_folder.log" || true)"
   if (( rc != 0 )) && [[ -n "${message}" ]]; then
     results+=("wrong_folder: refused (exit ${rc}): ${message}")
   else
@@ -180,6 +178,8 @@ elif [[ "${libtorch_folder}" == true ]]; then
   fi
 fi
 
+in_root bash -c '. /etc/os-release; echo "$PRETTY_NAME"; dpkg-query -W -f="\${Package} \${Version}\n" libtorch-dev bazel-bootstrap gcc libabsl-dev' \
+  > "${logs}/versions.txt" 2>&1 || true
 echo
 say "summary ($(head -1 "${logs}/versions.txt"), clone of $(git -C "${repo}" rev-parse --short HEAD)):"
 for r in "${results[@]}"; do echo "  ${r}"; done
